@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testRegex: '(src|test)/.*\\.(spec|int-spec|e2e-spec)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  setupFiles: ['reflect-metadata'],
+  globalSetup: '<rootDir>/test/utils/global-setup.ts',
+  globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
+  watchPathIgnorePatterns: ['<rootDir>/.data/', '<rootDir>/backups/'],
+};

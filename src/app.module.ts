@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AdminModule } from './admin/admin.module';
+import { AssetsModule } from './assets/assets.module';
+import { BlockchainModule } from './blockchain/blockchain.module';
+import { AppConfigModule } from './config/app-config.module';
+import { AppConfig } from './config/app.config';
+import { buildDataSourceOptions } from './database/data-source';
+import { initializeWithRetry } from './database/migration-runner';
+import { TypeormJsonLogger } from './database/typeorm-logger';
+import { InvestmentsModule } from './investments/investments.module';
+import { KycModule } from './kyc/kyc.module';
+import { SystemModule } from './system/system.module';
+import { UsersModule } from './users/users.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The resolved database URL (DATABASE_URL or the embedded server's). */
+  databaseUrl: string;
+  logger: LoggerService;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => buildDataSourceOptions(config, databaseUrl, { logger: new TypeormJsonLogger(logger) }),
+          dataSourceFactory: async (options) => initializeWithRetry(new DataSource(options!), config.database.connectRetries, logger),
+        }),
+        UsersModule,
+        KycModule,
+        AssetsModule,
+        InvestmentsModule,
+        AdminModule,
+        BlockchainModule,
+        SystemModule,
+      ],
+    };
+  }
+}

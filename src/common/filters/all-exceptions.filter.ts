@@ -1,0 +1,78 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from '../errors/domain.error';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  code?: string;
+}
+
+// PostgreSQL error codes a client's input can provoke; anything else is our fault (500).
+const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  '23505': { status: 409, message: 'A record with the same unique value already exists' },
+  '23503': { status: 409, message: 'The request refers to a record that does not exist or is still referenced' },
+  '23514': { status: 400, message: 'A value breaks a data rule' },
+  '23502': { status: 400, message: 'A required value is missing' },
+  '22P02': { status: 400, message: 'A value has the wrong format' },
+  '22003': { status: 400, message: 'A number is out of range' },
+  '22001': { status: 400, message: 'A value is too long' },
+  '22007': { status: 400, message: 'A date or time is malformed' },
+  '22008': { status: 400, message: 'A date or time is out of range' },
+  '40001': { status: 409, message: 'The request conflicted with a concurrent one; retry it' },
+  '40P01': { status: 409, message: 'The request conflicted with a concurrent one; retry it' },
+};
+
+/** Turns every error into `{statusCode, error, message}`; never a stack trace or SQL in a response. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(private readonly logger: LoggerService) {}
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    if (response.headersSent) return;
+
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      // Terminus answers in its own {status, info, error, details} shape; keep it.
+      if (body && typeof body === 'object' && 'details' in body && 'status' in body) {
+        response.status(status).json(body);
+        return;
+      }
+      const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
+      response.status(status).json(this.body(status, message));
+      return;
+    }
+    if (exception instanceof DomainError) {
+      response.status(exception.httpStatus).json({ ...this.body(exception.httpStatus, exception.message), code: exception.code });
+      return;
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+      const known = PG_CLIENT_ERRORS[code];
+      if (known) {
+        response.status(known.status).json(this.body(known.status, known.message));
+        return;
+      }
+    }
+    // Body-parser errors (malformed JSON, too large) carry their own status.
+    const parserStatus = (exception as { status?: number; type?: string })?.status;
+    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
+      response.status(parserStatus).json(this.body(parserStatus, parserStatus === 413 ? 'Request body too large' : 'Malformed request body'));
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception : String(exception), `${request.method} ${request.route?.path ?? request.path}`);
+    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json(this.body(500, 'Internal server error'));
+  }
+
+  private body(statusCode: number, message: string | string[]): ErrorBody {
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+  }
+}

@@ -1,0 +1,59 @@
+import { LoggerService } from '@nestjs/common';
+import { Client } from 'pg';
+import { AppConfig } from '../config/app.config';
+import { RunningDatabase, startEmbeddedPostgres } from './embedded-postgres';
+
+export const EMBEDDED_DATABASE_NAME = 'pend';
+
+/**
+ * Resolves the database the process talks to: the server named by DATABASE_URL,
+ * or the embedded PostgreSQL under the project, started here.
+ */
+export async function provideDatabaseServer(
+  config: AppConfig,
+  logger: LoggerService,
+  options: { stopOnSignals?: boolean } = {},
+): Promise<RunningDatabase> {
+  if (config.database.url) {
+    return { url: config.database.url, stop: async () => undefined };
+  }
+  logger.log(`Starting embedded PostgreSQL 15 (data: ${config.database.embeddedDataDir}, port ${config.database.embeddedPort})`, 'Database');
+  const database = await startEmbeddedPostgres({
+    dataDir: config.database.embeddedDataDir,
+    port: config.database.embeddedPort,
+    database: EMBEDDED_DATABASE_NAME,
+    onLog: (line) => logger.debug?.(line, 'EmbeddedPostgres'),
+    stopOnSignals: options.stopOnSignals,
+  });
+  logger.log('Embedded PostgreSQL is ready', 'Database');
+  return database;
+}
+
+/** Creates the URL's database on its server when it is missing (for `db:setup` against an external server). */
+export async function ensureDatabaseExists(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount) return false;
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+/** `postgres://user:***@host:port/db`, safe to print. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

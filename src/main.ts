@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { createApp } from './bootstrap';
+import { ConfigValidationError, loadAppConfig } from './config/app.config';
+import { JsonLogger } from './common/logging/json-logger';
+import { describeDatabaseUrl, provideDatabaseServer } from './database/database-server';
+import { EmbeddedPostgresError } from './database/embedded-postgres';
+
+async function main() {
+  let config;
+  try {
+    config = loadAppConfig();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = new JsonLogger(config.logLevel);
+  // main stops the embedded server itself, after the app has closed its pool.
+  const database = await provideDatabaseServer(config, logger, { stopOnSignals: false });
+  logger.log(`Using database ${describeDatabaseUrl(database.url)}`, 'Bootstrap');
+
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`Received ${signal}, shutting down`, 'Bootstrap');
+    try {
+      await app?.close();
+    } finally {
+      await database.stop();
+      logger.log('Stopped', 'Bootstrap');
+      process.exit(0);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    app = await createApp({ config, databaseUrl: database.url, logger });
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    logger.error(error instanceof Error ? error : String(error), 'Bootstrap');
+    await app?.close().catch(() => undefined);
+    await database.stop();
+    process.exit(1);
+  }
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.log(`Pend API listening on http://${shownHost}:${config.port}/api (docs: /api/docs, health: /api/health)`, 'Bootstrap');
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof EmbeddedPostgresError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Pend backend failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/bootstrap';
+import { JsonLogger } from '../../src/common/logging/json-logger';
+import { AppConfig, loadAppConfig } from '../../src/config/app.config';
+import { createTestDatabase, dropTestDatabase } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  /** The HTTP server to hand to supertest. */
+  http: ReturnType<INestApplication['getHttpServer']>;
+  dataSource: DataSource;
+  databaseUrl: string;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Use this database instead of a fresh clone of the template. */
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  logger?: LoggerService;
+}
+
+/** The real app (same bootstrap as production) on its own real database. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownDatabase = !options.databaseUrl;
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, ...options.env });
+  const logger = options.logger ?? new JsonLogger(config.logLevel);
+  const app = await createApp({ config, databaseUrl, logger });
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer(),
+    dataSource: app.get(DataSource),
+    databaseUrl,
+    config,
+    async close() {
+      await app.close();
+      if (ownDatabase) await dropTestDatabase(databaseUrl);
+    },
+  };
+}
