@@ -3,6 +3,9 @@ import type { LoggerService } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { ScheduleModule } from '@nestjs/schedule';
+import { MigrationModule } from './migration/migration.module';
 import { AssetsModule } from './assets/assets.module';
 import { BlockchainModule } from './blockchain/blockchain.module';
 import { AppConfigModule } from './config/app-config.module';
@@ -33,6 +36,8 @@ export class AppModule {
           useFactory: () => buildDataSourceOptions(config, databaseUrl, { logger: new TypeormJsonLogger(logger) }),
           dataSourceFactory: async (options) => initializeWithRetry(new DataSource(options!), config.database.connectRetries, logger),
         }),
+        ScheduleModule.forRoot(),
+        AuthModule,
         UsersModule,
         KycModule,
         AssetsModule,
@@ -40,6 +45,7 @@ export class AppModule {
         AdminModule,
         BlockchainModule,
         SystemModule,
+        MigrationModule,
       ],
     };
   }

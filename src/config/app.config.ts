@@ -116,6 +116,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigValidationError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const nodeEnv = (vars.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  if (nodeEnv === 'production' && !vars.JWT_SECRET) {
+    throw new ConfigValidationError('Invalid configuration:\n  JWT_SECRET is required when NODE_ENV=production (32+ random characters)');
+  }
   return {
     nodeEnv,
     port: vars.PORT ?? 3000,

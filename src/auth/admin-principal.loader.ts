@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AdminRole } from '../admin/entities/admin-user.entity';
+import { AuthPrincipal } from './principal';
+
+/** Loads an admin and the union of their role's and own grants in one query, on every request: revocation is immediate. */
+@Injectable()
+export class AdminPrincipalLoader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async load(adminId: string): Promise<Extract<AuthPrincipal, { kind: 'admin' }> | null> {
+    const rows: { id: string; role: AdminRole; permissions: string[] | null }[] = await this.dataSource.query(
+      `SELECT a.id, a.role,
+              array_remove(array_agg(DISTINCT p.permission), NULL) AS permissions
+         FROM admin_users a
+         LEFT JOIN admin_permissions p ON p.admin_user_id = a.id OR p.role = a.role
+        WHERE a.id = $1 AND a.active
+        GROUP BY a.id, a.role`,
+      [adminId],
+    );
+    const row = rows[0];
+    return row ? { kind: 'admin', id: row.id, role: row.role, permissions: row.permissions ?? [] } : null;
+  }
+}

@@ -1,0 +1,23 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AuthPrincipal } from './principal';
+
+export const IS_PUBLIC = 'auth:public';
+export const REQUIRED_PERMISSIONS = 'auth:permissions';
+export const INVESTOR_ONLY = 'auth:investor';
+
+/** No token needed. Every other route needs a valid access token (401 otherwise). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** An admin whose role or own grants allow every listed `resource:action` (403 otherwise). */
+export const RequirePermissions = (...permissions: string[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
+
+/** An investor's token (an admin token gets 403). */
+export const InvestorOnly = () => SetMetadata(INVESTOR_ONLY, true);
+
+export type AuthenticatedRequest = Request & { principal?: AuthPrincipal };
+
+/** The caller as the guards resolved it. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): AuthPrincipal | undefined => {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+});
