@@ -76,6 +76,43 @@ class EnvironmentVariables {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   API_USAGE_RETENTION_DAYS?: number;
+
+  // Operations (src/system): backups, health thresholds, usage logs, metrics sampling.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  BACKUP_RETENTION_DAILY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  BACKUP_RETENTION_WEEKLY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  BACKUP_RETENTION_MONTHLY?: number;
+
+  @IsOptional() @Type(() => Number) @Min(0.001)
+  BACKUP_MAX_AGE_HOURS?: number;
+
+  @IsOptional() @IsString()
+  PG_BIN_DIR?: string;
+
+  @IsOptional() @Type(() => Number) @Min(0) @Max(100)
+  HEALTH_DISK_MAX_USED_PERCENT?: number;
+
+  @IsOptional() @Type(() => Number) @Min(0)
+  HEALTH_HEAP_MAX_MB?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10)
+  HEALTH_CHECK_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10)
+  API_USAGE_FLUSH_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  API_USAGE_BATCH_SIZE?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  SYSTEM_METRICS_RETENTION_DAYS?: number;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  MONITORING_JOBS_ENABLED?: boolean;
 }
 
 export interface AppConfig {
@@ -96,8 +133,27 @@ export interface AppConfig {
   };
   logLevel: string;
   auth: { jwtSecret?: string; jwtTtlSeconds: number };
-  backup: { dir: string; cron: string; enabled: boolean };
+  backup: {
+    dir: string;
+    cron: string;
+    enabled: boolean;
+    retention: { daily: number; weekly: number; monthly: number };
+    /** Health is down when the newest verified backup is older than this (once backups are enabled). */
+    maxAgeHours: number;
+    /** Folder holding pg_dump/pg_restore; undefined = /usr/lib/postgresql/<major>/bin, `pg_config --bindir`, then PATH. */
+    pgBinDir?: string;
+  };
   apiUsageRetentionDays: number;
+  monitoring: {
+    diskMaxUsedPercent: number;
+    heapMaxMb: number;
+    healthCheckTimeoutMs: number;
+    apiUsageFlushMs: number;
+    apiUsageBatchSize: number;
+    systemMetricsRetentionDays: number;
+    /** The per-minute sampler and the retention jobs. */
+    jobsEnabled: boolean;
+  };
 }
 
 export class ConfigValidationError extends Error {}
@@ -140,8 +196,24 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dir: resolveFromRoot(vars.BACKUP_DIR ?? 'backups'),
       cron: vars.BACKUP_CRON ?? '0 6 * * *',
       enabled: vars.BACKUP_ENABLED ?? nodeEnv !== 'test',
+      retention: {
+        daily: vars.BACKUP_RETENTION_DAILY ?? 7,
+        weekly: vars.BACKUP_RETENTION_WEEKLY ?? 4,
+        monthly: vars.BACKUP_RETENTION_MONTHLY ?? 6,
+      },
+      maxAgeHours: vars.BACKUP_MAX_AGE_HOURS ?? 26,
+      pgBinDir: vars.PG_BIN_DIR,
     },
     apiUsageRetentionDays: vars.API_USAGE_RETENTION_DAYS ?? 90,
+    monitoring: {
+      diskMaxUsedPercent: vars.HEALTH_DISK_MAX_USED_PERCENT ?? 95,
+      heapMaxMb: vars.HEALTH_HEAP_MAX_MB ?? 1536,
+      healthCheckTimeoutMs: vars.HEALTH_CHECK_TIMEOUT_MS ?? 3_000,
+      apiUsageFlushMs: vars.API_USAGE_FLUSH_MS ?? 1_000,
+      apiUsageBatchSize: vars.API_USAGE_BATCH_SIZE ?? 500,
+      systemMetricsRetentionDays: vars.SYSTEM_METRICS_RETENTION_DAYS ?? 30,
+      jobsEnabled: vars.MONITORING_JOBS_ENABLED ?? nodeEnv !== 'test',
+    },
   };
 }
 
