@@ -3,14 +3,25 @@ import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 
 const MAX_QUERY_TEXT = 2_000;
 
+export type SlowQueryListener = (durationMs: number, query: string) => void;
+
 /** Routes TypeORM's own messages (pool errors, slow queries, migrations) into the app's JSON log. Never logs parameters. */
 export class TypeormJsonLogger extends AbstractLogger {
   constructor(private readonly logger: LoggerService) {
     super(['error', 'warn', 'migration', 'schema']);
   }
 
+  private readonly slowQueryListeners = new Set<SlowQueryListener>();
+
+  /** Called for every query slower than DB_SLOW_QUERY_MS (src/system records them in system_logs); returns the unsubscribe. */
+  onSlowQuery(listener: SlowQueryListener): () => void {
+    this.slowQueryListeners.add(listener);
+    return () => this.slowQueryListeners.delete(listener);
+  }
+
   override logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
     this.logger.warn({ message: 'Slow query', durationMs: time, query: query.slice(0, MAX_QUERY_TEXT) }, 'Database');
+    for (const listener of this.slowQueryListeners) listener(time, query.slice(0, MAX_QUERY_TEXT));
   }
 
   override logQueryError(error: string | Error, query: string): void {
