@@ -3,9 +3,18 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { AccessTokenService } from './access-token.service';
+import { AdminAuthService } from './admin-auth.service';
+import { AdminCredentialsRepository } from './admin-credentials.repository';
 import { AdminPrincipalLoader } from './admin-principal.loader';
+import { AuthController } from './auth.controller';
+import { AuthNonceRepository } from './auth-nonce.repository';
 import { AccessTokenGuard } from './guards/access-token.guard';
+import { InvestorSignInRepository } from './investor-sign-in.repository';
 import { resolveJwtSecret } from './jwt-secret';
+import { LoginAttemptLimiter } from './login-attempt-limiter';
+import { PasswordHasher } from './password-hasher';
+import { SiweService } from './siwe.service';
+import { WalletAuthService } from './wallet-auth.service';
 
 /** Tokens and the global guard. Login routes (wallet, admin) live here too. */
 @Global()
@@ -20,7 +29,20 @@ import { resolveJwtSecret } from './jwt-secret';
       }),
     }),
   ],
-  providers: [AccessTokenService, AdminPrincipalLoader, { provide: APP_GUARD, useClass: AccessTokenGuard }],
-  exports: [AccessTokenService, JwtModule],
+  controllers: [AuthController],
+  providers: [
+    AccessTokenService,
+    AdminPrincipalLoader,
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+    AuthNonceRepository,
+    SiweService,
+    InvestorSignInRepository,
+    WalletAuthService,
+    AdminCredentialsRepository,
+    PasswordHasher,
+    LoginAttemptLimiter,
+    AdminAuthService,
+  ],
+  exports: [AccessTokenService, JwtModule, SiweService, AuthNonceRepository, PasswordHasher],
 })
 export class AuthModule {}

@@ -65,6 +65,19 @@ class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(60)
   JWT_TTL_SECONDS?: number;
 
+  /** Sign-In with Ethereum: the domain (host[:port]) and URI the messages name; default: the request's host. */
+  @IsOptional() @Matches(/^[a-z0-9.-]+(:\d{1,5})?$/i, { message: 'SIWE_DOMAIN must be a host[:port]' })
+  SIWE_DOMAIN?: string;
+
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'SIWE_URI must be an http(s) URL' })
+  SIWE_URI?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  SIWE_CHAIN_ID?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(3600)
+  SIWE_NONCE_TTL_SECONDS?: number;
+
   @IsOptional() @IsString()
   BACKUP_DIR?: string;
 
@@ -132,7 +145,11 @@ export interface AppConfig {
     migrationsRun: boolean;
   };
   logLevel: string;
-  auth: { jwtSecret?: string; jwtTtlSeconds: number };
+  auth: {
+    jwtSecret?: string;
+    jwtTtlSeconds: number;
+    siwe: { domain?: string; uri?: string; chainId: number; nonceTtlSeconds: number };
+  };
   backup: {
     dir: string;
     cron: string;
@@ -191,7 +208,16 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       migrationsRun: vars.DB_MIGRATIONS_RUN ?? true,
     },
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
-    auth: { jwtSecret: vars.JWT_SECRET, jwtTtlSeconds: vars.JWT_TTL_SECONDS ?? 900 },
+    auth: {
+      jwtSecret: vars.JWT_SECRET,
+      jwtTtlSeconds: vars.JWT_TTL_SECONDS ?? 900,
+      siwe: {
+        domain: vars.SIWE_DOMAIN,
+        uri: vars.SIWE_URI,
+        chainId: vars.SIWE_CHAIN_ID ?? 137,
+        nonceTtlSeconds: vars.SIWE_NONCE_TTL_SECONDS ?? 300,
+      },
+    },
     backup: {
       dir: resolveFromRoot(vars.BACKUP_DIR ?? 'backups'),
       cron: vars.BACKUP_CRON ?? '0 6 * * *',

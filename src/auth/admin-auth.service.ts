@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/app.config';
+import type { AppConfig } from '../config/app.config';
+import { AccessTokenService } from './access-token.service';
+import { AdminCredentialsRepository } from './admin-credentials.repository';
+import { AuthError } from './auth.errors';
+import { LOGIN_LIMITS, LoginAttemptLimiter } from './login-attempt-limiter';
+import { PasswordHasher } from './password-hasher';
+
+/**
+ * Admin password sign-in. Unknown email, wrong password and disabled account all answer the
+ * same 401. Failures are limited per email+IP and per IP (429), and lock the account after
+ * LOGIN_LIMITS.perAccount failures from anywhere (admin_users.locked_until).
+ */
+@Injectable()
+export class AdminAuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly admins: AdminCredentialsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: LoginAttemptLimiter,
+    private readonly tokens: AccessTokenService,
+  ) {}
+
+  async login(rawEmail: string, password: string, ip: string) {
+    const email = rawEmail.trim().toLowerCase();
+    const blockedFor = this.limiter.retryAfterSeconds(email, ip);
+    if (blockedFor > 0) throw AuthError.tooManyAttempts(blockedFor);
+
+    const admin = await this.admins.findCredentialsByEmail(email);
+    if (admin?.lockedUntil && admin.lockedUntil.getTime() > Date.now()) {
+      throw AuthError.tooManyAttempts(Math.ceil((admin.lockedUntil.getTime() - Date.now()) / 1000));
+    }
+    const passwordMatches = await this.hasher.verify(password, admin?.passwordHash);
+    if (!admin || !passwordMatches || !admin.active) {
+      this.limiter.recordFailure(email, ip);
+      if (admin) await this.admins.recordFailedLogin(admin.id, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.accountLockSeconds);
+      throw AuthError.invalidCredentials();
+    }
+    this.limiter.recordSuccess(email, ip);
+    await this.admins.recordSuccessfulLogin(admin.id);
+    const token = await this.tokens.issue('admin', admin.id, this.config.auth.jwtTtlSeconds);
+    return { ...token, adminId: admin.id, role: admin.role };
+  }
+}

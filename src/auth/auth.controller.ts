@@ -1,0 +1,55 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG } from '../config/app.config';
+import type { AppConfig } from '../config/app.config';
+import { AdminAuthService } from './admin-auth.service';
+import { Public } from './decorators';
+import { AdminLoginDto } from './dto/admin-login.dto';
+import { AdminAccessTokenDto, NonceRequestDto, NonceResponseDto, UserAccessTokenDto, WalletSignInDto } from './dto/wallet-sign-in.dto';
+import { ClientIp, RequestOrigin, resolveSignInOrigin } from './request-context';
+import { WalletAuthService } from './wallet-auth.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly wallet: WalletAuthService,
+    private readonly admin: AdminAuthService,
+  ) {}
+
+  @Public()
+  @Post('nonce')
+  @ApiOperation({ summary: 'Start wallet sign-in: a one-time nonce and the EIP-4361 message to sign' })
+  @ApiResponse({ status: 201, type: NonceResponseDto })
+  issueNonce(@Body() body: NonceRequestDto, @RequestOrigin() origin: { host: string; protocol: string }): Promise<NonceResponseDto> {
+    return this.wallet.issueChallenge(body.address, resolveSignInOrigin(this.config, origin));
+  }
+
+  @Public()
+  @Post('wallet')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Finish wallet sign-in with the signed message',
+    description:
+      'Returns an access token for the investor owning the wallet. 401 `invalid_sign_in` for a bad, expired or replayed ' +
+      'message; 404 `wallet_not_registered` when the signature is valid but no investor uses the wallet (register it with ' +
+      'POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.',
+  })
+  @ApiResponse({ status: 200, type: UserAccessTokenDto })
+  signInWithWallet(@Body() body: WalletSignInDto, @RequestOrigin() origin: { host: string; protocol: string }): Promise<UserAccessTokenDto> {
+    return this.wallet.signIn(body.message, body.signature, resolveSignInOrigin(this.config, origin));
+  }
+
+  @Public()
+  @Post('admin/login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Admin sign-in with email and password',
+    description: '401 for any wrong credential or disabled admin; 429 after repeated failures (per email and address, and per account).',
+  })
+  @ApiResponse({ status: 200, type: AdminAccessTokenDto })
+  loginAdmin(@Body() body: AdminLoginDto, @ClientIp() ip: string): Promise<AdminAccessTokenDto> {
+    return this.admin.login(body.email, body.password, ip);
+  }
+}

@@ -1,0 +1,244 @@
+import * as bcrypt from 'bcrypt';
+import { JwtService } from '@nestjs/jwt';
+import request from 'supertest';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { AdminRole } from '../../src/admin/entities/admin-user.entity';
+import { createUser } from '../utils/auth';
+import { createTestApp, TestApp } from '../utils/test-app';
+import { SIGN_IN_HOST, signedChallenge } from './auth.helpers';
+
+describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const wallet = () => request(testApp.http).post('/api/auth/wallet').set('Host', SIGN_IN_HOST);
+  const claimsOf = (token: string) => testApp.app.get(JwtService).verify<{ sub: string; kind: string; exp: number }>(token);
+
+  describe('POST /api/auth/nonce', () => {
+    it('issues a one-time nonce and an EIP-4361 message for the checksummed address', async () => {
+      const account = privateKeyToAccount(generatePrivateKey());
+      const res = await request(testApp.http).post('/api/auth/nonce').set('Host', SIGN_IN_HOST).send({ address: account.address.toLowerCase() }).expect(201);
+      expect(res.body.nonce).toMatch(/^[0-9a-f]{32}$/);
+      expect(res.body.message.startsWith(`${SIGN_IN_HOST} wants you`)).toBe(true);
+      expect(res.body.message).toContain(`URI: http://${SIGN_IN_HOST}\n`);
+      expect(res.body.message).toContain(`wants you to sign in with your Ethereum account:\n${account.address}\n`);
+      expect(res.body.message).toContain(`Nonce: ${res.body.nonce}`);
+      expect(res.body.message).toContain('Chain ID: 137');
+      expect(res.body.message).toMatch(/Expiration Time: \d{4}-/);
+      const [row] = await testApp.dataSource.query(`SELECT address, used_at, expires_at FROM auth_nonces WHERE nonce = $1`, [res.body.nonce]);
+      expect(row.address).toBe(account.address);
+      expect(row.used_at).toBeNull();
+      expect(new Date(row.expires_at).getTime()).toBeGreaterThan(Date.now());
+    });
+
+    it.each([
+      [{ address: '0x123' }, 'address'],
+      [{ address: '0x71C7656EC7ab88b098defB751B7401B5f6d8976f' }, 'address'], // broken checksum
+      [{ address: ['0x71C7656EC7ab88b098defB751B7401B5f6d8976F'] }, 'address'],
+      [{ address: 'x'.repeat(100_000) }, 'address'],
+      [{}, 'address'],
+      [{ address: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F', admin: true }, 'admin'],
+    ])('rejects %j with 400 naming %s and stores nothing', async (body, field) => {
+      const before = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM auth_nonces`);
+      const res = await request(testApp.http).post('/api/auth/nonce').send(body).expect(400);
+      expect(JSON.stringify(res.body.message)).toContain(field);
+      const after = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM auth_nonces`);
+      expect(after[0].n).toBe(before[0].n);
+    });
+  });
+
+  describe('POST /api/auth/wallet', () => {
+    it('signs a registered investor in with a viem-signed message, once', async () => {
+      const user = await createUser(testApp);
+      const { message, signature, nonce } = await signedChallenge(testApp, user.account);
+      const res = await wallet().send({ message, signature }).expect(200);
+      expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, userId: user.id });
+      const claims = claimsOf(res.body.accessToken);
+      expect(claims).toMatchObject({ sub: user.id, kind: 'user' });
+      expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(900);
+      const [nonceRow] = await testApp.dataSource.query(`SELECT used_at FROM auth_nonces WHERE nonce = $1`, [nonce]);
+      expect(nonceRow.used_at).not.toBeNull();
+      const [userRow] = await testApp.dataSource.query(`SELECT last_login_at FROM users WHERE id = $1`, [user.id]);
+      expect(userRow.last_login_at).not.toBeNull();
+
+      // The same message again is a replay.
+      const replay = await wallet().send({ message, signature }).expect(401);
+      expect(replay.body.code).toBe('invalid_sign_in');
+    });
+
+    it('lets exactly one of two concurrent uses of a nonce through', async () => {
+      const user = await createUser(testApp);
+      const { message, signature } = await signedChallenge(testApp, user.account);
+      const results = await Promise.all([1, 2, 3].map(() => wallet().send({ message, signature })));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+    });
+
+    it('refuses a signature from another wallet, a tampered message and an expired nonce', async () => {
+      const user = await createUser(testApp);
+      const intruder = privateKeyToAccount(generatePrivateKey());
+      const { message, signature, nonce } = await signedChallenge(testApp, user.account);
+
+      const forged = await intruder.signMessage({ message });
+      expect((await wallet().send({ message, signature: forged }).expect(401)).body.code).toBe(
+        'invalid_sign_in',
+      );
+      const tampered = message.replace(/^[^ ]+ wants/, 'evil.example wants');
+      await wallet().send({ message: tampered, signature: await user.account.signMessage({ message: tampered }) }).expect(401);
+      const otherChain = message.replace('Chain ID: 137', 'Chain ID: 1');
+      await wallet().send({ message: otherChain, signature: await user.account.signMessage({ message: otherChain }) }).expect(401);
+
+      await testApp.dataSource.query(`UPDATE auth_nonces SET expires_at = now() - interval '1 second' WHERE nonce = $1`, [nonce]);
+      await wallet().send({ message, signature }).expect(401);
+    });
+
+    it('answers 404 wallet_not_registered for a valid signature from an unknown wallet and leaves the nonce usable', async () => {
+      const stranger = privateKeyToAccount(generatePrivateKey());
+      const { message, signature, nonce } = await signedChallenge(testApp, stranger);
+      const res = await wallet().send({ message, signature }).expect(404);
+      expect(res.body.code).toBe('wallet_not_registered');
+      const [row] = await testApp.dataSource.query(`SELECT used_at FROM auth_nonces WHERE nonce = $1`, [nonce]);
+      expect(row.used_at).toBeNull();
+    });
+
+    it('refuses a suspended investor with 403', async () => {
+      const user = await createUser(testApp);
+      await testApp.dataSource.query(`UPDATE users SET status = 'suspended' WHERE id = $1`, [user.id]);
+      const { message, signature } = await signedChallenge(testApp, user.account);
+      expect((await wallet().send({ message, signature }).expect(403)).body.code).toBe('account_not_active');
+    });
+
+    it.each([
+      [{ message: 'hello', signature: '0x1234' }, 'signature'],
+      [{ message: 'not a siwe message', signature: `0x${'ab'.repeat(65)}` }, null],
+      [{ message: ['a'], signature: `0x${'ab'.repeat(65)}` }, 'message'],
+      [{ message: 'x'.repeat(50_000), signature: `0x${'ab'.repeat(65)}` }, 'message'],
+      [{ signature: `0x${'ab'.repeat(65)}` }, 'message'],
+    ])('rejects malformed input %# without a 500', async (body, field) => {
+      const res = await wallet().send(body);
+      if (field) {
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body.message)).toContain(field);
+      } else {
+        expect(res.status).toBe(401);
+      }
+    });
+  });
+
+  describe('POST /api/auth/admin/login', () => {
+    const password = 'correct horse battery staple';
+
+    async function insertAdmin(email: string, hash: string | null, active = true, role = AdminRole.Compliance) {
+      const [row] = await testApp.dataSource.query(
+        `INSERT INTO admin_users (email, role, password_hash, active) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [email, role, hash, active],
+      );
+      return row.id as string;
+    }
+
+    it('accepts a legacy $2b$ bcrypt hash, resets counters and the token names the admin', async () => {
+      const legacyHash = bcrypt.hashSync(password, 10);
+      expect(legacyHash.startsWith('$2b$10$')).toBe(true);
+      const id = await insertAdmin('legacy@pend.test', legacyHash);
+      await testApp.dataSource.query(`UPDATE admin_users SET failed_login_count = 3 WHERE id = $1`, [id]);
+      const res = await request(testApp.http)
+        .post('/api/auth/admin/login')
+        .send({ email: 'Legacy@Pend.test', password })
+        .expect(200);
+      expect(res.body).toMatchObject({ tokenType: 'Bearer', adminId: id, role: 'compliance' });
+      expect(claimsOf(res.body.accessToken)).toMatchObject({ sub: id, kind: 'admin' });
+      const [row] = await testApp.dataSource.query(`SELECT failed_login_count, last_login_at FROM admin_users WHERE id = $1`, [id]);
+      expect(row.failed_login_count).toBe(0);
+      expect(row.last_login_at).not.toBeNull();
+    });
+
+    it('accepts $2a$ and $2y$ hashes (the same algorithm under other prefixes)', async () => {
+      const hash = bcrypt.hashSync(password, 4);
+      await insertAdmin('prefix-a@pend.test', hash.replace(/^\$2b\$/, '$2a$'));
+      await insertAdmin('prefix-y@pend.test', hash.replace(/^\$2b\$/, '$2y$'));
+      await request(testApp.http).post('/api/auth/admin/login').send({ email: 'prefix-a@pend.test', password }).expect(200);
+      await request(testApp.http).post('/api/auth/admin/login').send({ email: 'prefix-y@pend.test', password }).expect(200);
+    });
+
+    it('answers the same 401 for an unknown email, a wrong password, no password hash and a disabled admin', async () => {
+      const hash = bcrypt.hashSync(password, 4);
+      await insertAdmin('known@pend.test', hash);
+      await insertAdmin('nohash@pend.test', null);
+      await insertAdmin('disabled@pend.test', hash, false);
+      const attempts = [
+        { email: 'nobody@pend.test', password },
+        { email: 'known@pend.test', password: 'wrong password' },
+        { email: 'nohash@pend.test', password },
+        { email: 'disabled@pend.test', password },
+      ];
+      const bodies = [];
+      for (const body of attempts) {
+        const res = await request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', '198.51.100.7').send(body).expect(401);
+        bodies.push(res.body);
+      }
+      expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
+      expect(bodies[0]).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid email or password', code: 'invalid_credentials' });
+    });
+
+    it('answers 429 after 5 failures for one email from one address, even with the right password; other addresses still get in', async () => {
+      const hash = bcrypt.hashSync(password, 4);
+      await insertAdmin('target@pend.test', hash);
+      const from = (ip: string) => request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', ip);
+      for (let i = 0; i < 5; i++) await from('203.0.113.5').send({ email: 'target@pend.test', password: `guess ${i}` }).expect(401);
+      const blocked = await from('203.0.113.5').send({ email: 'target@pend.test', password }).expect(429);
+      expect(blocked.body.code).toBe('too_many_attempts');
+      await from('203.0.113.6').send({ email: 'target@pend.test', password }).expect(200);
+    });
+
+    it('locks the account after 10 failures from anywhere (locked_until) and refuses even the right password', async () => {
+      const hash = bcrypt.hashSync(password, 4);
+      const id = await insertAdmin('spray@pend.test', hash);
+      for (let i = 0; i < 10; i++) {
+        await request(testApp.http)
+          .post('/api/auth/admin/login')
+          .set('X-Forwarded-For', `192.0.2.${i + 1}`)
+          .send({ email: 'spray@pend.test', password: `guess ${i}` })
+          .expect(401);
+      }
+      const [row] = await testApp.dataSource.query(`SELECT failed_login_count, locked_until FROM admin_users WHERE id = $1`, [id]);
+      expect(row.failed_login_count).toBe(10);
+      expect(new Date(row.locked_until).getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+      await request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', '192.0.2.99').send({ email: 'spray@pend.test', password }).expect(429);
+      // Once the lock has run out, the right password works again.
+      await testApp.dataSource.query(`UPDATE admin_users SET locked_until = now() - interval '1 second' WHERE id = $1`, [id]);
+      await request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', '192.0.2.99').send({ email: 'spray@pend.test', password }).expect(200);
+    });
+
+    it.each([
+      [{ email: 'not-an-email', password }, 'email'],
+      [{ email: 'a@pend.test' }, 'password'],
+      [{ email: 'a@pend.test', password: 'x'.repeat(10_000) }, 'password'],
+      [{ email: ['a@pend.test'], password }, 'email'],
+      [{ email: 'a@pend.test', password, role: 'superadmin' }, 'role'],
+    ])('rejects %# with 400 naming the field', async (body, field) => {
+      const res = await request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', '198.51.100.200').send(body).expect(400);
+      expect(JSON.stringify(res.body.message)).toContain(field);
+    });
+  });
+
+  it('uses SIWE_DOMAIN and SIWE_URI when configured, whatever the Host header says', async () => {
+    const configured = await createTestApp({ env: { SIWE_DOMAIN: 'invest.pend.example', SIWE_URI: 'https://invest.pend.example/login', SIWE_CHAIN_ID: '1' } });
+    try {
+      const user = await createUser(configured);
+      const nonce = await request(configured.http).post('/api/auth/nonce').set('Host', 'evil.example').send({ address: user.account.address }).expect(201);
+      expect(nonce.body.message.startsWith('invest.pend.example wants you')).toBe(true);
+      expect(nonce.body.message).toContain('URI: https://invest.pend.example/login\n');
+      expect(nonce.body.message).toContain('Chain ID: 1\n');
+      const signature = await user.account.signMessage({ message: nonce.body.message });
+      await request(configured.http).post('/api/auth/wallet').set('Host', 'other.example').send({ message: nonce.body.message, signature }).expect(200);
+    } finally {
+      await configured.close();
+    }
+  });
+});

@@ -1,0 +1,24 @@
+import request from 'supertest';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import { TestApp } from '../utils/test-app';
+
+/**
+ * The Host both steps send. Supertest listens on a new port per request, and without SIWE_DOMAIN the
+ * message names the request's host, so a fixed Host header keeps the two steps on one origin.
+ */
+export const SIGN_IN_HOST = 'app.pend.test';
+
+/** Asks for a nonce and signs the returned EIP-4361 message with the account, as a wallet would. */
+export async function signedChallenge(testApp: TestApp, account: PrivateKeyAccount) {
+  const res = await request(testApp.http).post('/api/auth/nonce').set('Host', SIGN_IN_HOST).send({ address: account.address }).expect(201);
+  const message: string = res.body.message;
+  const signature = await account.signMessage({ message });
+  return { message, signature, nonce: res.body.nonce as string };
+}
+
+/** Full wallet sign-in through HTTP; returns the access token. */
+export async function walletSignIn(testApp: TestApp, account: PrivateKeyAccount): Promise<string> {
+  const { message, signature } = await signedChallenge(testApp, account);
+  const res = await request(testApp.http).post('/api/auth/wallet').set('Host', SIGN_IN_HOST).send({ message, signature }).expect(200);
+  return res.body.accessToken;
+}
