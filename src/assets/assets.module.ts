@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from '../admin/admin.module';
+import { AdminAssetsController, AssetsController } from './assets.controller';
+import { AssetsRepository } from './assets.repository';
+import { AssetsService } from './assets.service';
 import { Asset } from './entities/asset.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Asset])],
-  exports: [TypeOrmModule],
+  imports: [TypeOrmModule.forFeature([Asset]), AdminModule],
+  controllers: [AssetsController, AdminAssetsController],
+  providers: [AssetsRepository, AssetsService],
+  exports: [TypeOrmModule, AssetsRepository],
 })
 export class AssetsModule {}

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { ParseIdPipe } from './validation/parse-id.pipe';
+import { AssetsService } from './assets.service';
+import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
+import { ListAssetsQueryDto } from './dto/asset-query.dto';
+import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
+
+type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
+
+/** The catalogue: any signed-in caller (investor or admin); drafts only for admins with assets:read. */
+@ApiTags('assets')
+@ApiBearerAuth()
+@Controller('assets')
+export class AssetsController {
+  constructor(private readonly assets: AssetsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search assets (text, category, status, APY range), sorted and paginated' })
+  @ApiOkResponse({ type: AssetPage })
+  list(@CurrentPrincipal() principal: AuthPrincipal, @Query() query: ListAssetsQueryDto): Promise<AssetPage> {
+    return this.assets.list(principal, query);
+  }
+
+  @Get('analytics')
+  @RequirePermissions('analytics:read')
+  @ApiOperation({ summary: 'Raised, target, funded %, investors and average ticket per asset, per category and overall' })
+  @ApiOkResponse({ type: AssetAnalyticsView })
+  analytics(): Promise<AssetAnalyticsView> {
+    return this.assets.analytics();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One asset with the amount raised (confirmed) and committed (pending + confirmed)' })
+  @ApiOkResponse({ type: AssetDetailView })
+  get(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<AssetDetailView> {
+    return this.assets.get(principal, id);
+  }
+}
+
+@ApiTags('admin: assets')
+@ApiBearerAuth()
+@Controller('admin/assets')
+export class AdminAssetsController {
+  constructor(private readonly assets: AssetsService) {}
+
+  @Post()
+  @RequirePermissions('assets:write')
+  @ApiOperation({ summary: 'Create an asset (draft or open); audited' })
+  @ApiCreatedResponse({ type: AssetView })
+  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: Request): Promise<AssetView> {
+    return this.assets.create(admin, dto, request.ip ?? null);
+  }
+
+  @Patch(':id')
+  @RequirePermissions('assets:write')
+  @ApiOperation({ summary: 'Edit an asset or move its status (draft→open→funded/closed, →cancelled); illegal moves 409; audited' })
+  @ApiOkResponse({ type: AssetView })
+  update(
+    @CurrentPrincipal() admin: AdminPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: UpdateAssetDto,
+    @Req() request: Request,
+  ): Promise<AssetView> {
+    return this.assets.update(admin, id, dto, request.ip ?? null);
+  }
+}

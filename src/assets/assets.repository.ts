@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AssetView, AssetDetailView, AssetAnalyticsRow } from './assets.types';
+import { ASSET_COLUMNS, assetAnalyticsSql, assetByIdSql, AssetSearch, assetSearchSql } from './assets.sql';
+import { AssetStatus } from './entities/asset.entity';
+
+/** Writable asset fields and their columns. */
+const FIELD_COLUMNS = {
+  name: 'name',
+  category: 'category',
+  status: 'status',
+  currency: 'currency',
+  targetAmount: 'target_amount',
+  minInvestment: 'min_investment',
+  maxInvestment: 'max_investment',
+  tokenSymbol: 'token_symbol',
+  tokenPrice: 'token_price',
+  chainId: 'chain_id',
+  contractAddress: 'contract_address',
+  expectedApy: 'expected_apy',
+  opensAt: 'opens_at',
+  closesAt: 'closes_at',
+  description: 'description',
+  documents: 'documents',
+} as const;
+
+export type AssetFields = Partial<Record<keyof typeof FIELD_COLUMNS, unknown>>;
+
+/** The asset row an investment or an edit locks: just what the rules need. */
+export interface LockedAsset {
+  id: string;
+  status: AssetStatus;
+  currency: string;
+  targetAmount: string;
+  minInvestment: string;
+  maxInvestment: string | null;
+  tokenPrice: string | null;
+  opensAt: Date | null;
+  closesAt: Date | null;
+  /** pending + confirmed, computed while the row is locked. */
+  committedAmount: string;
+}
+
+function columnsAndValues(fields: AssetFields): { columns: string[]; values: unknown[] } {
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  for (const [field, column] of Object.entries(FIELD_COLUMNS)) {
+    const value = fields[field as keyof AssetFields];
+    if (value === undefined) continue;
+    columns.push(column);
+    values.push(field === 'documents' && value !== null ? JSON.stringify(value) : value);
+  }
+  return { columns, values };
+}
+
+@Injectable()
+export class AssetsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async searchAssets(search: AssetSearch): Promise<{ items: AssetView[]; total: number }> {
+    const { text, values } = assetSearchSql(search);
+    const rows: (AssetView & { total: number })[] = await this.dataSource.query(text, values);
+    const total = rows[0]?.total ?? 0;
+    const items = rows.filter((row) => row.id !== null).map(({ total: _total, ...asset }) => asset as AssetView);
+    return { items, total };
+  }
+
+  async findAssetWithFunding(id: string, includeDrafts: boolean): Promise<AssetDetailView | null> {
+    const { text, values } = assetByIdSql(id, includeDrafts);
+    const rows: AssetDetailView[] = await this.dataSource.query(text, values);
+    return rows[0] ?? null;
+  }
+
+  async aggregateAnalytics(): Promise<AssetAnalyticsRow[]> {
+    const { text, values } = assetAnalyticsSql();
+    return this.dataSource.query(text, values);
+  }
+
+  async insertAsset(manager: EntityManager, fields: AssetFields, createdBy: string | null): Promise<AssetView> {
+    const { columns, values } = columnsAndValues(fields);
+    columns.push('created_by');
+    values.push(createdBy);
+    const placeholders = values.map((_, i) => `$${i + 1}`);
+    const rows: AssetView[] = await manager.query(
+      `INSERT INTO assets AS a (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${ASSET_COLUMNS}`,
+      values,
+    );
+    return rows[0];
+  }
+
+  /** Locks the asset row (FOR UPDATE) and sums what investors have committed to it, inside the caller's transaction. */
+  async lockAssetWithCommitted(manager: EntityManager, id: string): Promise<LockedAsset | null> {
+    const rows: LockedAsset[] = await manager.query(
+      `SELECT a.id, a.status, a.currency, a.target_amount AS "targetAmount", a.min_investment AS "minInvestment",
+              a.max_investment AS "maxInvestment", a.token_price AS "tokenPrice", a.opens_at AS "opensAt", a.closes_at AS "closesAt",
+              (SELECT COALESCE(sum(i.amount), 0) FROM investments i
+                WHERE i.asset_id = a.id AND i.status IN ('pending', 'confirmed'))::numeric(24,6) AS "committedAmount"
+       FROM assets a WHERE a.id = $1 FOR UPDATE OF a`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async updateAssetFields(manager: EntityManager, id: string, fields: AssetFields): Promise<AssetView> {
+    const { columns, values } = columnsAndValues(fields);
+    const sets = columns.map((column, i) => `${column} = $${i + 2}`);
+    sets.push('updated_at = now()');
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [AssetView[], number] = await manager.query(
+      `UPDATE assets AS a SET ${sets.join(', ')} WHERE a.id = $1 RETURNING ${ASSET_COLUMNS}`,
+      [id, ...values],
+    );
+    return rows[0];
+  }
+
+  /** The full row of an asset inside a transaction (for merging a partial edit). */
+  async findAssetForEdit(manager: EntityManager, id: string): Promise<AssetView | null> {
+    const rows: AssetView[] = await manager.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+}

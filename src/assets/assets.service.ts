@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { AdminAuditService } from '../admin/admin-audit.service';
+import { permits } from '../admin/permissions';
+import { AuthPrincipal } from '../auth/principal';
+import { canMoveAsset } from './asset-status';
+import {
+  AssetNotFoundError,
+  IllegalAssetTransitionError,
+  InvalidAssetFieldError,
+  TargetBelowCommittedError,
+} from './assets.errors';
+import { AssetFields, AssetsRepository } from './assets.repository';
+import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
+import { ListAssetsQueryDto } from './dto/asset-query.dto';
+import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
+import { AssetStatus } from './entities/asset.entity';
+
+type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
+
+/** Fields an edit may not clear. */
+const REQUIRED_FIELDS = ['name', 'category', 'status', 'currency', 'targetAmount', 'minInvestment'] as const;
+
+/** Admins with assets:read see drafts; investors and other admins see the published catalogue. */
+function seesDrafts(principal: AuthPrincipal): boolean {
+  return principal.kind === 'admin' && permits(principal.permissions, 'assets:read');
+}
+
+/** Rules that span fields, checked on the asset as it would be after the write (400 naming the field). */
+function checkCrossFieldRules(asset: Pick<AssetView, 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
+  if (asset.maxInvestment !== null && new Decimal(asset.maxInvestment).lt(asset.minInvestment)) {
+    throw new InvalidAssetFieldError('maxInvestment', 'must be at least minInvestment');
+  }
+  if (asset.opensAt && asset.closesAt && new Date(asset.closesAt).getTime() < new Date(asset.opensAt).getTime()) {
+    throw new InvalidAssetFieldError('closesAt', 'must not be before opensAt');
+  }
+}
+
+@Injectable()
+export class AssetsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly assets: AssetsRepository,
+    private readonly audit: AdminAuditService,
+  ) {}
+
+  async list(principal: AuthPrincipal, query: ListAssetsQueryDto): Promise<AssetPage> {
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    const { items, total } = await this.assets.searchAssets({
+      text: query.q?.trim() || undefined,
+      category: query.category,
+      status: query.status,
+      minApy: query.minApy,
+      maxApy: query.maxApy,
+      sort: query.sort ?? 'createdAt',
+      order: query.order ?? 'desc',
+      limit,
+      offset,
+      includeDrafts: seesDrafts(principal),
+    });
+    return { items, total, limit, offset };
+  }
+
+  async get(principal: AuthPrincipal, id: string): Promise<AssetDetailView> {
+    const asset = await this.assets.findAssetWithFunding(id, seesDrafts(principal));
+    if (!asset) throw new AssetNotFoundError();
+    return asset;
+  }
+
+  async analytics(): Promise<AssetAnalyticsView> {
+    const rows = await this.assets.aggregateAnalytics();
+    const strip = ({ kind: _kind, ...line }: (typeof rows)[number]) => line;
+    const platform = rows.find((row) => row.kind === 'platform');
+    return {
+      assets: rows.filter((row) => row.kind === 'asset').map(strip),
+      categories: rows.filter((row) => row.kind === 'category').map(strip),
+      platform: strip(platform!),
+    };
+  }
+
+  async create(admin: AdminPrincipal, dto: CreateAssetDto, ip: string | null): Promise<AssetView> {
+    const fields: AssetFields = { ...dto, status: dto.status ?? AssetStatus.Draft };
+    checkCrossFieldRules({
+      minInvestment: dto.minInvestment ?? '0',
+      maxInvestment: dto.maxInvestment ?? null,
+      opensAt: dto.opensAt ? new Date(dto.opensAt) : null,
+      closesAt: dto.closesAt ? new Date(dto.closesAt) : null,
+    });
+    return this.dataSource.transaction(async (manager) => {
+      const [{ email }]: { email: string }[] = await manager.query(`SELECT email FROM admin_users WHERE id = $1`, [admin.id]);
+      const asset = await this.assets.insertAsset(manager, fields, email);
+      await this.audit.record(manager, {
+        adminId: admin.id,
+        action: 'asset.create',
+        targetType: 'asset',
+        targetId: asset.id,
+        details: { name: asset.name, status: asset.status, targetAmount: asset.targetAmount },
+        ip,
+      });
+      return asset;
+    });
+  }
+
+  async update(admin: AdminPrincipal, id: string, dto: UpdateAssetDto, ip: string | null): Promise<AssetView> {
+    for (const field of REQUIRED_FIELDS) {
+      if ((dto as Record<string, unknown>)[field] === null) throw new InvalidAssetFieldError(field, 'must not be null');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      // Locked so a concurrent investment cannot slip past a lowered target or a closing asset.
+      const locked = await this.assets.lockAssetWithCommitted(manager, id);
+      if (!locked) throw new AssetNotFoundError();
+      const current = (await this.assets.findAssetForEdit(manager, id))!;
+      if (dto.status && !canMoveAsset(current.status, dto.status)) {
+        throw new IllegalAssetTransitionError(current.status, dto.status);
+      }
+      const merged = {
+        minInvestment: dto.minInvestment ?? current.minInvestment,
+        maxInvestment: dto.maxInvestment === undefined ? current.maxInvestment : dto.maxInvestment,
+        opensAt: dto.opensAt === undefined ? current.opensAt : dto.opensAt ? new Date(dto.opensAt) : null,
+        closesAt: dto.closesAt === undefined ? current.closesAt : dto.closesAt ? new Date(dto.closesAt) : null,
+      };
+      checkCrossFieldRules(merged);
+      if (dto.targetAmount !== undefined && new Decimal(dto.targetAmount).lt(locked.committedAmount)) {
+        throw new TargetBelowCommittedError(locked.committedAmount);
+      }
+      const asset = Object.keys(dto).length ? await this.assets.updateAssetFields(manager, id, dto as AssetFields) : current;
+      await this.audit.record(manager, {
+        adminId: admin.id,
+        action: 'asset.update',
+        targetType: 'asset',
+        targetId: id,
+        details: { changes: { ...dto }, ...(dto.status && dto.status !== current.status ? { statusFrom: current.status, statusTo: dto.status } : {}) },
+        ip,
+      });
+      return asset;
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { AssetCategory, AssetStatus } from './entities/asset.entity';
+import { AssetSortKey } from './dto/asset-query.dto';
+
+/**
+ * The SQL behind the read routes, as plain {text, values} builders: the repository runs them
+ * through TypeORM and the API benchmark's floor runs the very same statements through raw `pg`.
+ */
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** Every column of an asset, camel-cased as the API returns them. Money stays a decimal string. */
+export const ASSET_COLUMNS = `a.id, a.name, a.category, a.status, a.currency,
+  a.target_amount AS "targetAmount", a.min_investment AS "minInvestment", a.max_investment AS "maxInvestment",
+  a.token_symbol AS "tokenSymbol", a.token_price AS "tokenPrice", a.chain_id AS "chainId",
+  a.contract_address AS "contractAddress", a.expected_apy AS "expectedApy",
+  a.opens_at AS "opensAt", a.closes_at AS "closesAt", a.description, a.documents,
+  a.created_by AS "createdBy", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+
+export interface AssetSearch {
+  text?: string;
+  category?: AssetCategory;
+  status?: AssetStatus;
+  minApy?: string;
+  maxApy?: string;
+  sort: AssetSortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+  /** False for investors: drafts stay hidden. */
+  includeDrafts: boolean;
+}
+
+/** `%`, `_` and `\` in the searched text are literal characters, not LIKE wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** One page of matching assets plus the total count, in one statement (a row with null id when the page is empty). */
+export function assetSearchSql(search: AssetSearch): SqlQuery {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  if (!search.includeDrafts) where.push(`a.status <> 'draft'`);
+  if (search.status) where.push(`a.status = ${param(search.status)}`);
+  if (search.category) where.push(`a.category = ${param(search.category)}`);
+  if (search.minApy !== undefined) where.push(`a.expected_apy >= ${param(search.minApy)}::numeric`);
+  if (search.maxApy !== undefined) where.push(`a.expected_apy <= ${param(search.maxApy)}::numeric`);
+  if (search.text) {
+    const pattern = param(likePattern(search.text));
+    where.push(`(a.name ILIKE ${pattern} OR a.description ILIKE ${pattern})`);
+  }
+  // search.sort is one of ASSET_SORT_KEYS (validated), i.e. a camel-cased output column of `matched`.
+  const direction = search.order === 'asc' ? 'ASC' : 'DESC';
+  const nulls = search.sort === 'expectedApy' ? ' NULLS LAST' : '';
+  const text = `WITH matched AS (SELECT ${ASSET_COLUMNS} FROM assets a${where.length ? ` WHERE ${where.join(' AND ')}` : ''})
+    SELECT page.*, counted.total FROM (SELECT count(*)::int AS total FROM matched) counted
+    LEFT JOIN LATERAL (
+      SELECT * FROM matched m ORDER BY m."${search.sort}" ${direction}${nulls}, m.id ${direction}
+      LIMIT ${param(search.limit)} OFFSET ${param(search.offset)}
+    ) page ON true`;
+  return { text, values };
+}
+
+/** One asset with how much investors have committed to it (pending + confirmed) and raised (confirmed). */
+export function assetByIdSql(id: string, includeDrafts: boolean): SqlQuery {
+  return {
+    text: `SELECT ${ASSET_COLUMNS},
+        COALESCE(s.raised, 0)::numeric(24,6) AS "raisedAmount",
+        COALESCE(s.committed, 0)::numeric(24,6) AS "committedAmount"
+      FROM assets a
+      LEFT JOIN LATERAL (
+        SELECT sum(i.amount) FILTER (WHERE i.status = 'confirmed') AS raised,
+               sum(i.amount) FILTER (WHERE i.status IN ('pending', 'confirmed')) AS committed
+        FROM investments i WHERE i.asset_id = a.id AND i.status IN ('pending', 'confirmed')
+      ) s ON true
+      WHERE a.id = $1${includeDrafts ? '' : ` AND a.status <> 'draft'`}`,
+    values: [id],
+  };
+}
+
+/**
+ * Per asset: raised (sum of confirmed), target, funded %, distinct investors, average ticket;
+ * then totals per category and for the whole platform. One statement, aggregated in PostgreSQL.
+ */
+export function assetAnalyticsSql(): SqlQuery {
+  return {
+    text: `WITH confirmed AS (
+        SELECT i.asset_id, i.user_id, sum(i.amount) AS amount, count(*) AS tickets
+        FROM investments i WHERE i.status = 'confirmed' GROUP BY i.asset_id, i.user_id
+      ), per_asset AS (
+        SELECT a.id, a.name, a.category, a.status, a.currency, a.target_amount,
+               COALESCE(sum(c.amount), 0) AS raised, count(c.user_id) AS investors, COALESCE(sum(c.tickets), 0) AS tickets
+        FROM assets a LEFT JOIN confirmed c ON c.asset_id = a.id
+        GROUP BY a.id
+      ), category_investors AS (
+        SELECT a.category, count(DISTINCT c.user_id) AS investors
+        FROM confirmed c JOIN assets a ON a.id = c.asset_id GROUP BY a.category
+      ), rows AS (
+        SELECT 'asset' AS kind, p.id::text AS id, p.name, p.category::text AS category, p.status::text AS status, p.currency,
+               1::bigint AS assets, p.target_amount AS target, p.raised, p.investors, p.tickets
+        FROM per_asset p
+        UNION ALL
+        SELECT 'category', NULL, NULL, p.category::text, NULL, NULL,
+               count(*), sum(p.target_amount), sum(p.raised), COALESCE(max(ci.investors), 0), sum(p.tickets)
+        FROM per_asset p LEFT JOIN category_investors ci ON ci.category = p.category
+        GROUP BY p.category
+        UNION ALL
+        SELECT 'platform', NULL, NULL, NULL, NULL, NULL,
+               count(*), COALESCE(sum(p.target_amount), 0), COALESCE(sum(p.raised), 0),
+               (SELECT count(DISTINCT user_id) FROM confirmed), COALESCE(sum(p.tickets), 0)
+        FROM per_asset p
+      )
+      SELECT kind, id, name, category, status, currency, assets::int AS assets,
+             target::numeric(24,6)::text AS "targetAmount", raised::numeric(24,6)::text AS "raisedAmount",
+             CASE WHEN target > 0 THEN round(raised * 100 / target, 2)::text ELSE NULL END AS "fundedPercent",
+             investors::int AS investors, tickets::int AS investments,
+             CASE WHEN tickets > 0 THEN round(raised / tickets, 6)::text ELSE NULL END AS "averageTicket"
+      FROM rows
+      ORDER BY kind, category NULLS FIRST, name, id`,
+    values: [],
+  };
+}
