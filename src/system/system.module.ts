@@ -1,9 +1,50 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { BackupScheduler } from './backup/backup.scheduler';
+import { BackupService } from './backup/backup.service';
+import { CLOCK, systemClock } from './backup/clock';
+import { PgDumpRunner } from './backup/pg-dump.runner';
+import { BackupFreshnessIndicator } from './health/backup-freshness.indicator';
+import { DiskSpaceIndicator } from './health/disk-space.indicator';
 import { HealthController } from './health/health.controller';
+import { HeapIndicator } from './health/heap.indicator';
+import { MigrationsIndicator } from './health/migrations.indicator';
+import { SystemJobsService } from './jobs/system-jobs.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { AdminMonitoringController } from './monitoring/admin-monitoring.controller';
+import { MonitoringRepository } from './monitoring/monitoring.repository';
+import { MonitoringService } from './monitoring/monitoring.service';
+import { SlowQueryRecorder } from './monitoring/slow-query.recorder';
+import { ApiUsageBuffer } from './usage/api-usage.buffer';
+import { RequestStats } from './usage/request-stats';
+import { RequestTrackingMiddleware } from './usage/request-tracking.middleware';
 
+/** Operations: health, metrics, usage and slow-query logs, monitoring endpoints, backups. */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController, AdminMonitoringController],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    PgDumpRunner,
+    BackupService,
+    BackupScheduler,
+    DiskSpaceIndicator,
+    HeapIndicator,
+    MigrationsIndicator,
+    BackupFreshnessIndicator,
+    MetricsService,
+    RequestStats,
+    ApiUsageBuffer,
+    SlowQueryRecorder,
+    MonitoringRepository,
+    MonitoringService,
+    SystemJobsService,
+  ],
+  exports: [MetricsService, BackupService],
 })
-export class SystemModule {}
+export class SystemModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestTrackingMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+}

@@ -1,15 +1,26 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../auth/decorators';
+import { APP_CONFIG } from '../../config/app.config';
+import type { AppConfig } from '../../config/app.config';
+import { BackupFreshnessIndicator } from './backup-freshness.indicator';
+import { DiskSpaceIndicator } from './disk-space.indicator';
+import { HeapIndicator } from './heap.indicator';
+import { MigrationsIndicator } from './migrations.indicator';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly disk: DiskSpaceIndicator,
+    private readonly heap: HeapIndicator,
+    private readonly migrations: MigrationsIndicator,
+    private readonly backup: BackupFreshnessIndicator,
   ) {}
 
   @Get('live')
@@ -21,8 +32,19 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: every dependency answers; 503 naming the failing check otherwise' })
-  ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 1_500 })]);
+  @ApiOperation({
+    summary: 'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check',
+  })
+  async ready() {
+    const timeout = this.config.monitoring.healthCheckTimeoutMs;
+    const checks: HealthIndicatorFunction[] = [
+      () => this.database.pingCheck('database', { timeout: Math.min(timeout, 1_500) }),
+      () => this.disk.check('disk_data', () => this.disk.dataDir()),
+      () => this.disk.check('disk_backup', () => this.config.backup.dir),
+      () => this.heap.check('memory_heap'),
+      () => this.migrations.check('migrations'),
+    ];
+    if (this.config.backup.enabled) checks.push(() => this.backup.check('backup'));
+    return this.health.check(checks);
   }
 }

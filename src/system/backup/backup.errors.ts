@@ -1,0 +1,8 @@
+import { DomainError } from '../../common/errors/domain.error';
+
+/** Backups and restores: missing or mismatched PostgreSQL tools, failed dumps, bad archives. */
+export class BackupError extends DomainError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, 500, details);
+  }
+}

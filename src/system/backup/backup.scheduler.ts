@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { APP_CONFIG } from '../../config/app.config';
+import type { AppConfig } from '../../config/app.config';
+import { BackupOutcome, BackupService } from './backup.service';
+
+export const BACKUP_JOB = 'database-backup';
+
+/**
+ * Registers the backup cron (BACKUP_CRON) when BACKUP_ENABLED. The cron comes from config,
+ * so the job is added to the registry at boot rather than with a static @Cron().
+ */
+@Injectable()
+export class BackupScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Backup');
+  private running?: Promise<BackupOutcome>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly backups: BackupService,
+    private readonly registry: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.backup.enabled) return;
+    const job = CronJob.from({ cronTime: this.config.backup.cron, onTick: () => void this.runScheduled(), timeZone: 'UTC' });
+    this.registry.addCronJob(BACKUP_JOB, job);
+    job.start();
+  }
+
+  /** What the cron fires; one run at a time in this process (waitForCompletion), one instance via the advisory lock. */
+  runScheduled(): Promise<BackupOutcome> {
+    this.running ??= this.backups
+      .runBackup({ trigger: 'scheduled' })
+      .then((outcome) => {
+        if (outcome.status === 'skipped') this.logger.log(`Scheduled backup skipped: ${outcome.reason}`);
+        else this.logger.log(`Backup ${outcome.manifest.id}: ${outcome.manifest.sizeBytes} bytes, ${outcome.manifest.verification.status}`);
+        return outcome;
+      })
+      .catch((error: Error) => {
+        this.logger.error(`Scheduled backup failed: ${error.message}`);
+        return { status: 'skipped', reason: `failed: ${error.message}` } as BackupOutcome;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { BackupService } from '../backup/backup.service';
+import { poolStats } from '../database/pool-stats';
+
+/**
+ * One prom-client Registry per app (not the global one), so several apps in one process
+ * (the e2e tests) never clash. Gauges that describe shared state read it at scrape time.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'pend_http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern, method and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly slowQueries = new Counter({
+    name: 'pend_db_slow_queries_total',
+    help: 'Queries slower than DB_SLOW_QUERY_MS seen by this instance',
+    registers: [this.registry],
+  });
+
+  readonly usageLogRows = new Counter({
+    name: 'pend_api_usage_log_rows_total',
+    help: 'api_usage_logs rows written (written) or lost after a failed flush (dropped)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(dataSource: DataSource, backups: BackupService) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'pend_' });
+
+    new Gauge({
+      name: 'pend_db_pool_connections',
+      help: "The app's PostgreSQL pool: connections in use, idle, and requests waiting for one",
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const pool = poolStats(dataSource);
+        this.set({ state: 'in_use' }, pool.inUse);
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'waiting' }, pool.waiting);
+      },
+    });
+
+    const importRows = new Gauge({
+      name: 'pend_import_rows',
+      help: 'Legacy import: runs by status, and rows quarantined (import_runs, import_quarantine)',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      async collect() {
+        const [row] = (await dataSource
+          .query(
+            `SELECT (SELECT count(*) FROM import_runs WHERE status = 'completed')::int AS completed,
+                    (SELECT count(*) FROM import_runs WHERE status = 'failed')::int AS failed,
+                    (SELECT count(*) FROM import_quarantine)::int AS quarantined`,
+          )
+          .catch(() => [undefined])) as ({ completed: number; failed: number; quarantined: number } | undefined)[];
+        if (!row) return;
+        this.set({ kind: 'runs_completed' }, row.completed);
+        this.set({ kind: 'runs_failed' }, row.failed);
+        this.set({ kind: 'quarantined' }, row.quarantined);
+      },
+    });
+    void importRows;
+
+    const backupGauge = (name: string, help: string, read: (m: NonNullable<ReturnType<typeof backups.store.newest>>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const newest = backups.store.newestVerified();
+          if (newest) this.set(read(newest));
+        },
+      });
+    backupGauge('pend_backup_last_success_timestamp_seconds', 'When the newest verified backup started (unix seconds)', (m) => Date.parse(m.startedAt) / 1000);
+    backupGauge('pend_backup_last_duration_seconds', 'How long the newest verified backup took to dump', (m) => m.durationMs / 1000);
+    backupGauge('pend_backup_last_size_bytes', 'Size of the newest verified dump', (m) => m.sizeBytes);
+    new Gauge({
+      name: 'pend_backup_last_verification_failed',
+      help: '1 when the newest backup failed its verifying restore',
+      registers: [this.registry],
+      collect() {
+        this.set(backups.store.newest()?.verification.status === 'failed' ? 1 : 0);
+      },
+    });
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../config/app.config';
+import type { AppConfig } from '../../config/app.config';
+import { MetricsService } from '../metrics/metrics.service';
+
+export interface ApiUsageEntry {
+  method: string;
+  route: string;
+  statusCode: number;
+  durationMs: number;
+  userId: string | null;
+  adminUserId: string | null;
+  ip: string | null;
+  createdAt: Date;
+}
+
+/** Cap on what waits in memory while the database is unreachable; older entries are dropped first. */
+const MAX_BUFFERED = 50_000;
+
+/**
+ * Collects one entry per API request in memory and writes them to api_usage_logs in one
+ * multi-row INSERT every API_USAGE_FLUSH_MS or API_USAGE_BATCH_SIZE entries, and on shutdown.
+ * Requests only push to an array: they never wait on the database.
+ */
+@Injectable()
+export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ApiUsage');
+  private entries: ApiUsageEntry[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<number> = Promise.resolve(0);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), this.config.monitoring.apiUsageFlushMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  get pending(): number {
+    return this.entries.length;
+  }
+
+  record(entry: ApiUsageEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > MAX_BUFFERED) {
+      const dropped = this.entries.splice(0, this.entries.length - MAX_BUFFERED);
+      this.metrics.usageLogRows.inc({ result: 'dropped' }, dropped.length);
+    }
+    if (this.entries.length >= this.config.monitoring.apiUsageBatchSize) void this.flush();
+  }
+
+  /** Writes everything buffered so far (flushes are serialised); resolves with the rows written. */
+  flush(): Promise<number> {
+    this.flushing = this.flushing.then(() => this.writeBatches());
+    return this.flushing;
+  }
+
+  private async writeBatches(): Promise<number> {
+    let written = 0;
+    while (this.entries.length > 0 && this.dataSource.isInitialized) {
+      const batch = this.entries.splice(0, this.config.monitoring.apiUsageBatchSize);
+      try {
+        await this.dataSource.query(
+          `INSERT INTO api_usage_logs (method, route, status_code, duration_ms, user_id, admin_user_id, ip, created_at)
+           SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::float8[], $5::uuid[], $6::uuid[], $7::varchar[], $8::timestamptz[])`,
+          [
+            batch.map((e) => e.method),
+            batch.map((e) => e.route.slice(0, 255)),
+            batch.map((e) => e.statusCode),
+            batch.map((e) => e.durationMs),
+            batch.map((e) => e.userId),
+            batch.map((e) => e.adminUserId),
+            batch.map((e) => e.ip?.slice(0, 64) ?? null),
+            batch.map((e) => e.createdAt.toISOString()),
+          ],
+        );
+        written += batch.length;
+        this.metrics.usageLogRows.inc({ result: 'written' }, batch.length);
+      } catch (error) {
+        // Usage logs are not worth retrying forever: count the loss and move on.
+        this.metrics.usageLogRows.inc({ result: 'dropped' }, batch.length);
+        this.logger.warn(`Could not write ${batch.length} api_usage_logs row(s): ${(error as Error).message}`);
+        break;
+      }
+    }
+    return written;
+  }
+}
