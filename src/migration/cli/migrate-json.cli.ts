@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import { openCliContext, runCli } from '../../cli/cli-context';
+import { formatSummary } from '../import/import-report';
+import { DEFAULT_BATCH_SIZE, importLegacyStore } from '../import/legacy-importer';
+import { parseCliArgs } from './cli-args';
+import { ImportProgressView } from './import-progress';
+
+const USAGE = 'usage: npm run migrate:json -- --source <store dir> [--dry-run] [--report <file.json>] [--batch-size N]';
+
+runCli('migrate:json', async () => {
+  const args = parseCliArgs(process.argv.slice(2), { values: ['source', 'report', 'batch-size'], flags: ['dry-run'] });
+  const source = args.source;
+  if (typeof source !== 'string') throw new Error(`--source is required (${USAGE})`);
+  if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${source}`);
+  const batchSize = args['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(args['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
+
+  const context = await openCliContext();
+  const view = new ImportProgressView();
+  try {
+    const report = await importLegacyStore({
+      dataSource: context.dataSource,
+      source,
+      dryRun: args['dry-run'] === true,
+      batchSize,
+      onProgress: (progress) => view.update(progress),
+    });
+    view.stop();
+    if (typeof args.report === 'string') fs.writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${formatSummary(report)}\n`);
+    return 0;
+  } finally {
+    view.stop();
+    await context.close();
+  }
+});

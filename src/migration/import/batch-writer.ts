@@ -1,0 +1,233 @@
+import { QueryFailedError, QueryRunner } from 'typeorm';
+import { QuarantinedRecord, TableCounts } from './import-report';
+import { ImportUnit, rawText, Row, walk } from './import-unit';
+import { buildUpsertSql, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
+
+/** A broken stretch of a file that is not one record (a truncated tail): quarantined as it is. */
+export interface LooseQuarantine {
+  table: TableName;
+  file: string;
+  location: string;
+  legacyId: string | null;
+  reason: string;
+  raw: string | null;
+}
+
+export type BatchCheck = (runner: QueryRunner, units: ImportUnit[]) => Promise<void>;
+
+const UPSERT_SQL = new Map<TableName, string>(TABLE_ORDER.map((table) => [table, buildUpsertSql(TABLES[table])]));
+
+/** Units still to be written: not quarantined, not folded into an earlier copy. */
+function* active(units: ImportUnit[]): Generator<ImportUnit> {
+  for (const root of units) yield* activeTree(root);
+}
+function* activeTree(u: ImportUnit): Generator<ImportUnit> {
+  if (u.rejected !== null || u.merged) return;
+  yield u;
+  for (const child of u.children) yield* activeTree(child);
+}
+
+/** PostgreSQL text cannot hold NUL. */
+function storable(text: string | null): string | null {
+  return text === null ? null : text.replace(/\u0000/g, '\\u0000');
+}
+
+/**
+ * Writes batches of legacy records: each batch is one transaction (a savepoint inside the
+ * enclosing transaction of a dry run) holding its rows and its quarantine entries, so a crash
+ * loses at most the batch in flight and a re-run converges on the same rows.
+ */
+export class BatchWriter {
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly runId: string,
+    private readonly nested: boolean,
+    private readonly tables: Record<TableName, TableCounts>,
+    private readonly quarantined: QuarantinedRecord[],
+  ) {}
+
+  async write(units: ImportUnit[], loose: LooseQuarantine[] = [], check?: BatchCheck): Promise<void> {
+    for (const root of units) for (const u of walk(root)) this.tables[u.table].read++;
+    for (const entry of loose) this.tables[entry.table].read++;
+    try {
+      await this.begin();
+      await this.prepare(units, check);
+      const counts = await this.upsert([...active(units)]);
+      await this.finish(units, loose, counts);
+    } catch (error) {
+      await this.rollback();
+      if (!(error instanceof QueryFailedError)) throw error;
+      await this.writeOneByOne(units, loose, check);
+    }
+  }
+
+  /** After a batch failed on a database rule: each record alone, so only the offending ones are quarantined. */
+  private async writeOneByOne(units: ImportUnit[], loose: LooseQuarantine[], check?: BatchCheck): Promise<void> {
+    try {
+      await this.begin();
+      await this.prepare(units, check);
+      const counts = new Map<TableName, { inserted: number; updated: number; written: number }>();
+      for (const root of units) {
+        if (root.rejected !== null || root.merged) continue;
+        await this.runner.query('SAVEPOINT import_record');
+        try {
+          const one = await this.upsert([...activeTree(root)]);
+          await this.runner.query('RELEASE SAVEPOINT import_record');
+          for (const [table, c] of one) {
+            const total = counts.get(table) ?? { inserted: 0, updated: 0, written: 0 };
+            total.inserted += c.inserted;
+            total.updated += c.updated;
+            total.written += c.written;
+            counts.set(table, total);
+          }
+        } catch (error) {
+          if (!(error instanceof QueryFailedError)) throw error;
+          await this.runner.query('ROLLBACK TO SAVEPOINT import_record');
+          root.rejected = `rejected by the database: ${error.message}`;
+        }
+      }
+      await this.finish(units, loose, counts);
+    } catch (error) {
+      await this.rollback();
+      throw error;
+    }
+  }
+
+  private async prepare(units: ImportUnit[], check?: BatchCheck): Promise<void> {
+    await this.checkReferences(units);
+    if (check) await check(this.runner, units);
+    this.dropRepeats(units);
+  }
+
+  private async finish(units: ImportUnit[], loose: LooseQuarantine[], counts: Map<TableName, { inserted: number; updated: number; written: number }>): Promise<void> {
+    const entries = this.quarantineEntries(units, loose);
+    if (entries.length > 0) {
+      await this.runner.query(
+        `INSERT INTO import_quarantine (run_id, source_file, location, legacy_id, reason, raw)
+         SELECT $1::uuid, q.f, q.l, q.i, q.r, q.w FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS q(f, l, i, r, w)`,
+        [
+          this.runId,
+          entries.map((e) => e.file),
+          entries.map((e) => e.location),
+          entries.map((e) => e.legacyId),
+          entries.map((e) => e.reason),
+          entries.map((e) => storable(e.raw)),
+        ],
+      );
+    }
+    await this.commit();
+    // Counted only once the batch is durable.
+    for (const [table, c] of counts) {
+      this.tables[table].inserted += c.inserted;
+      this.tables[table].updated += c.updated;
+      this.tables[table].unchanged += c.written - c.inserted - c.updated;
+    }
+    for (const root of units) this.countSkipped(root);
+    for (const entry of entries) {
+      this.quarantined.push({ file: entry.file, location: entry.location, legacyId: entry.legacyId, reason: entry.reason });
+    }
+    for (const entry of loose) this.tables[entry.table].quarantined++;
+  }
+
+  private countSkipped(u: ImportUnit): void {
+    if (u.rejected !== null) {
+      for (const nested of walk(u)) this.tables[nested.table].quarantined++;
+      return;
+    }
+    if (u.merged) {
+      this.tables[u.table].unchanged++;
+      return;
+    }
+    for (const child of u.children) this.countSkipped(child);
+  }
+
+  private quarantineEntries(units: ImportUnit[], loose: LooseQuarantine[]): LooseQuarantine[] {
+    const entries: LooseQuarantine[] = [];
+    const visit = (u: ImportUnit) => {
+      if (u.rejected !== null) {
+        entries.push({ table: u.table, file: u.file, location: u.location, legacyId: u.legacyId, reason: u.rejected, raw: rawText(u) });
+        return;
+      }
+      if (!u.merged) u.children.forEach(visit);
+    };
+    units.forEach(visit);
+    return [...entries, ...loose];
+  }
+
+  private async checkReferences(units: ImportUnit[]): Promise<void> {
+    const wanted = new Map<'users' | 'assets', Set<string>>();
+    for (const u of active(units)) {
+      for (const ref of u.references) {
+        const ids = wanted.get(ref.table) ?? new Set<string>();
+        ids.add(ref.legacyId);
+        wanted.set(ref.table, ids);
+      }
+    }
+    const known = new Map<string, Set<string>>();
+    for (const [table, ids] of wanted) {
+      const rows: { legacy_id: string }[] = await this.runner.query(`SELECT legacy_id FROM ${table} WHERE legacy_id = ANY($1::text[])`, [[...ids]]);
+      known.set(table, new Set(rows.map((r) => r.legacy_id)));
+    }
+    for (const u of active(units)) {
+      const missing = u.references.find((ref) => !known.get(ref.table)?.has(ref.legacyId));
+      if (missing) u.rejected = missing.reason;
+    }
+  }
+
+  private dropRepeats(units: ImportUnit[]): void {
+    const seen = new Map<TableName, Set<string>>();
+    for (const u of active(units)) {
+      if (u.key === null) continue;
+      const keys = seen.get(u.table) ?? new Set<string>();
+      seen.set(u.table, keys);
+      if (!keys.has(u.key)) {
+        keys.add(u.key);
+      } else if ((TABLES[u.table] as TableSpec).mergeDuplicates) {
+        u.merged = true;
+      } else {
+        u.rejected = `duplicate id: an earlier record in the store has the same id (${u.key})`;
+      }
+    }
+  }
+
+  private async upsert(units: ImportUnit[]): Promise<Map<TableName, { inserted: number; updated: number; written: number }>> {
+    const byTable = new Map<TableName, Row[]>();
+    for (const u of units) {
+      if (!u.row) continue;
+      const rows = byTable.get(u.table) ?? [];
+      rows.push(u.row);
+      byTable.set(u.table, rows);
+    }
+    const counts = new Map<TableName, { inserted: number; updated: number; written: number }>();
+    for (const table of TABLE_ORDER) {
+      const rows = byTable.get(table);
+      if (!rows) continue;
+      const spec: TableSpec = TABLES[table];
+      const params = spec.inputs.map((field) => rows.map((row) => storable(row[field] ?? null)));
+      const [result]: { inserted: number; updated: number }[] = await this.runner.query(UPSERT_SQL.get(table) as string, params);
+      counts.set(table, { inserted: result.inserted, updated: result.updated, written: rows.length });
+    }
+    return counts;
+  }
+
+  private begin(): Promise<unknown> {
+    return this.runner.query(this.nested ? 'SAVEPOINT import_batch' : 'BEGIN');
+  }
+
+  private commit(): Promise<unknown> {
+    return this.runner.query(this.nested ? 'RELEASE SAVEPOINT import_batch' : 'COMMIT');
+  }
+
+  private async rollback(): Promise<void> {
+    try {
+      if (this.nested) {
+        await this.runner.query('ROLLBACK TO SAVEPOINT import_batch');
+        await this.runner.query('RELEASE SAVEPOINT import_batch');
+      } else {
+        await this.runner.query('ROLLBACK');
+      }
+    } catch {
+      // The connection is gone; the caller's error says why.
+    }
+  }
+}
