@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { poolStats } from '../database/pool-stats';
@@ -86,20 +86,21 @@ export class SystemJobsService {
   }
 
   private async deleteOlderThan(
-    runner: { query(sql: string, params?: unknown[]): Promise<unknown> },
+    runner: QueryRunner,
     table: 'api_usage_logs' | 'system_metrics',
     column: 'created_at' | 'recorded_at',
     days: number,
   ): Promise<number> {
     let total = 0;
     for (;;) {
-      const result = (await runner.query(
+      const { affected = 0 } = await runner.query(
         `WITH doomed AS (SELECT id FROM ${table} WHERE ${column} < now() - make_interval(days => $1) LIMIT ${DELETE_BATCH})
-         DELETE FROM ${table} t USING doomed WHERE t.id = doomed.id RETURNING 1`,
+         DELETE FROM ${table} t USING doomed WHERE t.id = doomed.id`,
         [days],
-      )) as unknown[];
-      total += result.length;
-      if (result.length < DELETE_BATCH) return total;
+        true,
+      );
+      total += affected;
+      if (affected < DELETE_BATCH) return total;
     }
   }
 }

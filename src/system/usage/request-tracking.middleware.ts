@@ -23,9 +23,11 @@ export class RequestTrackingMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
+    // Nest mounts this middleware as a catch-all route: while req.route is still that one, no handler matched.
+    const ownRoute: unknown = req.route;
     res.once('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const routePath = (req.route as { path?: string } | undefined)?.path;
+      const routePath = req.route === ownRoute ? undefined : (req.route as { path?: string } | undefined)?.path;
       const route = routePath ? `${req.baseUrl ?? ''}${routePath}` : UNMATCHED_ROUTE;
       const statusCode = res.statusCode;
       this.metrics.httpDuration.observe({ method: req.method, route, status_code: String(statusCode) }, durationMs / 1000);
