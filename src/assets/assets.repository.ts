@@ -91,15 +91,22 @@ export class AssetsRepository {
 
   /** Locks the asset row (FOR UPDATE) and sums what investors have committed to it, inside the caller's transaction. */
   async lockAssetWithCommitted(manager: EntityManager, id: string): Promise<LockedAsset | null> {
-    const rows: LockedAsset[] = await manager.query(
+    const rows: Omit<LockedAsset, 'committedAmount'>[] = await manager.query(
       `SELECT a.id, a.status, a.currency, a.target_amount AS "targetAmount", a.min_investment AS "minInvestment",
-              a.max_investment AS "maxInvestment", a.token_price AS "tokenPrice", a.opens_at AS "opensAt", a.closes_at AS "closesAt",
-              (SELECT COALESCE(sum(i.amount), 0) FROM investments i
-                WHERE i.asset_id = a.id AND i.status IN ('pending', 'confirmed'))::numeric(24,6) AS "committedAmount"
-       FROM assets a WHERE a.id = $1 FOR UPDATE OF a`,
+              a.max_investment AS "maxInvestment", a.token_price AS "tokenPrice", a.opens_at AS "opensAt", a.closes_at AS "closesAt"
+       FROM assets a WHERE a.id = $1 FOR UPDATE`,
       [id],
     );
-    return rows[0] ?? null;
+    if (!rows[0]) return null;
+    // A separate statement on purpose: under READ COMMITTED it takes a fresh snapshot after the lock
+    // is granted, so it sees the investments the previous lock holder committed. A subquery in the
+    // locking SELECT would still read the snapshot taken before waiting, and let the target be overrun.
+    const [{ committed }]: { committed: string }[] = await manager.query(
+      `SELECT COALESCE(sum(amount), 0)::numeric(24,6) AS committed FROM investments
+       WHERE asset_id = $1 AND status IN ('pending', 'confirmed')`,
+      [id],
+    );
+    return { ...rows[0], committedAmount: committed };
   }
 
   async updateAssetFields(manager: EntityManager, id: string, fields: AssetFields): Promise<AssetView> {

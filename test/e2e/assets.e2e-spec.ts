@@ -89,7 +89,7 @@ describe('Assets API', () => {
       await patch({ status: 'funded' }).expect(200);
       await patch({ status: 'closed' }).expect(200);
       await patch({ status: 'cancelled' }).expect(409);
-      const actions = await testApp.dataSource.query(`SELECT details->>'statusTo' AS "to" FROM admin_logs WHERE target_id = $1 ORDER BY id`, [id]);
+      const actions = await testApp.dataSource.query(`SELECT details->>'statusTo' AS "to" FROM admin_logs WHERE target_id = $1 ORDER BY "timestamp"`, [id]);
       expect(actions.map((a: { to: string }) => a.to)).toEqual(['open', 'funded', 'closed']);
     });
 

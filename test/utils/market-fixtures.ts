@@ -40,7 +40,7 @@ export async function insertAsset(testApp: TestApp, fixture: AssetFixture = {}):
 /** Gives the user a KYC application in the given state (approved by default), as the latest one. */
 export async function setKycStatus(testApp: TestApp, userId: string, status = 'approved'): Promise<void> {
   await testApp.dataSource.query(
-    `INSERT INTO kyc_applications (user_id, status, level, submitted_at, reviewed_at) VALUES ($1, $2, 1, clock_timestamp(), CASE WHEN $2 IN ('approved', 'rejected') THEN now() END)`,
+    `INSERT INTO kyc_applications (user_id, status, level, submitted_at, reviewed_at) VALUES ($1, $2::kyc_status, 1, clock_timestamp(), CASE WHEN $2::kyc_status IN ('approved', 'rejected') THEN now() END)`,
     [userId, status],
   );
 }

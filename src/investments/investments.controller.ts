@@ -1,0 +1,93 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ParseIdPipe } from '../assets/validation/parse-id.pipe';
+import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { CreateInvestmentDto } from './dto/create-investment.dto';
+import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
+import { InvestmentsService } from './investments.service';
+import { InvestmentView, MyInvestmentPage } from './investments.types';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function parseIdempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(value)) throw new BadRequestException(['Idempotency-Key must be 1–255 visible ASCII characters']);
+  return value;
+}
+
+@ApiTags('investments')
+@ApiBearerAuth()
+@Controller('investments')
+export class InvestmentsController {
+  constructor(private readonly investments: InvestmentsService) {}
+
+  @Post()
+  @InvestorOnly()
+  @ApiOperation({ summary: 'Invest in an open asset (pending until an admin confirms); honours Idempotency-Key' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body replays the first answer; another body is 422' })
+  @ApiCreatedResponse({ type: InvestmentView })
+  async create(
+    @CurrentPrincipal() principal: AuthPrincipal,
+    @Body() dto: CreateInvestmentDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<InvestmentView> {
+    const result = await this.investments.invest({ userId: principal.id, dto, ip: request.ip ?? null, idempotencyKey: parseIdempotencyKey(idempotencyKey) });
+    response.status(result.status);
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Get('me')
+  @InvestorOnly()
+  @ApiOperation({ summary: 'The caller’s investments, newest first' })
+  @ApiOkResponse({ type: MyInvestmentPage })
+  listMine(@CurrentPrincipal() principal: AuthPrincipal, @Query() query: ListMyInvestmentsQueryDto): Promise<MyInvestmentPage> {
+    return this.investments.listMine(principal.id, query.limit, query.offset);
+  }
+
+  @Get(':id')
+  @InvestorOnly()
+  @ApiOperation({ summary: 'One of the caller’s investments (another investor’s is 404)' })
+  @ApiOkResponse({ type: InvestmentView })
+  getMine(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<InvestmentView> {
+    return this.investments.getMine(principal.id, id);
+  }
+}
+
+@ApiTags('admin: investments')
+@ApiBearerAuth()
+@Controller('admin/investments')
+export class AdminInvestmentsController {
+  constructor(private readonly investments: InvestmentsService) {}
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @RequirePermissions('investments:manage')
+  @ApiOperation({ summary: 'pending → confirmed; its transaction completes; audited' })
+  @ApiOkResponse({ type: InvestmentView })
+  confirm(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ConfirmInvestmentDto, @Req() request: Request) {
+    return this.investments.act(admin, id, 'confirm', { ...dto }, request.ip ?? null);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @RequirePermissions('investments:manage')
+  @ApiOperation({ summary: 'pending → cancelled; its transaction fails; audited' })
+  @ApiOkResponse({ type: InvestmentView })
+  cancel(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: Request) {
+    return this.investments.act(admin, id, 'cancel', { ...dto }, request.ip ?? null);
+  }
+
+  @Post(':id/refund')
+  @HttpCode(200)
+  @RequirePermissions('investments:manage')
+  @ApiOperation({ summary: 'confirmed → refunded, with a refund transaction; audited' })
+  @ApiOkResponse({ type: InvestmentView })
+  refund(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: Request) {
+    return this.investments.act(admin, id, 'refund', { ...dto }, request.ip ?? null);
+  }
+}

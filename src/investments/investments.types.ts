@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { InvestmentStatus } from './entities/investment.entity';
+
+export class AgreementView {
+  @ApiProperty() version: string;
+  @ApiProperty({ format: 'date-time' }) acceptedAt: Date;
+  @ApiProperty({ nullable: true, type: String }) signature: string | null;
+}
+
+/** An investment as the API returns it; money as decimal strings. */
+export class InvestmentView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ format: 'uuid' }) assetId: string;
+  @ApiProperty({ example: '100.000000' }) amount: string;
+  @ApiProperty({ nullable: true, type: String, description: 'uint256 as a decimal string' }) tokens: string | null;
+  @ApiProperty({ enum: InvestmentStatus }) status: InvestmentStatus;
+  @ApiProperty({ nullable: true, type: String }) txHash: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+  @ApiProperty({ type: AgreementView, nullable: true }) agreement: AgreementView | null;
+}
+
+export class MyInvestmentView extends InvestmentView {
+  @ApiProperty() assetName: string;
+  @ApiProperty() currency: string;
+}
+
+export class MyInvestmentPage {
+  @ApiProperty({ type: [MyInvestmentView] }) items: MyInvestmentView[];
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
+/** What the rules need to know about the investor, read in one query. */
+export interface InvestorEligibility {
+  status: string;
+  kycStatus: string | null;
+  tierName: string | null;
+  /** null: the tier has no single-investment limit. */
+  tierMaxSingleInvestment: string | null;
+}
+
+export interface StoredIdempotentResponse {
+  requestHash: string;
+  responseStatus: number | null;
+  responseBody: unknown;
+}
