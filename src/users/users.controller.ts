@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, InvestorOnly, Public } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { RequestOrigin, resolveSignInOrigin } from '../auth/request-context';
+import { APP_CONFIG } from '../config/app.config';
+import type { AppConfig } from '../config/app.config';
+import { RegisterUserDto } from './dto/register-user.dto';
+import { TransactionHistoryQueryDto, TransactionPageDto } from './dto/transaction-history.dto';
+import { UpdateProfileDto } from './dto/update-profile.dto';
+import { RegisteredUserDto, UserDetailDto } from './dto/user-detail.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post()
+  @ApiOperation({
+    summary: 'Register a wallet with a phone number',
+    description:
+      'Send the EIP-4361 message from POST /api/auth/nonce signed by the wallet (the one a 404 from POST /api/auth/wallet answered ' +
+      'may be reused). 409 `phone_taken` / `wallet_taken` when either is registered already. Returns an access token.',
+  })
+  @ApiResponse({ status: 201, type: RegisteredUserDto })
+  register(@Body() body: RegisterUserDto, @RequestOrigin() origin: { host: string; protocol: string }): Promise<RegisteredUserDto> {
+    return this.users.register(body, resolveSignInOrigin(this.config, origin));
+  }
+
+  @InvestorOnly()
+  @Get('me')
+  @ApiOperation({ summary: 'The signed-in investor with profile, tier, KYC status and holdings' })
+  @ApiResponse({ status: 200, type: UserDetailDto })
+  getMe(@CurrentPrincipal() principal: AuthPrincipal): Promise<UserDetailDto> {
+    return this.users.getUserDetail(principal.id);
+  }
+
+  @InvestorOnly()
+  @Patch('me/profile')
+  @ApiOperation({ summary: 'Change the signed-in investor’s profile (fields sent as null are cleared)' })
+  @ApiResponse({ status: 200, type: UserDetailDto })
+  updateMyProfile(@CurrentPrincipal() principal: AuthPrincipal, @Body() body: UpdateProfileDto): Promise<UserDetailDto> {
+    return this.users.updateProfile(principal.id, body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A user (the investor themselves, or an admin with users:read); another investor’s id is 404' })
+  @ApiResponse({ status: 200, type: UserDetailDto })
+  getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<UserDetailDto> {
+    this.users.assertMayReadUser(principal, id);
+    return this.users.getUserDetail(id);
+  }
+
+  @Get(':id/transactions')
+  @ApiOperation({ summary: 'Transaction history, newest first, keyset-paginated (?limit=&cursor=), filtered by type/status/from/to' })
+  @ApiResponse({ status: 200, type: TransactionPageDto })
+  getTransactions(
+    @CurrentPrincipal() principal: AuthPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: TransactionHistoryQueryDto,
+  ): Promise<TransactionPageDto> {
+    this.users.assertMayReadUser(principal, id);
+    return this.users.getTransactionHistory(id, query);
+  }
+}
