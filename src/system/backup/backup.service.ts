@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LoggerService } from '@nestjs/common';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { APP_CONFIG } from '../../config/app.config';
@@ -273,7 +274,6 @@ export class BackupService {
 }
 
 async function countRowsIn(url: string): Promise<Record<string, number>> {
-  const { Client } = await import('pg');
   const client = new Client({ connectionString: url, application_name: 'pend-backup-verify' });
   await client.connect();
   try {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { openCliContext, runCli } from '../../cli/cli-context';
 import { createDataSource } from '../../database/data-source';
 import { runMigrationsWithLock } from '../../database/migration-runner';
@@ -67,7 +68,6 @@ runCli('bench:backup', async () => {
       started = Date.now();
       await runner.restore(tools, targetUrl, dumpFile, { jobs });
       const restoreMs = Date.now() - started;
-      const { Client } = await import('pg');
       const client = new Client({ connectionString: targetUrl });
       await client.connect();
       const counts = await countRowsPerTable({ query: async (sql: string) => (await client.query(sql)).rows });
