@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from '../admin/admin.module';
+import { AdminBlockchainController, BlockchainController } from './blockchain.controller';
+import { BlockchainRepository } from './blockchain.repository';
+import { BlockchainService } from './blockchain.service';
 import { BlockchainEvent } from './entities/blockchain-event.entity';
 import { ContractInteraction } from './entities/contract-interaction.entity';
 import { ScannerCheckpoint } from './entities/scanner-checkpoint.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([BlockchainEvent, ContractInteraction, ScannerCheckpoint])],
+  imports: [TypeOrmModule.forFeature([BlockchainEvent, ContractInteraction, ScannerCheckpoint]), AdminModule],
+  controllers: [BlockchainController, AdminBlockchainController],
+  providers: [BlockchainRepository, BlockchainService],
   exports: [TypeOrmModule],
 })
 export class BlockchainModule {}

@@ -16,18 +16,26 @@ function register(name: string, validate: (value: unknown) => boolean, message: 
   };
 }
 
-/** A 20-byte hex address; mixed case must carry a valid EIP-55 checksum. */
+/**
+ * A 20-byte hex address. All-lowercase and all-uppercase hex carry no checksum (EIP-55) and are
+ * accepted as they are; mixed case must be a valid EIP-55 checksum, so a mistyped address is refused.
+ */
+export function isEthAddress(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value)) return false;
+  const hex = value.slice(2);
+  return hex === hex.toLowerCase() || hex === hex.toUpperCase() || isAddress(value, { strict: true });
+}
+
 export const IsEthAddress = (options?: ValidationOptions) =>
   register(
     'isEthAddress',
-    (value) => typeof value === 'string' && isAddress(value, { strict: true }),
+    isEthAddress,
     (property) => `${property} must be a 0x-prefixed 20-byte hex address (valid EIP-55 checksum when mixed case)`,
     options,
   );
 
-/** Stores addresses the way the schema expects: EIP-55 checksummed. Runs before validation; leaves bad input alone. */
-export const ToChecksumAddress = () =>
-  Transform(({ value }) => (typeof value === 'string' && isAddress(value, { strict: true }) ? getAddress(value) : value));
+/** Stores and queries addresses the way the schema keeps them: EIP-55 checksummed. Leaves bad input for the validator. */
+export const ToChecksumAddress = () => Transform(({ value }) => (isEthAddress(value) ? getAddress(value.toLowerCase()) : value));
 
 /** A 32-byte hex hash (transaction or block). */
 export const IsTxHash = (options?: ValidationOptions) =>

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { BlockchainService } from './blockchain.service';
+import { BlockchainEventPage, ContractInteractionPage, IngestResult } from './blockchain.types';
+import { ListEventsQueryDto, ListInteractionsQueryDto } from './dto/blockchain-query.dto';
+import { IngestEventsDto, IngestInteractionsDto } from './dto/blockchain-write.dto';
+
+@ApiTags('blockchain')
+@ApiBearerAuth()
+@Controller('blockchain')
+export class BlockchainController {
+  constructor(private readonly blockchain: BlockchainService) {}
+
+  @Get('events')
+  @RequirePermissions('blockchain:read')
+  @ApiOperation({ summary: 'A contract’s events in chain order (event type and block range optional), keyset-paginated' })
+  @ApiOkResponse({ type: BlockchainEventPage })
+  events(@Query() query: ListEventsQueryDto): Promise<BlockchainEventPage> {
+    return this.blockchain.listEvents(query);
+  }
+
+  @Get('interactions')
+  @RequirePermissions('blockchain:read')
+  @ApiOperation({ summary: 'Calls to a contract (optionally one method) or from an address, keyset-paginated' })
+  @ApiOkResponse({ type: ContractInteractionPage })
+  interactions(@Query() query: ListInteractionsQueryDto): Promise<ContractInteractionPage> {
+    return this.blockchain.listInteractions(query);
+  }
+}
+
+@ApiTags('admin: blockchain')
+@ApiBearerAuth()
+@Controller('admin/blockchain')
+export class AdminBlockchainController {
+  constructor(private readonly blockchain: BlockchainService) {}
+
+  @Post('events')
+  @HttpCode(200)
+  @RequirePermissions('blockchain:ingest')
+  @ApiOperation({ summary: 'Ingest up to 1000 events; idempotent on (chain id, tx hash, log index)' })
+  @ApiOkResponse({ type: IngestResult })
+  ingestEvents(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestEventsDto, @Req() request: Request): Promise<IngestResult> {
+    return this.blockchain.ingestEvents(admin.id, dto, request.ip ?? null);
+  }
+
+  @Post('interactions')
+  @HttpCode(200)
+  @RequirePermissions('blockchain:ingest')
+  @ApiOperation({ summary: 'Ingest up to 1000 contract calls; idempotent on (chain id, tx hash, method)' })
+  @ApiOkResponse({ type: IngestResult })
+  ingestInteractions(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestInteractionsDto, @Req() request: Request): Promise<IngestResult> {
+    return this.blockchain.ingestInteractions(admin.id, dto, request.ip ?? null);
+  }
+}
