@@ -1,39 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource, QueryRunner } from 'typeorm';
-import { Classification, PathSegment } from '../reader/json-record-scanner';
-import { JsonObject, JsonValue, parseJsonText } from '../reader/json-value';
-import { readJsonRecords } from '../reader/record-reader';
-import { BatchCheck, BatchWriter, LooseQuarantine } from './batch-writer';
+import { BatchWriter } from './batch-writer';
 import { emptyTables, ImportReport, QuarantinedRecord } from './import-report';
-import { ImportUnit, unit } from './import-unit';
-import { ADMIN_LOGS, classifyAdminLogs, mapAdminLog } from './mappers/admin-logs.mapper';
-import { jsonPath } from './mappers/common';
-import {
-  buildExplorerHeader,
-  classifyExplorerHeader,
-  classifyExplorerRecords,
-  EXPLORER_DIR,
-  ExplorerHeader,
-  mapExplorerValue,
-} from './mappers/explorer.mapper';
-import { classifyMetadataKyc, classifyMetadataSettings, mapMetadataValue, METADATA } from './mappers/metadata.mapper';
-import { classifyInvestments, classifyOpportunityFields, mapInvestment, mapOpportunity, OPPORTUNITIES } from './mappers/opportunities.mapper';
-import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-db.mapper';
-import { TableName } from './table-specs';
-import { checkUserClashes } from './user-clash.check';
+import { DEFAULT_BATCH_SIZE, ImportProgress, StoreWalker } from './store-walker';
 
-export interface ImportProgress {
-  event: 'start' | 'progress' | 'end';
-  /** Path relative to the store. */
-  file: string;
-  /** What this pass over the file reads. */
-  pass: string;
-  bytesRead: number;
-  totalBytes: number;
-  /** Records read so far in this run. */
-  records: number;
-}
+export { DEFAULT_BATCH_SIZE };
+export type { ImportProgress };
 
 export interface ImportOptions {
   dataSource: DataSource;
@@ -46,14 +19,12 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-export const DEFAULT_BATCH_SIZE = 1000;
 /** pg_advisory_lock key: one import at a time per database. */
 const IMPORT_LOCK = 7_243_001;
 
 /**
  * Imports a legacy JSON store into the database: streamed, validated, written in batches,
- * idempotent (every row keeps its legacy id), with quarantine and a report. Order: settings
- * (tiers, admins), assets, users with their transactions, investments, KYC, admin logs, explorer.
+ * idempotent (every row keeps its legacy id), with quarantine and a report.
  */
 export async function importLegacyStore(options: ImportOptions): Promise<ImportReport> {
   const source = path.resolve(options.source);
@@ -65,306 +36,65 @@ export async function importLegacyStore(options: ImportOptions): Promise<ImportR
     const [{ acquired }]: { acquired: boolean }[] = await runner.query('SELECT pg_try_advisory_lock($1) AS acquired', [IMPORT_LOCK]);
     if (!acquired) throw new Error('another import is running against this database');
     locked = true;
-    return await new StoreImport(runner, source, options).run();
+    return await runImport(runner, source, options);
   } finally {
     if (locked) await runner.query('SELECT pg_advisory_unlock($1)', [IMPORT_LOCK]).catch(() => undefined);
     await runner.release();
   }
 }
 
-type ValueHandler = (path: PathSegment[], raw: string, value: JsonValue) => ImportUnit[] | ImportUnit | null;
-
-interface FilePass {
-  file: string;
-  pass: string;
-  /** Table a broken or unreadable record of this pass is counted under. */
-  table: TableName;
-  classify: (path: PathSegment[]) => Classification;
-  onValue: ValueHandler;
-  onClose?: (path: PathSegment[]) => void;
-  check?: BatchCheck;
-  /** A second pass over a file already reported broken must not quarantine its tail twice. */
-  reportBreak: boolean;
-}
-
-class StoreImport {
-  private readonly dryRun: boolean;
-  private readonly batchSize: number;
-  private readonly tables = emptyTables();
-  private readonly quarantined: QuarantinedRecord[] = [];
-  private batch: ImportUnit[] = [];
-  private loose: LooseQuarantine[] = [];
-  private inFlight: Promise<void> = Promise.resolve();
-  private writer!: BatchWriter;
-  private records = 0;
-  private tierNames = new Set<string>();
-  private readonly opportunityIds = new Map<number, string | null>();
-
-  constructor(
-    private readonly runner: QueryRunner,
-    private readonly source: string,
-    private readonly options: ImportOptions,
-  ) {
-    this.dryRun = options.dryRun ?? false;
-    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+async function runImport(runner: QueryRunner, source: string, options: ImportOptions): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
+  const started = new Date();
+  if (dryRun) {
+    // One transaction rolled back at the end: every check sees what the run wrote before it.
+    await runner.query('BEGIN');
+  } else {
+    // Holding the lock: a run still marked running was killed.
+    await runner.query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = 'interrupted before it finished' WHERE status = 'running'`);
   }
-
-  async run(): Promise<ImportReport> {
-    const started = new Date();
-    if (this.dryRun) {
-      await this.runner.query('BEGIN');
+  const [{ id: runId }]: { id: string }[] = await runner.query(`INSERT INTO import_runs (source, dry_run) VALUES ($1, $2) RETURNING id`, [source, dryRun]);
+  const tables = emptyTables();
+  const quarantined: QuarantinedRecord[] = [];
+  const writer = new BatchWriter(runner, runId, dryRun, tables, quarantined);
+  const walker = new StoreWalker(
+    source,
+    {
+      write: (units, loose, check) => writer.write(units, loose, check),
+      tierNames: async () => new Set(((await runner.query('SELECT name FROM user_tiers')) as { name: string }[]).map((t) => t.name)),
+    },
+    { batchSize: options.batchSize, onProgress: options.onProgress },
+  );
+  try {
+    await walker.walk();
+  } catch (error) {
+    if (dryRun) {
+      await runner.query('ROLLBACK').catch(() => undefined);
     } else {
-      // Holding the lock: a run still marked running was killed.
-      await this.runner.query(
-        `UPDATE import_runs SET status = 'failed', finished_at = now(), error = 'interrupted before it finished' WHERE status = 'running'`,
-      );
+      const message = error instanceof Error ? error.message : String(error);
+      await runner.query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, message]).catch(() => undefined);
     }
-    const [{ id: runId }]: { id: string }[] = await this.runner.query(`INSERT INTO import_runs (source, dry_run) VALUES ($1, $2) RETURNING id`, [
-      this.source,
-      this.dryRun,
-    ]);
-    this.writer = new BatchWriter(this.runner, runId, this.dryRun, this.tables, this.quarantined);
-    try {
-      await this.importAll();
-    } catch (error) {
-      await this.inFlight.catch(() => undefined);
-      if (this.dryRun) {
-        await this.runner.query('ROLLBACK').catch(() => undefined);
-      } else {
-        const message = error instanceof Error ? error.message : String(error);
-        await this.runner
-          .query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, message])
-          .catch(() => undefined);
-      }
-      throw error;
-    }
-    const finished = new Date();
-    const durationMs = finished.getTime() - started.getTime();
-    const report: ImportReport = {
-      runId: this.dryRun ? null : runId,
-      source: this.source,
-      dryRun: this.dryRun,
-      status: 'completed',
-      startedAt: started.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs,
-      records: this.records,
-      recordsPerSecond: durationMs > 0 ? Math.round((this.records * 1000) / durationMs) : this.records,
-      tables: this.tables,
-      quarantined: this.quarantined,
-    };
-    if (this.dryRun) {
-      await this.runner.query('ROLLBACK');
-    } else {
-      await this.runner.query(`UPDATE import_runs SET status = 'completed', finished_at = now(), report = $2::jsonb WHERE id = $1`, [
-        runId,
-        JSON.stringify(report),
-      ]);
-    }
-    return report;
+    throw error;
   }
-
-  private async importAll(): Promise<void> {
-    await this.readPass({
-      file: METADATA,
-      pass: 'tiers, admins, scanner',
-      table: 'user_tiers',
-      classify: classifyMetadataSettings,
-      onValue: mapMetadataValue,
-      reportBreak: true,
-    });
-    await this.drain();
-    const tiers: { name: string }[] = await this.runner.query('SELECT name FROM user_tiers');
-    this.tierNames = new Set(tiers.map((t) => t.name));
-
-    const fields = new Map<number, JsonObject>();
-    await this.readPass({
-      file: OPPORTUNITIES,
-      pass: 'opportunities',
-      table: 'assets',
-      classify: classifyOpportunityFields,
-      onValue: (p, _raw, value) => {
-        if (p.length === 3 && typeof p[1] === 'number') {
-          const own = fields.get(p[1]) ?? (Object.create(null) as JsonObject);
-          own[String(p[2])] = value;
-          fields.set(p[1], own);
-        }
-        return null;
-      },
-      onClose: (p) => {
-        if (p.length !== 2 || typeof p[1] !== 'number') return;
-        const asset = mapOpportunity(p[1], fields.get(p[1]) ?? (Object.create(null) as JsonObject));
-        fields.delete(p[1]);
-        this.opportunityIds.set(p[1], asset.row ? asset.legacyId : null);
-        this.add(asset);
-      },
-      reportBreak: true,
-    });
-    await this.drain();
-
-    await this.readPass({
-      file: WALLET_DB,
-      pass: 'users',
-      table: 'users',
-      classify: classifyWalletDb,
-      onValue: (p, raw, value) => mapWalletDbValue(p, raw, value, this.tierNames),
-      check: checkUserClashes,
-      reportBreak: true,
-    });
-    await this.drain();
-
-    await this.readPass({
-      file: OPPORTUNITIES,
-      pass: 'investments',
-      table: 'investments',
-      classify: classifyInvestments,
-      onValue: (p, raw, value) => (p.length === 4 ? mapInvestment(p, raw, value, this.opportunityIds.get(p[1] as number) ?? null) : null),
-      reportBreak: false,
-    });
-    await this.drain();
-
-    await this.readPass({
-      file: METADATA,
-      pass: 'kyc',
-      table: 'kyc_applications',
-      classify: classifyMetadataKyc,
-      onValue: mapMetadataValue,
-      reportBreak: false,
-    });
-    await this.drain();
-
-    await this.readPass({
-      file: ADMIN_LOGS,
-      pass: 'admin logs',
-      table: 'admin_logs',
-      classify: classifyAdminLogs,
-      onValue: mapAdminLog,
-      reportBreak: true,
-    });
-    await this.drain();
-
-    for (const file of this.explorerFiles()) await this.importExplorerFile(file);
-    await this.drain();
+  const finished = new Date();
+  const durationMs = finished.getTime() - started.getTime();
+  const report: ImportReport = {
+    runId: dryRun ? null : runId,
+    source,
+    dryRun,
+    status: 'completed',
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs,
+    records: walker.records,
+    recordsPerSecond: durationMs > 0 ? Math.round((walker.records * 1000) / durationMs) : walker.records,
+    tables,
+    quarantined,
+  };
+  if (dryRun) {
+    await runner.query('ROLLBACK');
+  } else {
+    await runner.query(`UPDATE import_runs SET status = 'completed', finished_at = now(), report = $2::jsonb WHERE id = $1`, [runId, JSON.stringify(report)]);
   }
-
-  private explorerFiles(): string[] {
-    const dir = path.join(this.source, EXPLORER_DIR);
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.json') && fs.statSync(path.join(dir, name)).isFile())
-      .sort()
-      .map((name) => `${EXPLORER_DIR}/${name}`);
-  }
-
-  private async importExplorerFile(file: string): Promise<void> {
-    const fields: Record<string, JsonValue> = {};
-    await this.readPass({
-      file,
-      pass: 'scan header',
-      table: 'blockchain_events',
-      classify: classifyExplorerHeader,
-      onValue: (p, _raw, value) => {
-        if (p.length === 1) fields[String(p[0])] = value;
-        return null;
-      },
-      reportBreak: false,
-    });
-    const header: ExplorerHeader = buildExplorerHeader(fields);
-    await this.readPass({
-      file,
-      pass: 'events and calls',
-      table: 'blockchain_events',
-      classify: classifyExplorerRecords,
-      onValue: (p, raw, value) => mapExplorerValue(file, p, raw, value, header),
-      reportBreak: true,
-    });
-  }
-
-  private async readPass(pass: FilePass): Promise<void> {
-    const fullPath = path.join(this.source, pass.file);
-    if (!fs.existsSync(fullPath)) return;
-    this.currentCheck = pass.check;
-    const progress = (event: ImportProgress['event'], bytesRead: number, totalBytes: number) =>
-      this.options.onProgress?.({ event, file: pass.file, pass: pass.pass, bytesRead, totalBytes, records: this.records });
-    const totalBytes = fs.statSync(fullPath).size;
-    progress('start', 0, totalBytes);
-    for await (const item of readJsonRecords(fullPath, pass.classify, (p) => progress('progress', p.bytesRead, p.totalBytes))) {
-      if ('broken' in item) {
-        if (pass.reportBreak) {
-          const last = item.broken.path[item.broken.path.length - 1];
-          this.records++;
-          this.loose.push({
-            table: pass.table,
-            file: pass.file,
-            location: `byte ${item.broken.offset}`,
-            legacyId: typeof last === 'string' ? last : null,
-            reason: item.broken.reason,
-            raw: item.broken.tail,
-          });
-        }
-        break;
-      }
-      for (const event of item) {
-        if (event.kind === 'close') {
-          pass.onClose?.(event.path);
-          continue;
-        }
-        const { found } = event;
-        const location = jsonPath(found.path);
-        const last = found.path[found.path.length - 1];
-        const legacyKey = typeof last === 'string' ? last : null;
-        if (found.oversize) {
-          this.add(unit({ table: pass.table, file: pass.file, location, legacyId: legacyKey, raw: null, rejected: `record is larger than 64 MiB (bytes ${found.start}-${found.end})` }));
-          continue;
-        }
-        const raw = found.raw.toString('utf8');
-        let value: JsonValue;
-        try {
-          value = parseJsonText(raw);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          this.add(unit({ table: pass.table, file: pass.file, location, legacyId: legacyKey, raw, rejected: `record is not valid JSON: ${message}` }));
-          continue;
-        }
-        const mapped = pass.onValue(found.path, raw, value);
-        if (mapped === null) continue;
-        for (const u of Array.isArray(mapped) ? mapped : [mapped]) this.add(u);
-        if (this.batch.length >= this.batchSize) await this.flush();
-      }
-    }
-    progress('end', totalBytes, totalBytes);
-    await this.flush();
-  }
-
-  private currentCheck: BatchCheck | undefined;
-
-  private add(u: ImportUnit): void {
-    this.records++;
-    this.batch.push(u);
-  }
-
-  /**
-   * Starts writing the batch and returns once the one before it is written: the next batch is
-   * parsed while this one is written, and no more than that is held in memory.
-   */
-  private async flush(): Promise<void> {
-    if (this.batch.length === 0 && this.loose.length === 0) return;
-    const units = this.batch;
-    const loose = this.loose;
-    const check = this.currentCheck;
-    this.batch = [];
-    this.loose = [];
-    const previous = this.inFlight;
-    const next = previous.then(() => this.writer.write(units, loose, check));
-    // Observed here so a failure waits for drain() instead of crashing the process.
-    next.catch(() => undefined);
-    this.inFlight = next;
-    await previous;
-  }
-
-  private async drain(): Promise<void> {
-    await this.flush();
-    await this.inFlight;
-  }
+  return report;
 }

@@ -1,0 +1,285 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Classification, PathSegment } from '../reader/json-record-scanner';
+import { JsonObject, JsonValue, parseJsonText } from '../reader/json-value';
+import { readJsonRecords } from '../reader/record-reader';
+import { BatchCheck, LooseQuarantine } from './batch-writer';
+import { ImportUnit, unit } from './import-unit';
+import { ADMIN_LOGS, classifyAdminLogs, mapAdminLog } from './mappers/admin-logs.mapper';
+import { jsonPath } from './mappers/common';
+import {
+  buildExplorerHeader,
+  classifyExplorerHeader,
+  classifyExplorerRecords,
+  EXPLORER_DIR,
+  ExplorerHeader,
+  mapExplorerValue,
+} from './mappers/explorer.mapper';
+import { classifyMetadataKyc, classifyMetadataSettings, mapMetadataValue, METADATA } from './mappers/metadata.mapper';
+import { classifyInvestments, classifyOpportunityFields, mapInvestment, mapOpportunity, OPPORTUNITIES } from './mappers/opportunities.mapper';
+import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-db.mapper';
+import { TableName } from './table-specs';
+import { checkUserClashes } from './user-clash.check';
+
+export const DEFAULT_BATCH_SIZE = 1000;
+
+export interface ImportProgress {
+  event: 'start' | 'progress' | 'end';
+  /** Path relative to the store. */
+  file: string;
+  /** What this pass over the file reads. */
+  pass: string;
+  bytesRead: number;
+  totalBytes: number;
+  /** Records read so far in this run. */
+  records: number;
+}
+
+type ValueHandler = (path: PathSegment[], raw: string, value: JsonValue) => ImportUnit[] | ImportUnit | null;
+
+interface FilePass {
+  file: string;
+  pass: string;
+  /** Table a broken or unreadable record of this pass is counted under. */
+  table: TableName;
+  classify: (path: PathSegment[]) => Classification;
+  onValue: ValueHandler;
+  onClose?: (path: PathSegment[]) => void;
+  check?: BatchCheck;
+  /** A second pass over a file already reported broken must not quarantine its tail twice. */
+  reportBreak: boolean;
+}
+
+/** Where the walker's batches go: the database writer, or the validator's comparison. */
+export interface UnitSink {
+  write(units: ImportUnit[], loose: LooseQuarantine[], check?: BatchCheck): Promise<void>;
+  /** Tier names known once the store's tiers are in (a user's tier must be one of them). */
+  tierNames(): Promise<Set<string>>;
+}
+
+/**
+ * Reads a store in dependency order and hands its records, mapped and batched, to a sink:
+ * settings (tiers, admins), assets, users with their transactions, investments, KYC, admin
+ * logs, explorer data. At most one batch is being written while the next is read.
+ */
+export class StoreWalker {
+  private readonly batchSize: number;
+  private batch: ImportUnit[] = [];
+  private loose: LooseQuarantine[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+  /** Records read so far. */
+  records = 0;
+  private tierNames = new Set<string>();
+  private readonly opportunityIds = new Map<number, string | null>();
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: UnitSink,
+    private readonly options: { batchSize?: number; onProgress?: (progress: ImportProgress) => void } = {},
+  ) {
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  }
+
+  async walk(): Promise<void> {
+    await this.readPass({
+      file: METADATA,
+      pass: 'tiers, admins, scanner',
+      table: 'user_tiers',
+      classify: classifyMetadataSettings,
+      onValue: mapMetadataValue,
+      reportBreak: true,
+    });
+    await this.drain();
+    this.tierNames = await this.sink.tierNames();
+
+    const fields = new Map<number, JsonObject>();
+    await this.readPass({
+      file: OPPORTUNITIES,
+      pass: 'opportunities',
+      table: 'assets',
+      classify: classifyOpportunityFields,
+      onValue: (p, _raw, value) => {
+        if (p.length === 3 && typeof p[1] === 'number') {
+          const own = fields.get(p[1]) ?? (Object.create(null) as JsonObject);
+          own[String(p[2])] = value;
+          fields.set(p[1], own);
+        }
+        return null;
+      },
+      onClose: (p) => {
+        if (p.length !== 2 || typeof p[1] !== 'number') return;
+        const asset = mapOpportunity(p[1], fields.get(p[1]) ?? (Object.create(null) as JsonObject));
+        fields.delete(p[1]);
+        this.opportunityIds.set(p[1], asset.row ? asset.legacyId : null);
+        this.add(asset);
+      },
+      reportBreak: true,
+    });
+    await this.drain();
+
+    await this.readPass({
+      file: WALLET_DB,
+      pass: 'users',
+      table: 'users',
+      classify: classifyWalletDb,
+      onValue: (p, raw, value) => mapWalletDbValue(p, raw, value, this.tierNames),
+      check: checkUserClashes,
+      reportBreak: true,
+    });
+    await this.drain();
+
+    await this.readPass({
+      file: OPPORTUNITIES,
+      pass: 'investments',
+      table: 'investments',
+      classify: classifyInvestments,
+      onValue: (p, raw, value) => (p.length === 4 ? mapInvestment(p, raw, value, this.opportunityIds.get(p[1] as number) ?? null) : null),
+      reportBreak: false,
+    });
+    await this.drain();
+
+    await this.readPass({
+      file: METADATA,
+      pass: 'kyc',
+      table: 'kyc_applications',
+      classify: classifyMetadataKyc,
+      onValue: mapMetadataValue,
+      reportBreak: false,
+    });
+    await this.drain();
+
+    await this.readPass({
+      file: ADMIN_LOGS,
+      pass: 'admin logs',
+      table: 'admin_logs',
+      classify: classifyAdminLogs,
+      onValue: mapAdminLog,
+      reportBreak: true,
+    });
+    await this.drain();
+
+    for (const file of this.explorerFiles()) await this.importExplorerFile(file);
+    await this.drain();
+  }
+
+  private explorerFiles(): string[] {
+    const dir = path.join(this.source, EXPLORER_DIR);
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.json') && fs.statSync(path.join(dir, name)).isFile())
+      .sort()
+      .map((name) => `${EXPLORER_DIR}/${name}`);
+  }
+
+  private async importExplorerFile(file: string): Promise<void> {
+    const fields: Record<string, JsonValue> = {};
+    await this.readPass({
+      file,
+      pass: 'scan header',
+      table: 'blockchain_events',
+      classify: classifyExplorerHeader,
+      onValue: (p, _raw, value) => {
+        if (p.length === 1) fields[String(p[0])] = value;
+        return null;
+      },
+      reportBreak: false,
+    });
+    const header: ExplorerHeader = buildExplorerHeader(fields);
+    await this.readPass({
+      file,
+      pass: 'events and calls',
+      table: 'blockchain_events',
+      classify: classifyExplorerRecords,
+      onValue: (p, raw, value) => mapExplorerValue(file, p, raw, value, header),
+      reportBreak: true,
+    });
+  }
+
+  private async readPass(pass: FilePass): Promise<void> {
+    const fullPath = path.join(this.source, pass.file);
+    if (!fs.existsSync(fullPath)) return;
+    this.currentCheck = pass.check;
+    const progress = (event: ImportProgress['event'], bytesRead: number, totalBytes: number) =>
+      this.options.onProgress?.({ event, file: pass.file, pass: pass.pass, bytesRead, totalBytes, records: this.records });
+    const totalBytes = fs.statSync(fullPath).size;
+    progress('start', 0, totalBytes);
+    for await (const item of readJsonRecords(fullPath, pass.classify, (p) => progress('progress', p.bytesRead, p.totalBytes))) {
+      if ('broken' in item) {
+        if (pass.reportBreak) {
+          const last = item.broken.path[item.broken.path.length - 1];
+          this.records++;
+          this.loose.push({
+            table: pass.table,
+            file: pass.file,
+            location: `byte ${item.broken.offset}`,
+            legacyId: typeof last === 'string' ? last : null,
+            reason: item.broken.reason,
+            raw: item.broken.tail,
+          });
+        }
+        break;
+      }
+      for (const event of item) {
+        if (event.kind === 'close') {
+          pass.onClose?.(event.path);
+          continue;
+        }
+        const { found } = event;
+        const location = jsonPath(found.path);
+        const last = found.path[found.path.length - 1];
+        const legacyKey = typeof last === 'string' ? last : null;
+        if (found.oversize) {
+          this.add(unit({ table: pass.table, file: pass.file, location, legacyId: legacyKey, raw: null, rejected: `record is larger than 64 MiB (bytes ${found.start}-${found.end})` }));
+          continue;
+        }
+        const raw = found.raw.toString('utf8');
+        let value: JsonValue;
+        try {
+          value = parseJsonText(raw);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.add(unit({ table: pass.table, file: pass.file, location, legacyId: legacyKey, raw, rejected: `record is not valid JSON: ${message}` }));
+          continue;
+        }
+        const mapped = pass.onValue(found.path, raw, value);
+        if (mapped === null) continue;
+        for (const u of Array.isArray(mapped) ? mapped : [mapped]) this.add(u);
+        if (this.batch.length >= this.batchSize) await this.flush();
+      }
+    }
+    progress('end', totalBytes, totalBytes);
+    await this.flush();
+  }
+
+  private currentCheck: BatchCheck | undefined;
+
+  private add(u: ImportUnit): void {
+    this.records++;
+    this.batch.push(u);
+  }
+
+  /**
+   * Starts writing the batch and returns once the one before it is written: the next batch is
+   * parsed while this one is written, and no more than that is held in memory.
+   */
+  private async flush(): Promise<void> {
+    if (this.batch.length === 0 && this.loose.length === 0) return;
+    const units = this.batch;
+    const loose = this.loose;
+    const check = this.currentCheck;
+    this.batch = [];
+    this.loose = [];
+    const previous = this.inFlight;
+    const next = previous.then(() => this.sink.write(units, loose, check));
+    // Observed here so a failure waits for drain() instead of crashing the process.
+    next.catch(() => undefined);
+    this.inFlight = next;
+    await previous;
+  }
+
+  private async drain(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+}
