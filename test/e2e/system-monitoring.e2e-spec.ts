@@ -203,12 +203,20 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
 
   it('/metrics exposes the named series on a per-app registry, without a token', async () => {
     await request(testApp.http).get('/api/health/live').expect(200);
+    const [run] = await testApp.dataSource.query(
+      `INSERT INTO import_runs (source, status, finished_at, report) VALUES ('ops-test', 'completed', now(), $1) RETURNING id`,
+      [{ tables: { users: { read: 10, inserted: 7, updated: 1, unchanged: 0, quarantined: 2 } } }],
+    );
+    await testApp.dataSource.query(`INSERT INTO import_quarantine (run_id, source_file, location, reason) VALUES ($1, 'users.json', '$[3]', 'bad phone')`, [run.id]);
     const text = (await request(testApp.http).get('/metrics').expect(200).expect('Content-Type', /text\/plain/)).text;
     expect(text).toMatch(/^pend_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/health\/live",status_code="200"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="in_use"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="idle"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="waiting"\} \d+/m);
-    expect(text).toMatch(/^pend_import_rows\{kind="quarantined"\} \d+/m);
+    expect(text).toMatch(/^pend_import_rows\{kind="quarantined"\} 1$/m);
+    expect(text).toMatch(/^pend_import_rows\{kind="runs_completed"\} 1$/m);
+    expect(text).toMatch(/^pend_import_last_run_rows\{table="users",result="inserted"\} 7$/m);
+    expect(text).toMatch(/^pend_import_last_run_rows\{table="users",result="quarantined"\} 2$/m);
     expect(text).toMatch(/^pend_api_usage_log_rows_total\{result="written"\} [1-9]/m);
     expect(text).toMatch(/^pend_process_cpu_user_seconds_total /m);
     expect(text).toMatch(/^pend_nodejs_heap_size_used_bytes /m);

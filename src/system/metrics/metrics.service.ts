@@ -70,6 +70,27 @@ export class MetricsService {
     });
     void importRows;
 
+    new Gauge({
+      name: 'pend_import_last_run_rows',
+      help: 'Rows of the newest completed (non dry-run) legacy import, per table and result (read, inserted, updated, unchanged, quarantined)',
+      labelNames: ['table', 'result'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = (await dataSource
+          .query(
+            `SELECT t.key AS "table", c.key AS result, c.value::bigint AS n
+             FROM (SELECT report FROM import_runs WHERE status = 'completed' AND NOT dry_run AND report IS NOT NULL
+                   ORDER BY finished_at DESC NULLS LAST LIMIT 1) run,
+                  jsonb_each(CASE jsonb_typeof(run.report->'tables') WHEN 'object' THEN run.report->'tables' ELSE '{}' END) t,
+                  jsonb_each_text(CASE jsonb_typeof(t.value) WHEN 'object' THEN t.value ELSE '{}' END) c
+             WHERE c.value ~ '^[0-9]+$'`,
+          )
+          .catch(() => [])) as { table: string; result: string; n: string }[];
+        this.reset();
+        for (const row of rows) this.set({ table: row.table, result: row.result }, Number(row.n));
+      },
+    });
+
     const backupGauge = (name: string, help: string, read: (m: NonNullable<ReturnType<typeof backups.store.newest>>) => number) =>
       new Gauge({
         name,
