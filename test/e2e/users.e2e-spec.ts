@@ -237,7 +237,7 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       let cursor: string | null = null;
       const sizes: number[] = [];
       do {
-        const res = await history(`?limit=10${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await history(`?limit=10${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
         sizes.push(res.body.items.length);
         seen.push(...res.body.items.map((t: { id: string }) => t.id));
         cursor = res.body.nextCursor;

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { ClientIp } from '../auth/request-context';
+import { ApproveKycDto, KycApplicationDto, KycApplicationPageDto, KycQueueQueryDto, RejectKycDto } from './dto/kyc.dto';
+import { KycStatus } from './entities/kyc-application.entity';
+import { KycService } from './kyc.service';
+
+@ApiTags('admin: kyc')
+@ApiBearerAuth()
+@Controller('admin/kyc')
+export class AdminKycController {
+  constructor(private readonly kyc: KycService) {}
+
+  @Get()
+  @RequirePermissions('kyc:read')
+  @ApiOperation({ summary: 'Review queue, oldest first, keyset-paginated; filter by status' })
+  @ApiResponse({ status: 200, type: KycApplicationPageDto })
+  list(@Query() query: KycQueueQueryDto): Promise<KycApplicationPageDto> {
+    return this.kyc.listReviewQueue(query);
+  }
+
+  @Get(':id')
+  @RequirePermissions('kyc:read')
+  @ApiOperation({ summary: 'One application with its documents' })
+  @ApiResponse({ status: 200, type: KycApplicationDto })
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<KycApplicationDto> {
+    return this.kyc.getApplication(id);
+  }
+
+  @Post(':id/start-review')
+  @HttpCode(200)
+  @RequirePermissions('kyc:review')
+  @ApiOperation({ summary: 'pending → in_review (409 from any other state)' })
+  @ApiResponse({ status: 200, type: KycApplicationDto })
+  startReview(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+    return this.kyc.decide(id, KycStatus.InReview, { adminId: admin.id, ip });
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @RequirePermissions('kyc:review')
+  @ApiOperation({ summary: 'pending or in_review → approved (409 from a final state); audited' })
+  @ApiResponse({ status: 200, type: KycApplicationDto })
+  approve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ApproveKycDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+    return this.kyc.decide(id, KycStatus.Approved, { adminId: admin.id, ip }, body.note ? { note: body.note } : {});
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @RequirePermissions('kyc:review')
+  @ApiOperation({ summary: 'pending or in_review → rejected with a reason (409 from a final state); audited' })
+  @ApiResponse({ status: 200, type: KycApplicationDto })
+  reject(@Param('id', ParseUUIDPipe) id: string, @Body() body: RejectKycDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+    return this.kyc.decide(id, KycStatus.Rejected, { adminId: admin.id, ip }, { reason: body.reason });
+  }
+}

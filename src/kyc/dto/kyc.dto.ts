@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { KycStatus } from '../entities/kyc-application.entity';
+import { KycDocumentStatus, KycDocumentType } from '../entities/kyc-document.entity';
+
+export const KYC_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/webp'] as const;
+
+export class KycDocumentInputDto {
+  @ApiProperty({ enum: KycDocumentType })
+  @IsEnum(KycDocumentType)
+  type: KycDocumentType;
+
+  @ApiProperty({ example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', description: 'SHA-256 of the file, 64 hex' })
+  @IsString()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'sha256 must be 64 hexadecimal characters' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  sha256: string;
+
+  @ApiProperty({ example: 'kyc/2026/11/passport-front.jpg', description: 'Object-storage key of the uploaded file' })
+  @IsString()
+  @MaxLength(512)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9!_.*'()\/-]*$/, { message: 'storageKey must be an object key of letters, digits and !_.*\'()/-' })
+  storageKey: string;
+
+  @ApiProperty({ enum: KYC_MIME_TYPES })
+  @IsIn(KYC_MIME_TYPES)
+  mimeType: string;
+}
+
+export class SubmitKycApplicationDto {
+  @ApiProperty({ minimum: 1, maximum: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(3)
+  level: number;
+
+  @ApiProperty({ type: [KycDocumentInputDto], minItems: 1, maxItems: 10 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => KycDocumentInputDto)
+  documents: KycDocumentInputDto[];
+}
+
+export class RejectKycDto {
+  @ApiProperty({ minLength: 3, maxLength: 2000, description: 'Shown to the investor' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class ApproveKycDto {
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Internal note, kept in the audit trail' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class KycQueueQueryDto {
+  @ApiPropertyOptional({ enum: KycStatus })
+  @IsOptional()
+  @IsEnum(KycStatus)
+  status?: KycStatus;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class KycDocumentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: KycDocumentType }) type: KycDocumentType;
+  @ApiProperty() sha256: string;
+  @ApiProperty() storageKey: string;
+  @ApiProperty({ nullable: true, type: String }) mimeType: string | null;
+  @ApiProperty({ enum: KycDocumentStatus }) status: KycDocumentStatus;
+  @ApiProperty({ format: 'date-time' }) uploadedAt: Date;
+}
+
+export class KycApplicationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ enum: KycStatus }) status: KycStatus;
+  @ApiProperty() level: number;
+  @ApiProperty({ format: 'date-time' }) submittedAt: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) reviewedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String }) reviewedBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) rejectionReason: string | null;
+  @ApiProperty({ type: [KycDocumentDto] }) documents: KycDocumentDto[];
+}
+
+export class KycApplicationPageDto {
+  @ApiProperty({ type: [KycApplicationDto] }) items: KycApplicationDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

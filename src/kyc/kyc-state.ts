@@ -1,0 +1,19 @@
+import { KycStatus } from './entities/kyc-application.entity';
+
+/**
+ * The review state machine. A reviewer may decide straight from pending; approved and
+ * rejected are final (a rejected investor submits a new application).
+ */
+export const KYC_TRANSITIONS: Record<KycStatus, readonly KycStatus[]> = {
+  [KycStatus.Pending]: [KycStatus.InReview, KycStatus.Approved, KycStatus.Rejected],
+  [KycStatus.InReview]: [KycStatus.Approved, KycStatus.Rejected],
+  [KycStatus.Approved]: [],
+  [KycStatus.Rejected]: [],
+};
+
+export function canMoveKyc(from: KycStatus, to: KycStatus): boolean {
+  return KYC_TRANSITIONS[from].includes(to);
+}
+
+/** An application still waiting for a decision. */
+export const OPEN_KYC_STATUSES: readonly KycStatus[] = [KycStatus.Pending, KycStatus.InReview];

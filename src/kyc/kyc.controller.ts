@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, InvestorOnly } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { KycApplicationDto, SubmitKycApplicationDto } from './dto/kyc.dto';
+import { KycService } from './kyc.service';
+
+@ApiTags('kyc')
+@ApiBearerAuth()
+@InvestorOnly()
+@Controller('kyc/applications')
+export class KycController {
+  constructor(private readonly kyc: KycService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Submit a KYC application with document metadata (the files are in object storage)',
+    description: '409 `kyc_application_open` while another application awaits review; 409 `kyc_already_approved` for a level already approved.',
+  })
+  @ApiResponse({ status: 201, type: KycApplicationDto })
+  submit(@CurrentPrincipal() principal: AuthPrincipal, @Body() body: SubmitKycApplicationDto): Promise<KycApplicationDto> {
+    return this.kyc.submit(principal.id, body);
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'The signed-in investor’s applications, newest first, with their documents' })
+  @ApiResponse({ status: 200, type: [KycApplicationDto] })
+  listMine(@CurrentPrincipal() principal: AuthPrincipal): Promise<KycApplicationDto[]> {
+    return this.kyc.listOwnApplications(principal.id);
+  }
+}
