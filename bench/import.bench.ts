@@ -1,0 +1,303 @@
+/**
+ * npm run bench:import -- [--users N] [--transactions-per-user M] [--seed S] [--batch-size B]
+ *
+ * Generates a legacy store (cached under bench-results/import/stores/, keyed by its parameters),
+ * imports it with the real importer CLI into a fresh database, and in the same run loads the same
+ * rows with PostgreSQL's own COPY (from CSV exported out of the imported database into empty
+ * copies of the tables: same columns, indexes and constraints), the physical limit. Prints rows,
+ * seconds, rows/s, importer/COPY ratio and the importer's peak RSS (VmHWM), and the targets.
+ *
+ * Database: DATABASE_URL's server (two databases created and dropped), or an embedded server of
+ * the bench's own (EMBEDDED_PG_PORT, default 55421; data under bench-results/import/pg).
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs, promisify } from 'node:util';
+import { Client } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { defaultOptions, storeKey } from '../src/migration/generator/legacy-store-generator';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = path.join(ROOT, 'dist', 'src');
+const WORK = path.join(ROOT, 'bench-results', 'import');
+const run = promisify(execFile);
+
+/** The imported tables, parents before children (COPY order). */
+const TABLES = [
+  'user_tiers', 'admin_users', 'admin_permissions', 'scanner_checkpoints', 'assets', 'users', 'user_profiles',
+  'investments', 'investment_agreements', 'transactions', 'kyc_applications', 'kyc_documents', 'admin_logs',
+  'blockchain_events', 'contract_interactions',
+];
+
+function log(message: string): void {
+  process.stderr.write(`[bench:import] ${message}\n`);
+}
+
+function options() {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      users: { type: 'string', default: '100000' },
+      'transactions-per-user': { type: 'string', default: '10' },
+      seed: { type: 'string', default: 'bench' },
+      'batch-size': { type: 'string' },
+      'keep-databases': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const int = (name: string, value: string) => {
+    if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a non-negative integer`);
+    return Number(value);
+  };
+  return {
+    users: int('users', values.users),
+    transactionsPerUser: int('transactions-per-user', values['transactions-per-user']),
+    seed: values.seed,
+    batchSize: values['batch-size'],
+    keepDatabases: values['keep-databases'],
+  };
+}
+
+/** The store for these parameters: generated once (into a temp folder, renamed when complete). */
+async function ensureStore(users: number, transactionsPerUser: number, seed: string): Promise<{ dir: string; bytes: number }> {
+  const generator = defaultOptions({ out: '', users, transactionsPerUser, seed });
+  const key = storeKey(generator);
+  const dir = path.join(WORK, 'stores', key);
+  const counts = `${dir}.counts.json`;
+  if (existsSync(counts)) {
+    log(`reusing the store ${path.relative(ROOT, dir)}`);
+  } else {
+    const partial = `${dir}.partial`;
+    await rm(partial, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+    log(`generating ${users} users × ${transactionsPerUser} transactions into ${path.relative(ROOT, dir)} …`);
+    const started = Date.now();
+    const child = spawn(
+      process.execPath,
+      [path.join(DIST, 'migration/cli/generate-store.cli.js'), '--out', partial, '--users', String(users),
+        '--transactions-per-user', String(transactionsPerUser), '--seed', seed],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    if (code !== 0) throw new Error(`the generator exited with ${code}`);
+    await rename(partial, dir);
+    await writeFile(counts, stdout);
+    log(`generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const parsed = JSON.parse(await readFile(counts, 'utf8')) as { bytes: Record<string, number> };
+  return { dir, bytes: Object.values(parsed.bytes).reduce((sum, n) => sum + n, 0) };
+}
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(): Promise<Server> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const port = process.env.EMBEDDED_PG_PORT ?? '55421';
+  const dataDir = process.env.EMBEDDED_PG_DATA_DIR ?? path.join(WORK, 'pg');
+  const child: ChildProcess = spawn(process.execPath, [path.join(DIST, 'cli/postgres-server.cli.js'), dataDir, port], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database with the schema (migrations + seed, as `npm run db:setup`). */
+async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  await withClient(databaseUrl(serverUrl, 'postgres'), async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+  const url = databaseUrl(serverUrl, name);
+  await run(process.execPath, [path.join(DIST, 'cli/db.cli.js'), 'setup'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' } });
+  return url;
+}
+
+/** Runs the importer CLI, sampling its peak RSS (VmHWM) from /proc until it exits. */
+async function runImporter(url: string, store: string, batchSize: string | undefined): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
+  const args = [path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store];
+  if (batchSize) args.push('--batch-size', batchSize);
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderrTail = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+  let peakKb = 0;
+  const sample = async () => {
+    try {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // exited between two samples
+    }
+  };
+  const timer = setInterval(() => void sample(), 100);
+  let lastProgress = Date.now();
+  const progress = setInterval(() => {
+    const line = stderrTail.trim().split('\n').pop();
+    if (line && Date.now() - lastProgress > 30_000) {
+      log(`importer: ${line.slice(0, 160)}`);
+      lastProgress = Date.now();
+    }
+  }, 5_000);
+  const [code] = (await once(child, 'exit')) as [number];
+  clearInterval(timer);
+  clearInterval(progress);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`the importer exited with ${code}: ${stderrTail.slice(-1000)}`);
+  return { seconds, peakRssMb: peakKb / 1024, summary: stdout };
+}
+
+async function tableCounts(url: string): Promise<Record<string, number>> {
+  return withClient(url, async (client) => {
+    const counts: Record<string, number> = {};
+    for (const table of TABLES) counts[table] = Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    return counts;
+  });
+}
+
+/**
+ * COPY baseline: the imported rows exported to CSV files (not timed), then loaded with
+ * COPY FROM STDIN into the empty tables of a second fresh database (timed), table by table.
+ */
+async function copyBaseline(importedUrl: string, copyUrl: string): Promise<{ seconds: number; rows: number }> {
+  const csvDir = path.join(WORK, 'csv');
+  await rm(csvDir, { recursive: true, force: true });
+  await mkdir(csvDir, { recursive: true });
+  await withClient(importedUrl, async (client) => {
+    for (const table of TABLES) {
+      const source = client.query(copyTo(`COPY ${table} TO STDOUT WITH (FORMAT csv)`));
+      await pipeline(source, createWriteStream(path.join(csvDir, `${table}.csv`)));
+    }
+  });
+  return withClient(copyUrl, async (client) => {
+    // Empty copies of the tables: the seed's tiers and role grants go (the CSV has them).
+    await client.query(`TRUNCATE ${TABLES.join(', ')} CASCADE`);
+    await client.query('CHECKPOINT');
+    let rows = 0;
+    const started = process.hrtime.bigint();
+    for (const table of TABLES) {
+      const sink = client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv)`));
+      await pipeline(createReadStream(path.join(csvDir, `${table}.csv`)), sink);
+      rows += Number(sink.rowCount);
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await rm(csvDir, { recursive: true, force: true });
+    return { seconds, rows };
+  });
+}
+
+function format(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  await mkdir(WORK, { recursive: true });
+  const store = await ensureStore(opts.users, opts.transactionsPerUser, opts.seed);
+  const walletBytes = (await stat(path.join(store.dir, 'wallet-db.json'))).size;
+  const server = await startServer();
+  const importDb = `pend_bench_import_${process.pid}`;
+  const copyDb = `pend_bench_copy_${process.pid}`;
+  try {
+    const importUrl = await freshDatabase(server.url, importDb);
+    const copyUrl = await freshDatabase(server.url, copyDb);
+    const baseline = await tableCounts(importUrl);
+    await withClient(importUrl, (client) => client.query('CHECKPOINT'));
+    log(`importing ${(store.bytes / 1e9).toFixed(2)} GB with the importer CLI …`);
+    const imported = await runImporter(importUrl, store.dir, opts.batchSize);
+    const counts = await tableCounts(importUrl);
+    const importedRows = TABLES.reduce((sum, table) => sum + counts[table] - baseline[table], 0);
+    log(`importer done in ${imported.seconds.toFixed(1)} s; loading the same rows with COPY …`);
+    const copy = await copyBaseline(importUrl, copyUrl);
+    // COPY loads every row of the tables, the seed's few tiers and role grants included.
+    const copyRows = copy.rows;
+    const importRate = importedRows / imported.seconds;
+    const copyRate = copy.rows / copy.seconds;
+    const ratio = importRate / copyRate;
+
+    const header = ['', 'rows', 'seconds', 'rows/s', 'vs COPY', 'peak RSS MB'];
+    const lines = [
+      ['importer (npm run migrate:json)', format(importedRows), format(imported.seconds, 1), format(importRate), `${ratio.toFixed(2)}×`, format(imported.peakRssMb)],
+      ['PostgreSQL COPY FROM STDIN', format(copyRows), format(copy.seconds, 1), format(copyRate), '1.00×', '—'],
+    ];
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));
+    const row = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+    const out = [
+      `store: ${path.relative(ROOT, store.dir)}  ${(store.bytes / 1e9).toFixed(2)} GB (wallet-db.json ${(walletBytes / 1e9).toFixed(2)} GB), ${format(opts.users)} users × ${opts.transactionsPerUser} transactions`,
+      row(header),
+      row(widths.map((w) => '-'.repeat(w))),
+      ...lines.map(row),
+      '',
+      `target rows/s ≥ 0.5× COPY: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`,
+      `target peak RSS < 512 MB: ${imported.peakRssMb < 512 ? 'met' : 'NOT met'} (${format(imported.peakRssMb)} MB)${store.bytes > 2e9 ? '' : ' — store under 2 GB: run with --users 1000000 for the real target'}`,
+      '',
+      'rows per table (importer = COPY):',
+      ...TABLES.map((table) => `  ${table.padEnd(24)} ${format(counts[table] - baseline[table]).padStart(12)}`),
+    ];
+    process.stdout.write(`${out.join('\n')}\n`);
+    const resultFile = path.join(WORK, `result-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    await writeFile(
+      resultFile,
+      `${JSON.stringify({ store: store.dir, bytes: store.bytes, options: opts, importer: { rows: importedRows, ...imported }, copy: { rows: copyRows, seconds: copy.seconds, rowsLoaded: copy.rows }, ratio, counts }, null, 2)}\n`,
+    );
+    log(`result written to ${path.relative(ROOT, resultFile)}`);
+  } finally {
+    if (!opts.keepDatabases) {
+      await withClient(databaseUrl(server.url, 'postgres'), async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${importDb} WITH (FORCE)`);
+        await client.query(`DROP DATABASE IF EXISTS ${copyDb} WITH (FORCE)`);
+      }).catch(() => undefined);
+    }
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:import: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
