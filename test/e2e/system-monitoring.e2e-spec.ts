@@ -44,6 +44,23 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     await get('/api/admin/database-health', user.token).expect(403);
   });
 
+  it('is documented in OpenAPI with a response schema per endpoint', async () => {
+    const doc = (await request(testApp.http).get('/api/docs-json').expect(200)).body;
+    for (const [route, schema] of [
+      ['/api/admin/database-health', 'DatabaseHealthDto'],
+      ['/api/admin/database-activity', 'DatabaseActivityDto'],
+      ['/api/admin/performance-metrics', 'PerformanceMetricsDto'],
+      ['/api/admin/dashboard-stats', 'DashboardStatsDto'],
+    ]) {
+      expect(doc.paths[route].get.responses['200'].content['application/json'].schema.$ref).toBe(`#/components/schemas/${schema}`);
+      expect(doc.paths[route].get.security).toEqual([{ bearer: [] }]);
+    }
+    expect(Object.keys(doc.components.schemas.DatabaseHealthDto.properties)).toEqual(
+      expect.arrayContaining(['status', 'connections', 'performance', 'uptime', 'databaseSize', 'lastBackup']),
+    );
+    expect(doc.paths['/metrics']).toBeUndefined();
+  });
+
   it('database-health reads pg_stat_* and the pool, and counts a pg_sleep slower than DB_SLOW_QUERY_MS', async () => {
     const before = (await get('/api/admin/database-health').expect(200)).body;
     expect(before).toMatchObject({
