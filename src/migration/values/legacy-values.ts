@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import Decimal from 'decimal.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { checksumAddress } from 'viem';
-import { JsonNumber, JsonObject, JsonValue, isJsonObject } from '../reader/json-value';
+import { JsonNumber, JsonObject, JsonValue, isJsonObject } from '../reader/json-types';
 
 /** A record broke one of the store's rules; `reason` is the short sentence kept in quarantine. */
 export class RecordRejected extends Error {
