@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import * as http from 'node:http';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { assetAnalyticsSql, assetSearchSql, AssetSearch } from '../src/assets/assets.sql';
+import { AccessTokenService } from '../src/auth/access-token.service';
+import { createApp } from '../src/bootstrap';
+import { JsonLogger } from '../src/common/logging/json-logger';
+import { loadAppConfig } from '../src/config/app.config';
+import { UsersRepository } from '../src/users/users.repository';
+
+/**
+ * One server per process for the API benchmark:
+ *   node api-servers.js app   <databaseUrl> <port>   the real application (createApp), as production runs it
+ *   node api-servers.js floor <databaseUrl> <port>   node:http + a raw pg Pool running the same SQL, no framework
+ * Prints `{"ready":true}` once listening. The app also mints tokens on request (stdin line
+ * `{"tokens":{"user":[ids],"admin":[ids]}}` → stdout `{"tokens":{…}}`) with the app's own token service.
+ */
+async function main() {
+  const [mode, databaseUrl, port] = process.argv.slice(2);
+  const poolMax = Number(process.env.DB_POOL_MAX ?? 20);
+  if (mode === 'app') await startApp(databaseUrl, Number(port), poolMax);
+  else if (mode === 'floor') await startFloor(databaseUrl, Number(port), poolMax);
+  else throw new Error(`unknown mode ${mode}`);
+  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+}
+
+async function startApp(databaseUrl: string, port: number, poolMax: number) {
+  const config = loadAppConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: String(poolMax),
+    JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123',
+    BACKUP_ENABLED: 'false',
+    DB_MIGRATIONS_RUN: 'false',
+  });
+  const app = await createApp({ config, databaseUrl, logger: new JsonLogger(config.logLevel) });
+  await app.listen(port, '127.0.0.1');
+  const tokens = app.get(AccessTokenService);
+  let buffered = '';
+  process.stdin.on('data', async (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const newline = buffered.indexOf('\n');
+    if (newline < 0) return;
+    const request = JSON.parse(buffered.slice(0, newline)) as { tokens: { user: string[]; admin: string[] } };
+    buffered = buffered.slice(newline + 1);
+    const issue = (kind: 'user' | 'admin', ids: string[]) => Promise.all(ids.map(async (id) => (await tokens.issue(kind, id, 3600)).accessToken));
+    const minted = { user: await issue('user', request.tokens.user), admin: await issue('admin', request.tokens.admin) };
+    process.stdout.write(`${JSON.stringify({ tokens: minted })}\n`);
+  });
+  process.stdin.on('end', () => void app.close().then(() => process.exit(0)));
+}
+
+/** The floor: the same statements, straight through pg, answering JSON. No validation, no auth, no framework. */
+async function startFloor(databaseUrl: string, port: number, poolMax: number) {
+  const pool = new Pool({ connectionString: databaseUrl, max: poolMax });
+  // The users repository only calls dataSource.query(sql, params): hand it the raw pool.
+  const rawDataSource = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource;
+  const users = new UsersRepository(rawDataSource);
+
+  const routes: [RegExp, (match: RegExpMatchArray, query: URLSearchParams) => Promise<unknown>][] = [
+    [
+      /^\/api\/users\/([0-9a-f-]{36})$/,
+      async (match) => {
+        const [summary, holdings] = await Promise.all([users.findUserSummary(match[1]), users.findHoldings(match[1])]);
+        return { ...summary, holdings };
+      },
+    ],
+    [
+      /^\/api\/users\/([0-9a-f-]{36})\/transactions$/,
+      async (match, query) => {
+        if (!(await users.userExists(match[1]))) return null;
+        const limit = Number(query.get('limit') ?? 20);
+        const rows = await users.findTransactionHistory({ userId: match[1], limit: limit + 1 });
+        return { items: rows.slice(0, limit), nextCursor: null };
+      },
+    ],
+    [
+      /^\/api\/assets$/,
+      async (_match, query) => {
+        const search: AssetSearch = {
+          text: query.get('q') ?? undefined,
+          category: (query.get('category') ?? undefined) as AssetSearch['category'],
+          status: (query.get('status') ?? undefined) as AssetSearch['status'],
+          minApy: query.get('minApy') ?? undefined,
+          maxApy: query.get('maxApy') ?? undefined,
+          sort: (query.get('sort') ?? 'createdAt') as AssetSearch['sort'],
+          order: (query.get('order') ?? 'desc') as AssetSearch['order'],
+          limit: Number(query.get('limit') ?? 20),
+          offset: Number(query.get('offset') ?? 0),
+          includeDrafts: false,
+        };
+        const { text, values } = assetSearchSql(search);
+        const rows = (await pool.query(text, values)).rows;
+        return { items: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
+      },
+    ],
+    [/^\/api\/assets\/analytics$/, async () => (await pool.query(assetAnalyticsSql().text)).rows],
+  ];
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://floor');
+    const route = routes.find(([pattern]) => pattern.test(url.pathname));
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    route[1](url.pathname.match(route[0])!, url.searchParams).then(
+      (body) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      },
+      (error: Error) => {
+        res.writeHead(500).end(error.message);
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  process.stdin.on('end', () => server.close(() => void pool.end().then(() => process.exit(0))));
+  process.stdin.resume();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`api-servers: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,311 @@
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { loadAppConfig } from '../src/config/app.config';
+import { createDataSource } from '../src/database/data-source';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { runMigrationsWithLock } from '../src/database/migration-runner';
+import { seedReferenceData } from '../src/database/seeds/reference-data.seed';
+import { generateBenchData } from './api-data';
+
+// autocannon ships no types; this is the slice used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: object) => AutocannonInstance;
+interface AutocannonInstance extends Promise<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+}
+interface AutocannonResult {
+  duration: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  requests: { total: number };
+}
+
+const USAGE = `npm run bench:api -- [--users 100000] [--tx-per-user 10] [--investments-per-user 0.2] [--assets 200]
+  [--duration 10] [--connections 10] [--data-dir /tmp/pend-markets-bench-pg] [--pg-port 55440] [--port 3440] [--fresh] [--clean]
+The generated database is kept in --data-dir and reused by the next run of the same size (--fresh rebuilds it, --clean deletes it after).`;
+
+const { values: flags } = parseArgs({
+  options: {
+    users: { type: 'string', default: '100000' },
+    'tx-per-user': { type: 'string', default: '10' },
+    'investments-per-user': { type: 'string', default: '0.2' },
+    assets: { type: 'string', default: '200' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    'data-dir': { type: 'string', default: '/tmp/pend-markets-bench-pg' },
+    'pg-port': { type: 'string', default: '55440' },
+    port: { type: 'string', default: '3440' },
+    fresh: { type: 'boolean', default: false },
+    clean: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SERVERS = path.join(__dirname, 'api-servers.js');
+
+interface Scenario {
+  name: string;
+  /** p95 target in ms, from the seed's figures. */
+  targetP95: number;
+  request: (i: number) => { path: string; token?: string };
+}
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p95: number;
+  requests: number;
+  failures: number;
+}
+
+function log(message: string) {
+  process.stderr.write(`[bench:api] ${message}\n`);
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function spawnServer(mode: 'app' | 'floor', databaseUrl: string, port: number): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
+  const child = spawn(process.execPath, [SERVERS, mode, databaseUrl, String(port)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const queue: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (!line.startsWith('{')) continue;
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else queue.push(line);
+    }
+  });
+  const lines: AsyncIterator<string> = {
+    next: () =>
+      new Promise((resolve, reject) => {
+        const queued = queue.shift();
+        if (queued !== undefined) return resolve({ value: queued, done: false });
+        child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+        waiters.push((line) => resolve({ value: line, done: false }));
+      }),
+  };
+  return lines.next().then(() => ({ child, lines }));
+}
+
+async function measure(port: number, scenario: Scenario, duration: number, connections: number): Promise<Measurement> {
+  let counter = 0;
+  const latencies: number[] = [];
+  const run = (seconds: number, record: boolean) => {
+    const instance = autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          setupRequest: (request: Record<string, unknown>) => {
+            const next = scenario.request(counter++);
+            return { ...request, method: 'GET', path: next.path, headers: next.token ? { authorization: `Bearer ${next.token}` } : {} };
+          },
+        },
+      ],
+    });
+    if (record) instance.on('response', (_client, status, _bytes, ms) => status < 300 && latencies.push(ms));
+    return instance;
+  };
+  await run(2, false); // warm-up: JIT, pools, caches
+  const result = await run(duration, true);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: latencies.length / result.duration,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    requests: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function main() {
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const size = {
+    users: Number(flags.users),
+    transactionsPerUser: Number(flags['tx-per-user']),
+    investmentsPerUser: Number(flags['investments-per-user']),
+    assets: Number(flags.assets),
+  };
+  const duration = Number(flags.duration);
+  const connections = Number(flags.connections);
+  const dataDir = path.resolve(flags['data-dir']!);
+  const appPort = Number(flags.port);
+  const floorPort = appPort + 1;
+  for (const [name, value] of Object.entries({ ...size, duration, connections, appPort })) {
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number\n${USAGE}`);
+  }
+
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.chmodSync(dataDir, 0o755);
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port: Number(flags['pg-port']), database: 'postgres', stopOnSignals: false });
+  const children: ChildProcess[] = [];
+  try {
+    const database = `bench_u${size.users}_t${size.transactionsPerUser}_i${String(size.investmentsPerUser).replace('.', '_')}_a${size.assets}`;
+    const databaseUrl = (() => {
+      const url = new URL(server.url);
+      url.pathname = `/${database}`;
+      return url.toString();
+    })();
+    await prepareDatabase(server.url, databaseUrl, database, size);
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const sampleUsers = (await db.query<{ id: string }>(`SELECT id FROM users TABLESAMPLE SYSTEM (5) LIMIT 500`)).rows.map((r) => r.id);
+    const [analyst] = (
+      await db.query<{ id: string }>(
+        `INSERT INTO admin_users (email, name, role, active) VALUES ('bench-analyst@pend.test', 'Bench analyst', 'analyst', true)
+         ON CONFLICT (email) DO UPDATE SET active = true RETURNING id`,
+      )
+    ).rows;
+    const counts = (
+      await db.query<{ users: string; transactions: string; investments: string; assets: string }>(
+        `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM transactions) AS transactions,
+                (SELECT count(*) FROM investments) AS investments, (SELECT count(*) FROM assets) AS assets`,
+      )
+    ).rows[0];
+    await db.end();
+
+    log('starting the app and the floor');
+    const app = await spawnServer('app', databaseUrl, appPort);
+    children.push(app.child);
+    const floor = await spawnServer('floor', databaseUrl, floorPort);
+    children.push(floor.child);
+    app.child.stdin!.write(`${JSON.stringify({ tokens: { user: sampleUsers, admin: [analyst.id] } })}\n`);
+    const { tokens } = JSON.parse((await app.lines.next()).value) as { tokens: { user: string[]; admin: string[] } };
+
+    const searches = [
+      'q=solar',
+      'q=harbour&sort=expectedApy&order=desc',
+      'category=real_estate&sort=targetAmount',
+      'minApy=5&maxApy=9&sort=expectedApy&order=asc',
+      'q=tower&category=venture',
+      'status=open&sort=name&order=asc&limit=50',
+      'q=offering&offset=40',
+      'category=private_credit&minApy=10',
+    ];
+    const pick = <T>(list: T[], i: number) => list[(i * 2654435761) % list.length];
+    const scenarios: Scenario[] = [
+      {
+        name: 'GET /api/users/:id',
+        targetP95: 25,
+        request: (i) => {
+          const k = (i * 7919) % sampleUsers.length;
+          return { path: `/api/users/${sampleUsers[k]}`, token: tokens.user[k] };
+        },
+      },
+      { name: 'GET /api/assets (search)', targetP95: 45, request: (i) => ({ path: `/api/assets?${pick(searches, i)}`, token: tokens.user[i % tokens.user.length] }) },
+      {
+        name: 'GET /api/users/:id/transactions',
+        targetP95: 75,
+        request: (i) => {
+          const k = (i * 7919) % sampleUsers.length;
+          return { path: `/api/users/${sampleUsers[k]}/transactions?limit=20`, token: tokens.user[k] };
+        },
+      },
+      { name: 'GET /api/assets/analytics', targetP95: 200, request: () => ({ path: '/api/assets/analytics', token: tokens.admin[0] }) },
+    ];
+
+    const rows: { scenario: Scenario; app: Measurement; floor: Measurement }[] = [];
+    for (const scenario of scenarios) {
+      log(`${scenario.name}: app`);
+      const appResult = await measure(appPort, scenario, duration, connections);
+      log(`${scenario.name}: floor`);
+      const floorResult = await measure(floorPort, scenario, duration, connections);
+      rows.push({ scenario, app: appResult, floor: floorResult });
+    }
+
+    const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+    const lines = [
+      `API benchmark: ${counts.users} users, ${counts.transactions} transactions, ${counts.investments} investments, ${counts.assets} assets; ` +
+        `autocannon ${connections} connections × ${duration}s per run (after 2s warm-up); Node ${process.version}`,
+      '',
+      `| route | impl | req/s | p50 ms | p95 ms | p95 target | p95 ok | app/floor req/s | ≥0.7× | failures |`,
+      `|---|---|---:|---:|---:|---:|:-:|---:|:-:|---:|`,
+    ];
+    for (const { scenario, app: a, floor: f } of rows) {
+      const ratio = a.rps / f.rps;
+      lines.push(
+        `| ${scenario.name} | app | ${fmt(a.rps, 0)} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${scenario.targetP95} | ${a.p95 <= scenario.targetP95 ? 'yes' : 'NO'} | ${fmt(ratio, 2)} | ${ratio >= 0.7 ? 'yes' : 'NO'} | ${a.failures} |`,
+        `| ${scenario.name} | floor | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p95)} | | | | | ${f.failures} |`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const child of children) {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.stdin!.end();
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    }
+    await server.stop();
+    if (flags.clean) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Creates, migrates, seeds and fills the database unless a complete one of this size is there already. */
+async function prepareDatabase(serverUrl: string, databaseUrl: string, database: string, size: Parameters<typeof generateBenchData>[1]) {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database])).rowCount === 1;
+    if (exists && !flags.fresh) {
+      const db = new Client({ connectionString: databaseUrl });
+      await db.connect();
+      const complete = (await db.query(`SELECT 1 FROM pg_tables WHERE tablename = 'bench_complete'`)).rowCount === 1;
+      await db.end();
+      if (complete) {
+        log(`reusing ${database} (pass --fresh to rebuild it)`);
+        return;
+      }
+    }
+    if (exists) await admin.query(`DROP DATABASE ${admin.escapeIdentifier(database)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+  } finally {
+    await admin.end();
+  }
+
+  const dataSource = createDataSource(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl, { logging: false });
+  await dataSource.initialize();
+  await runMigrationsWithLock(dataSource);
+  await seedReferenceData(dataSource);
+  await dataSource.destroy();
+
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const started = performance.now();
+  await generateBenchData(db, size, async (label, work) => {
+    const t0 = performance.now();
+    await work();
+    log(`generated ${label} in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+  });
+  await db.query(`CREATE TABLE bench_complete (finished_at timestamptz DEFAULT now())`);
+  await db.end();
+  log(`data ready in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:api failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
