@@ -241,4 +241,33 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       await configured.close();
     }
   });
+
+  it('documents the accounts routes and their DTOs in OpenAPI (/api/docs-json)', async () => {
+    const res = await request(testApp.http).get('/api/docs-json').expect(200);
+    const paths = Object.keys(res.body.paths);
+    for (const path of [
+      '/api/auth/nonce',
+      '/api/auth/wallet',
+      '/api/auth/admin/login',
+      '/api/users',
+      '/api/users/me',
+      '/api/users/me/profile',
+      '/api/users/{id}',
+      '/api/users/{id}/transactions',
+      '/api/kyc/applications',
+      '/api/kyc/applications/me',
+      '/api/admin/kyc',
+      '/api/admin/kyc/{id}/approve',
+      '/api/admin/kyc/{id}/reject',
+      '/api/admin/users',
+      '/api/admin/users/{id}/status',
+      '/api/admin/logs',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    const schemas = res.body.components.schemas;
+    expect(schemas.RegisterUserDto.required).toEqual(expect.arrayContaining(['phone', 'address', 'message', 'signature']));
+    expect(Object.keys(schemas.KycDocumentInputDto.properties)).toEqual(expect.arrayContaining(['type', 'sha256', 'storageKey', 'mimeType']));
+    expect(schemas.UserDetailDto.properties.holdings).toBeDefined();
+  });
 });

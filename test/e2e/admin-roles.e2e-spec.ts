@@ -1,0 +1,265 @@
+import request from 'supertest';
+import { AdminRole } from '../../src/admin/entities/admin-user.entity';
+import { AdminRepository } from '../../src/admin/admin.repository';
+import { createAdmin, createUser } from '../utils/auth';
+import { createTestApp, TestApp } from '../utils/test-app';
+import { SIGN_IN_HOST, signedChallenge } from './auth.helpers';
+
+type Caller = AdminRole | 'investor' | 'anonymous';
+
+interface RouteCase {
+  name: string;
+  /** Roles whose grants allow the route, written out rather than derived from the code under test. */
+  allowed: AdminRole[];
+  /** Builds a fresh request (write routes get a fresh target each time). */
+  send: (token: string | null) => Promise<request.Response>;
+  okStatus: number;
+}
+
+describe('Admin routes: role × route matrix, user administration, audit trail', () => {
+  let testApp: TestApp;
+  const tokens = {} as Record<Caller, string | null>;
+  const admins = {} as Record<AdminRole, { id: string; email: string; token: string }>;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    for (const role of Object.values(AdminRole)) {
+      admins[role] = await createAdmin(testApp, role);
+      tokens[role] = admins[role].token;
+    }
+    tokens.investor = (await createUser(testApp)).token;
+    tokens.anonymous = null;
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const withToken = (req: request.Test, token: string | null) => (token ? req.set('Authorization', `Bearer ${token}`) : req);
+
+  async function pendingApplication(): Promise<string> {
+    const user = await createUser(testApp);
+    const res = await request(testApp.http)
+      .post('/api/kyc/applications')
+      .set('Authorization', `Bearer ${user.token}`)
+      .send({ level: 1, documents: [{ type: 'passport', sha256: 'ab'.repeat(32), storageKey: 'kyc/p.jpg', mimeType: 'image/jpeg' }] })
+      .expect(201);
+    return res.body.id;
+  }
+
+  const routes: RouteCase[] = [
+    {
+      name: 'GET /api/admin/kyc',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance, AdminRole.Support],
+      okStatus: 200,
+      send: (token) => withToken(request(testApp.http).get('/api/admin/kyc?status=pending'), token),
+    },
+    {
+      name: 'GET /api/admin/kyc/:id',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance, AdminRole.Support],
+      okStatus: 200,
+      send: async (token) => withToken(request(testApp.http).get(`/api/admin/kyc/${await pendingApplication()}`), token),
+    },
+    {
+      name: 'POST /api/admin/kyc/:id/start-review',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance],
+      okStatus: 200,
+      send: async (token) => withToken(request(testApp.http).post(`/api/admin/kyc/${await pendingApplication()}/start-review`), token),
+    },
+    {
+      name: 'POST /api/admin/kyc/:id/approve',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance],
+      okStatus: 200,
+      send: async (token) => withToken(request(testApp.http).post(`/api/admin/kyc/${await pendingApplication()}/approve`), token).send({}),
+    },
+    {
+      name: 'POST /api/admin/kyc/:id/reject',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance],
+      okStatus: 200,
+      send: async (token) =>
+        withToken(request(testApp.http).post(`/api/admin/kyc/${await pendingApplication()}/reject`), token).send({ reason: 'blurred scan' }),
+    },
+    {
+      name: 'GET /api/admin/users',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance, AdminRole.Support, AdminRole.Analyst],
+      okStatus: 200,
+      send: (token) => withToken(request(testApp.http).get('/api/admin/users?limit=5'), token),
+    },
+    {
+      name: 'PATCH /api/admin/users/:id/status',
+      allowed: [AdminRole.Superadmin],
+      okStatus: 200,
+      send: async (token) =>
+        withToken(request(testApp.http).patch(`/api/admin/users/${(await createUser(testApp)).id}/status`), token).send({
+          status: 'suspended',
+          reason: 'matrix test',
+        }),
+    },
+    {
+      name: 'GET /api/admin/logs',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance],
+      okStatus: 200,
+      send: (token) => withToken(request(testApp.http).get('/api/admin/logs?limit=5'), token),
+    },
+  ];
+
+  const callers: Caller[] = [...Object.values(AdminRole), 'investor', 'anonymous'];
+  const matrix = routes.flatMap((route) =>
+    callers.map((caller) => {
+      const expected =
+        caller === 'anonymous' ? 401 : caller === 'investor' ? 403 : route.allowed.includes(caller) ? route.okStatus : 403;
+      return [route.name, caller, expected, route] as const;
+    }),
+  );
+
+  it.each(matrix)('%s as %s → %i', async (_name, caller, expected, route) => {
+    const res = await route.send(tokens[caller]);
+    expect(res.status).toBe(expected);
+  });
+
+  it('a deactivated admin’s token stops working at once (401)', async () => {
+    const analyst = await createAdmin(testApp, AdminRole.Analyst);
+    await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${analyst.token}`).expect(200);
+    await testApp.dataSource.query(`UPDATE admin_users SET active = false WHERE id = $1`, [analyst.id]);
+    await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${analyst.token}`).expect(401);
+  });
+
+  describe('user administration', () => {
+    it('finds users by wallet and phone and pages through the list', async () => {
+      const user = await createUser(testApp);
+      const byWallet = await request(testApp.http)
+        .get(`/api/admin/users?wallet=${user.account.address.toLowerCase()}`)
+        .set('Authorization', `Bearer ${tokens.support}`)
+        .expect(200);
+      expect(byWallet.body.items).toEqual([expect.objectContaining({ id: user.id, walletAddress: user.account.address, tier: 'basic' })]);
+      await testApp.dataSource.query(`UPDATE users SET phone_e164 = '+442079460123', phone_hash = encode(sha256('+442079460123'::bytea), 'hex') WHERE id = $1`, [user.id]);
+      const byPhone = await request(testApp.http)
+        .get(`/api/admin/users?phone=${encodeURIComponent('+44 20 7946 0123')}`)
+        .set('Authorization', `Bearer ${tokens.support}`)
+        .expect(200);
+      expect(byPhone.body.items.map((u: { id: string }) => u.id)).toEqual([user.id]);
+
+      const total = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM users`))[0].n;
+      const seen = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await request(testApp.http)
+          .get(`/api/admin/users?limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+          .set('Authorization', `Bearer ${tokens.analyst}`)
+          .expect(200);
+        res.body.items.forEach((u) => seen.add(u.id));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(seen.size).toBe(total);
+
+      for (const query of ['wallet=0x12', 'phone=12345', 'status=frozen', 'limit=-1', 'cursor=%00', 'q=drop']) {
+        const res = await request(testApp.http).get(`/api/admin/users?${query}`).set('Authorization', `Bearer ${tokens.support}`).expect(400);
+        expect(JSON.stringify(res.body.message)).toContain(query.split('=')[0]);
+      }
+    });
+
+    it('suspends an investor (who then cannot sign in) with the change and its audit entry in one transaction', async () => {
+      const user = await createUser(testApp);
+      const res = await request(testApp.http)
+        .patch(`/api/admin/users/${user.id}/status`)
+        .set('Authorization', `Bearer ${tokens.superadmin}`)
+        .set('X-Forwarded-For', '203.0.113.77')
+        .send({ status: 'suspended', reason: 'chargeback investigation' })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: user.id, status: 'suspended' });
+      const logs = await testApp.dataSource.query(
+        `SELECT action, admin_user_id, details, ip FROM admin_logs WHERE target_type = 'user' AND target_id = $1`,
+        [user.id],
+      );
+      expect(logs).toEqual([
+        {
+          action: 'user.status_change',
+          admin_user_id: admins.superadmin.id,
+          details: { from: 'active', to: 'suspended', reason: 'chargeback investigation' },
+          ip: '203.0.113.77',
+        },
+      ]);
+      const { message, signature } = await signedChallenge(testApp, user.account);
+      await request(testApp.http).post('/api/auth/wallet').set('Host', SIGN_IN_HOST).send({ message, signature }).expect(403);
+    });
+
+    it('writes neither the change nor the audit entry when the audit insert fails', async () => {
+      const user = await createUser(testApp);
+      await testApp.dataSource.query(`ALTER TABLE admin_logs ADD CONSTRAINT tmp_refuse_status_audit CHECK (action <> 'user.status_change') NOT VALID`);
+      try {
+        await request(testApp.http)
+          .patch(`/api/admin/users/${user.id}/status`)
+          .set('Authorization', `Bearer ${tokens.superadmin}`)
+          .send({ status: 'closed', reason: 'should roll back' })
+          .expect(400);
+      } finally {
+        await testApp.dataSource.query(`ALTER TABLE admin_logs DROP CONSTRAINT tmp_refuse_status_audit`);
+      }
+      const [row] = await testApp.dataSource.query(`SELECT status FROM users WHERE id = $1`, [user.id]);
+      expect(row.status).toBe('active');
+    });
+
+    it.each([
+      [{ status: 'banned', reason: 'x x x' }, 'status'],
+      [{ status: 'suspended' }, 'reason'],
+      [{ status: 'suspended', reason: 'ok reason', tierId: 1 }, 'tierId'],
+    ])('rejects status change %j with 400 naming %s and writes nothing', async (body, field) => {
+      const user = await createUser(testApp);
+      const res = await request(testApp.http).patch(`/api/admin/users/${user.id}/status`).set('Authorization', `Bearer ${tokens.superadmin}`).send(body).expect(400);
+      expect(JSON.stringify(res.body.message)).toContain(field);
+      expect((await testApp.dataSource.query(`SELECT status FROM users WHERE id = $1`, [user.id]))[0].status).toBe('active');
+      expect(await testApp.dataSource.query(`SELECT 1 FROM admin_logs WHERE target_id = $1`, [user.id])).toHaveLength(0);
+    });
+
+    it('answers 404 for an unknown user and 400 for a malformed id', async () => {
+      await request(testApp.http)
+        .patch(`/api/admin/users/00000000-0000-4000-8000-000000000000/status`)
+        .set('Authorization', `Bearer ${tokens.superadmin}`)
+        .send({ status: 'suspended', reason: 'nobody' })
+        .expect(404);
+      await request(testApp.http).patch(`/api/admin/users/1%20OR%201=1/status`).set('Authorization', `Bearer ${tokens.superadmin}`).send({ status: 'suspended', reason: 'nobody' }).expect(400);
+    });
+  });
+
+  describe('GET /api/admin/logs', () => {
+    it('pages the audit trail newest first and filters by action and target', async () => {
+      await testApp.dataSource.query(
+        `INSERT INTO admin_logs (admin_user_id, admin_email, action, target_type, target_id, "timestamp")
+         SELECT $1, 'x@pend.test', 'test.bulk', 'thing', 't' || g, timestamptz '2020-01-01' + g * interval '1 second' + interval '0.5 microsecond'
+           FROM generate_series(1, 30) g`,
+        [admins.superadmin.id],
+      );
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { body: { items: { targetId: string }[]; nextCursor: string | null } } = await request(testApp.http)
+          .get(`/api/admin/logs?action=test.bulk&limit=8${cursor ? `&cursor=${cursor}` : ''}`)
+          .set('Authorization', `Bearer ${tokens.compliance}`)
+          .expect(200);
+        seen.push(...res.body.items.map((l) => l.targetId));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `t${30 - i}`));
+      const one = await request(testApp.http).get('/api/admin/logs?targetType=thing&targetId=t7').set('Authorization', `Bearer ${tokens.compliance}`).expect(200);
+      expect(one.body.items).toEqual([expect.objectContaining({ action: 'test.bulk', targetId: 't7', adminId: admins.superadmin.id })]);
+      await request(testApp.http).get('/api/admin/logs?adminId=nope').set('Authorization', `Bearer ${tokens.compliance}`).expect(400);
+      await request(testApp.http).get('/api/admin/logs?limit=1000').set('Authorization', `Bearer ${tokens.compliance}`).expect(400);
+    });
+
+    it('is served by idx_admin_logs_timestamp', async () => {
+      const repository = testApp.app.get(AdminRepository);
+      const queries = [
+        repository.buildAdminLogQuery({ limit: 51 }),
+        repository.buildAdminLogQuery({ limit: 51, after: { at: '2020-01-01T00:00:10.000001Z', id: '00000000-0000-4000-8000-000000000000' } }),
+      ];
+      await testApp.dataSource.transaction(async (manager) => {
+        // A small table would be scanned whole; this session prefers an index when one can serve the query.
+        await manager.query('SET LOCAL enable_seqscan = off');
+        for (const query of queries) {
+          const [{ 'QUERY PLAN': plan }] = await manager.query(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.params);
+          expect(JSON.stringify(plan)).toContain('"Index Name":"idx_admin_logs_timestamp"');
+        }
+      });
+    });
+  });
+});
