@@ -20,6 +20,9 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
   '23502': { status: 400, message: 'A required value is missing' },
   '22P02': { status: 400, message: 'A value has the wrong format' },
   '22003': { status: 400, message: 'A number is out of range' },
+  // NUL (\u0000) in a text or jsonb value: PostgreSQL cannot store it.
+  '22021': { status: 400, message: 'A text value contains a character that cannot be stored (e.g. \\u0000)' },
+  '22P05': { status: 400, message: 'A text value contains a character that cannot be stored (e.g. \\u0000)' },
   '22001': { status: 400, message: 'A value is too long' },
   '22007': { status: 400, message: 'A date or time is malformed' },
   '22008': { status: 400, message: 'A date or time is out of range' },
