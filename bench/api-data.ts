@@ -17,7 +17,24 @@ export type StepTimer = (label: string, work: () => Promise<unknown>) => Promise
  * Secondary indexes of the two big tables are dropped during the load and rebuilt after, with the
  * exact definitions read from pg_indexes, so the schema ends as the migrations made it.
  */
-export async function generateBenchData(client: Client, size: BenchDataSize, step: StepTimer): Promise<void> {
+export async function generateBenchData(client: Client, size: BenchDataSize, timed: StepTimer): Promise<void> {
+  // Each step commits with a marker, so a run that is interrupted resumes where it stopped.
+  await client.query(`CREATE TABLE IF NOT EXISTS bench_steps (name text PRIMARY KEY, finished_at timestamptz DEFAULT now())`);
+  const step = async (label: string, work: () => Promise<unknown>) => {
+    const key = label.split(' ')[0];
+    if ((await client.query(`SELECT 1 FROM bench_steps WHERE name = $1`, [key])).rowCount) return;
+    await timed(label, async () => {
+      await client.query('BEGIN');
+      try {
+        await work();
+        await client.query(`INSERT INTO bench_steps (name) VALUES ($1)`, [key]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  };
   await client.query(`SET synchronous_commit = off`);
   await client.query(`SET maintenance_work_mem = '512MB'`);
   await client.query(`SET work_mem = '256MB'`);
@@ -100,7 +117,7 @@ export async function generateBenchData(client: Client, size: BenchDataSize, ste
   );
 
   await client.query(`SET session_replication_role = origin`);
-  await step('ANALYZE', () => client.query('ANALYZE'));
+  await timed('ANALYZE', () => client.query('ANALYZE'));
 }
 
 /** Drops the table's secondary (non-constraint) indexes, runs `load`, then recreates them as they were. */

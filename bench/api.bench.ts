@@ -280,8 +280,9 @@ async function prepareDatabase(serverUrl: string, databaseUrl: string, database:
         return;
       }
     }
-    if (exists) await admin.query(`DROP DATABASE ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+    if (exists && flags.fresh) await admin.query(`DROP DATABASE ${admin.escapeIdentifier(database)} WITH (FORCE)`);
+    if (!exists || flags.fresh) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+    else log(`resuming the unfinished ${database}`);
   } finally {
     await admin.end();
   }
@@ -293,6 +294,7 @@ async function prepareDatabase(serverUrl: string, databaseUrl: string, database:
   await dataSource.destroy();
 
   const db = new Client({ connectionString: databaseUrl });
+  db.on('error', (error) => log(`database connection lost: ${error.message}`));
   await db.connect();
   const started = performance.now();
   await generateBenchData(db, size, async (label, work) => {

@@ -68,6 +68,7 @@ describe('Assets API', () => {
       ['property surprise', { surprise: true }],
       ['maxInvestment', { minInvestment: '600', maxInvestment: '500' }],
       ['closesAt', { opensAt: '2030-01-02T00:00:00Z', closesAt: '2030-01-01T00:00:00Z' }],
+      ['name', { name: 'Nul\u0000byte' }],
     ])('400 naming %s, nothing written', async (field, patch) => {
       const before = await countRows(testApp, 'assets');
       const res = await request(testApp.http)
@@ -157,6 +158,8 @@ describe('Assets API', () => {
       ['sort', '?sort=password'],
       ['category', '?category=art'],
       ['property surprise', '?surprise=1'],
+      ['q', '?q=%00'],
+      ['limit', '?limit=1&limit=2'],
     ])('400 naming %s', async (field, query) => {
       const res = await list(investor.token, query).expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
@@ -208,6 +211,14 @@ describe('Assets API', () => {
       expect(realEstate).toMatchObject({ assets: 1, raisedAmount: '0.000000', investors: 0, averageTicket: null });
       expect(res.body.platform).toMatchObject({ assets: 3, targetAmount: '4500.000000', raisedAmount: '700.000001', investors: 2, investments: 4 });
     });
+  });
+
+  it('documents the routes in OpenAPI', async () => {
+    const res = await request(testApp.http).get('/api/docs-json').expect(200);
+    for (const path of ['/api/assets', '/api/assets/{id}', '/api/assets/analytics', '/api/admin/assets', '/api/admin/assets/{id}', '/api/investments', '/api/investments/me', '/api/admin/investments/{id}/confirm', '/api/admin/blockchain/events', '/api/blockchain/events', '/api/blockchain/interactions']) {
+      expect(Object.keys(res.body.paths)).toContain(path);
+    }
+    expect(res.body.components.schemas.CreateInvestmentDto.required).toEqual(expect.arrayContaining(['assetId', 'amount', 'agreement']));
   });
 
   describe('role × admin route matrix', () => {

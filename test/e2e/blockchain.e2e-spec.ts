@@ -73,10 +73,17 @@ describe('Blockchain API', () => {
       ['events.0.chainId', { chainId: 0 }],
       ['events.0.timestamp', { timestamp: 'yesterday' }],
       ['events.0.rogue', { rogue: 1 }],
+      ['events.0.eventType', { eventType: 'Tr\u0000nsfer' }],
     ])('400 naming %s, nothing written', async (field, patch) => {
       const before = await countRows(testApp, 'blockchain_events');
       const res = await ingest([event(patch)]).expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
+      expect(await countRows(testApp, 'blockchain_events')).toBe(before);
+    });
+
+    it('a NUL character inside free-form args is a 400, not a 500, and nothing is written', async () => {
+      const before = await countRows(testApp, 'blockchain_events');
+      await ingest([event(), event({ args: { memo: 'a\u0000b' } })]).expect(400);
       expect(await countRows(testApp, 'blockchain_events')).toBe(before);
     });
 

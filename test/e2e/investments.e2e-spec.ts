@@ -26,7 +26,7 @@ describe('Investments API', () => {
     return user;
   }
 
-  const invest = (user: { token: string }, body: object, key?: string) => {
+  const invest = (user: { token: string }, body: object | object[], key?: string) => {
     const req = request(testApp.http).post('/api/investments').set('Authorization', `Bearer ${user.token}`);
     return (key ? req.set('Idempotency-Key', key) : req).send(body);
   };
@@ -69,6 +69,12 @@ describe('Investments API', () => {
       const user = await approvedInvestor();
       const res = await invest(user, { assetId, amount: '100', agreement: agreement(), ...patch }).expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
+      expect(await countRows(testApp, 'investments', 'user_id = $1', [user.id])).toBe(0);
+    });
+
+    it('400 for a body that is an array, not an object', async () => {
+      const user = await approvedInvestor();
+      await invest(user, [{ assetId: await insertAsset(testApp), amount: '100', agreement: agreement() }]).expect(400);
       expect(await countRows(testApp, 'investments', 'user_id = $1', [user.id])).toBe(0);
     });
 

@@ -3,13 +3,14 @@ import { Type } from 'class-transformer';
 import { IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AssetCategory, AssetStatus } from '../entities/asset.entity';
 import { IsApy } from '../validation/money.validator';
+import { NoNulCharacter } from '../validation/text.validator';
 
 export const ASSET_SORT_KEYS = ['createdAt', 'expectedApy', 'targetAmount', 'name'] as const;
 export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number];
 
 export class ListAssetsQueryDto {
   @ApiPropertyOptional({ description: 'Text searched in name and description (case-insensitive)', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional() @IsString() @MaxLength(200) @NoNulCharacter()
   q?: string;
 
   @ApiPropertyOptional({ enum: AssetCategory })

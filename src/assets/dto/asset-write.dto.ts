@@ -20,9 +20,10 @@ import { IsEthAddress, ToChecksumAddress } from '../../blockchain/validation/cha
 import { INITIAL_ASSET_STATUSES } from '../asset-status';
 import { AssetCategory, AssetStatus } from '../entities/asset.entity';
 import { IsApy, IsMoney, IsPositiveMoney } from '../validation/money.validator';
+import { NoNulCharacter } from '../validation/text.validator';
 
 export class AssetDocumentDto {
-  @ApiProperty({ nullable: true }) @IsOptional() @IsString() @MaxLength(300)
+  @ApiProperty({ nullable: true }) @IsOptional() @IsString() @MaxLength(300) @NoNulCharacter()
   title: string | null;
 
   @ApiProperty({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) @Matches(/^https?:\/\//, { message: 'url must start with http:// or https://' })
@@ -33,7 +34,7 @@ export class AssetDocumentDto {
 }
 
 export class CreateAssetDto {
-  @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) @NoNulCharacter()
   name: string;
 
   @ApiProperty({ enum: AssetCategory }) @IsEnum(AssetCategory)
@@ -76,7 +77,7 @@ export class CreateAssetDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
   closesAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 20000 }) @IsOptional() @IsString() @MaxLength(20000)
+  @ApiPropertyOptional({ nullable: true, maxLength: 20000 }) @IsOptional() @IsString() @MaxLength(20000) @NoNulCharacter()
   description?: string | null;
 
   @ApiPropertyOptional({ type: [AssetDocumentDto], nullable: true })

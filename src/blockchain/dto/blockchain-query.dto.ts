@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsEthAddress, ToChecksumAddress } from '../validation/chain.validators';
+import { NoNulCharacter } from '../../assets/validation/text.validator';
 
 const BLOCK = /^(0|[1-9][0-9]{0,17})$/;
 
@@ -21,7 +22,7 @@ export class ListEventsQueryDto extends PageQueryDto {
   contract: string;
 
   @ApiPropertyOptional({ example: 'Transfer' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoNulCharacter()
   event?: string;
 
   @ApiPropertyOptional({ example: '19000000' })
@@ -39,7 +40,7 @@ export class ListInteractionsQueryDto extends PageQueryDto {
   contract?: string;
 
   @ApiPropertyOptional({ example: 'invest(uint256)' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @NoNulCharacter()
   method?: string;
 
   @ApiPropertyOptional({ description: 'Caller address; contract or from is required' })

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { ContractCallStatus } from '../entities/contract-interaction.entity';
 import { IsBlockNumber, IsEthAddress, IsTxHash, IsUint256String, ToChecksumAddress, ToLowerCase } from '../validation/chain.validators';
+import { NoNulCharacter } from '../../assets/validation/text.validator';
 
 export const MAX_INGEST_BATCH = 1000;
 
@@ -28,7 +29,7 @@ export class IngestEventDto {
   @ApiProperty({ description: 'Stored EIP-55 checksummed' }) @ToChecksumAddress() @IsEthAddress()
   contractAddress: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) @NoNulCharacter()
   contractName?: string | null;
 
   @ApiProperty({ example: '19000000', description: 'Decimal string or safe integer' }) @IsBlockNumber()
@@ -43,7 +44,7 @@ export class IngestEventDto {
   @ApiProperty({ example: 0 }) @IsInt() @Min(0) @Max(2147483647)
   logIndex: number;
 
-  @ApiProperty({ example: 'Transfer' }) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: 'Transfer' }) @IsString() @MinLength(1) @MaxLength(100) @NoNulCharacter()
   eventType: string;
 
   @ApiPropertyOptional({ type: Object, description: 'Event arguments, kept whole' }) @IsOptional() @IsObject()
@@ -78,7 +79,7 @@ export class IngestInteractionDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @ToChecksumAddress() @IsEthAddress()
   fromAddress?: string | null;
 
-  @ApiProperty({ example: 'invest(uint256)' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'invest(uint256)' }) @IsString() @MinLength(1) @MaxLength(200) @NoNulCharacter()
   method: string;
 
   @ApiPropertyOptional({ type: [Object] }) @IsOptional() @IsArray() @ArrayMaxSize(100)
