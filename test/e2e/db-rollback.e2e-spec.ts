@@ -210,6 +210,52 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     expect((await snapshot(a)).users).toHaveLength(12);
   });
 
+  it('gives rows the new platform created (no legacy id) a legacy id from their uuid, and re-imports them', async () => {
+    const a = await database();
+    await importStore(EXAMPLE, a);
+    const [user] = await query<{ id: string }>(
+      a,
+      `INSERT INTO users (phone_e164, phone_hash, blockchain_address, status, created_at)
+       VALUES ('+447700900123', encode(sha256('+447700900123'), 'hex'), '0x52908400098527886E0F7030069857D2E4169EE7', 'active', '2025-01-02T03:04:05.678901Z')
+       RETURNING id`,
+    );
+    const [tx] = await query<{ id: string }>(
+      a,
+      `INSERT INTO transactions (user_id, type, amount, status, asset_id, created_at)
+       VALUES ('${user.id}', 'investment', 0.000001, 'completed', (SELECT id FROM assets ORDER BY legacy_id LIMIT 1), now()) RETURNING id`,
+    );
+    const [log] = await query<{ id: string }>(
+      a,
+      `INSERT INTO admin_logs (admin_email, action, target_type, target_id, details, "timestamp")
+       VALUES ('ops@pend.example', 'user.suspend', 'user', '${user.id}', '{"big": 123456789012345678901234567890}', now()) RETURNING id`,
+    );
+    const hex = (uuid: string) => uuid.replace(/-/g, '');
+
+    const out = path.join(root, 'new-rows');
+    await rollback(out, a);
+    const b = await database();
+    await importStore(out, b);
+    expect(await latestQuarantine(b)).toEqual([]);
+    const [userB] = await query(b, `SELECT phone_e164, blockchain_address, created_at FROM users WHERE legacy_id = 'usr_${hex(user.id)}'`);
+    expect(userB).toEqual({ phone_e164: '+447700900123', blockchain_address: '0x52908400098527886E0F7030069857D2E4169EE7', created_at: expect.any(Date) });
+    const [exact] = await query<{ same: boolean }>(b, `SELECT created_at = '2025-01-02T03:04:05.678901Z' AS same FROM users WHERE legacy_id = 'usr_${hex(user.id)}'`);
+    expect(exact.same).toBe(true);
+    const [txB] = await query(
+      b,
+      `SELECT t.amount, u.legacy_id AS user FROM transactions t JOIN users u ON u.id = t.user_id WHERE t.legacy_id = 'tx_${hex(tx.id)}'`,
+    );
+    expect(txB).toEqual({ amount: '0.000001', user: `usr_${hex(user.id)}` });
+    const [logB] = await query(b, `SELECT action, details::text AS details FROM admin_logs WHERE legacy_id = 'log_${hex(log.id)}'`);
+    expect(logB).toEqual({ action: 'user.suspend', details: '{"big": 123456789012345678901234567890}' });
+    // Everything that came from the store is unchanged.
+    const [before, after] = [await snapshot(a), await snapshot(b)];
+    expect(after.assets).toEqual(before.assets);
+    expect(after.kyc_documents).toEqual(before.kyc_documents);
+    expect(after.users.filter((row: any) => !String(row.legacy_id).startsWith(`usr_${hex(user.id)}`))).toEqual(
+      before.users.filter((row: any) => row.legacy_id !== null),
+    );
+  });
+
   it('writes v1 users (phone hash only) back as v1 entries beside v2 users, and refuses a non-empty folder', async () => {
     const generator = path.join(DIST, 'migration/cli/generate-store.cli.js');
     const v2 = path.join(root, 'gen-v2');
