@@ -5,6 +5,9 @@ import { createTestApp, TestApp } from '../utils/test-app';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'src', 'cli', 'admin-create.cli.js');
 
+// Each run starts a Node process and hashes at bcrypt cost 12; a loaded 2-core machine needs headroom.
+jest.setTimeout(180_000);
+
 describe('admin:create CLI (node dist, as the npm script runs it) then login over HTTP', () => {
   let testApp: TestApp;
 
@@ -20,7 +23,7 @@ describe('admin:create CLI (node dist, as the npm script runs it) then login ove
     const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testApp.databaseUrl, NODE_ENV: 'test', ...env };
     for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
     // stdin is a pipe, not a terminal: the password can only come from ADMIN_PASSWORD.
-    return spawnSync(process.execPath, [CLI, ...args], { env: childEnv, encoding: 'utf8', input: '', timeout: 60_000 });
+    return spawnSync(process.execPath, [CLI, ...args], { env: childEnv, encoding: 'utf8', input: '', timeout: 100_000 });
   }
 
   it('creates an admin from ADMIN_PASSWORD with a bcrypt cost-12 hash, audited, who can then log in', async () => {
