@@ -74,18 +74,18 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('backs up daily over a faked calendar, rotates (2 daily, 1 weekly, 2 monthly), and a restore gives the same rows', async () => {
+  it('backs up daily over a faked calendar, rotates (1 daily, 1 weekly, 2 monthly), and a restore gives that day\'s rows', async () => {
     const dir = path.join(root, 'calendar');
     const clock = new FakeClock(new Date('2026-03-30T06:00:00Z'));
     const service = new BackupService(
-      config(dir, { BACKUP_RETENTION_DAILY: '2', BACKUP_RETENTION_WEEKLY: '1', BACKUP_RETENTION_MONTHLY: '2' }),
+      config(dir, { BACKUP_RETENTION_DAILY: '1', BACKUP_RETENTION_WEEKLY: '1', BACKUP_RETENTION_MONTHLY: '2' }),
       dataSource,
       new PgDumpRunner(),
       clock,
     );
     const usersAt: Record<string, { id: string; phone_hash: string }[]> = {};
     const ids: string[] = [];
-    for (const day of ['2026-03-30', '2026-03-31', '2026-04-01', '2026-04-02']) {
+    for (const day of ['2026-03-30', '2026-03-31', '2026-04-01']) {
       await addUsers(2);
       clock.at = new Date(`${day}T06:00:00Z`);
       const outcome = await service.runBackup({ trigger: 'scheduled' });
@@ -101,23 +101,21 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
       expect(manifest.database.serverVersion).toMatch(/^15\./);
       expect(fs.readFileSync(path.join(dir, manifest.schemaFile), 'utf8')).toContain('CREATE TABLE public.users');
     }
-    // Thu 2 Apr: daily keeps 1-2 Apr, the week (from Mon 30 Mar) keeps 2 Apr, the months keep 2 Apr and 31 Mar.
+    // Wed 1 Apr: the day and the week (from Mon 30 Mar) keep 1 Apr, the months keep 1 Apr and 31 Mar; 30 Mar goes.
     const kept = service.store.list().map((m) => m.id).sort();
-    expect(kept).toEqual([ids[1], ids[2], ids[3]]);
+    expect(kept).toEqual([ids[1], ids[2]]);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(ids[0]))).toEqual([]);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const scratch = await query(url, `SELECT datname FROM pg_database WHERE datname LIKE '%\\_verify\\_%'`);
     expect(scratch).toEqual([]);
 
-    // The newest backup restores to exactly the rows it was taken from; an older one to its own day's rows.
-    for (const id of [ids[3], ids[1]]) {
-      const target = `pend_ops_restored_${extraDatabases.length}`;
-      extraDatabases.push(target);
-      const restored = await service.restore(path.join(dir, `${id}.dump`), target);
-      expect(await usersOf(restored.url)).toEqual(usersAt[id]);
-      expect(restored.rowCounts.users).toBe(usersAt[id].length);
-    }
-    expect(usersAt[ids[1]].length).toBeLessThan(usersAt[ids[3]].length);
+    // The kept 31 Mar backup restores to exactly the rows of that day, not today's.
+    const target = 'pend_ops_restored_calendar';
+    extraDatabases.push(target);
+    const restored = await service.restore(path.join(dir, `${ids[1]}.dump`), target);
+    expect(await usersOf(restored.url)).toEqual(usersAt[ids[1]]);
+    expect(restored.rowCounts.users).toBe(usersAt[ids[1]].length);
+    expect(usersAt[ids[1]].length).toBeLessThan((await usersOf(url)).length);
   });
 
   it('marks a backup failed when the verifying restore does not give the same row counts, and keeps it visible', async () => {

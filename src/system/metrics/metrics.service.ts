@@ -49,7 +49,7 @@ export class MetricsService {
       },
     });
 
-    const importRows = new Gauge({
+    new Gauge({
       name: 'pend_import_rows',
       help: 'Legacy import: runs by status, and rows quarantined (import_runs, import_quarantine)',
       labelNames: ['kind'] as const,
@@ -68,8 +68,6 @@ export class MetricsService {
         this.set({ kind: 'quarantined' }, row.quarantined);
       },
     });
-    void importRows;
-
     new Gauge({
       name: 'pend_import_last_run_rows',
       help: 'Rows of the newest completed (non dry-run) legacy import, per table and result (read, inserted, updated, unchanged, quarantined)',
