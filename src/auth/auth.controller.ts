@@ -20,10 +20,17 @@ export class AuthController {
 
   @Public()
   @Post('nonce')
-  @ApiOperation({ summary: 'Start wallet sign-in: a one-time nonce and the EIP-4361 message to sign' })
+  @ApiOperation({
+    summary: 'Start wallet sign-in: a one-time nonce and the EIP-4361 message to sign',
+    description: '429 when one client address asks for more than SIWE_NONCE_RATE_PER_MINUTE nonces a minute (default 60).',
+  })
   @ApiResponse({ status: 201, type: NonceResponseDto })
-  issueNonce(@Body() body: NonceRequestDto, @RequestOrigin() origin: { host: string; protocol: string }): Promise<NonceResponseDto> {
-    return this.wallet.issueChallenge(body.address, resolveSignInOrigin(this.config, origin));
+  issueNonce(
+    @Body() body: NonceRequestDto,
+    @RequestOrigin() origin: { host: string; protocol: string },
+    @ClientIp() ip: string,
+  ): Promise<NonceResponseDto> {
+    return this.wallet.issueChallenge(body.address, resolveSignInOrigin(this.config, origin), ip);
   }
 
   @Public()

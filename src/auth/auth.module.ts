@@ -11,7 +11,7 @@ import { AuthNonceRepository } from './auth-nonce.repository';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { InvestorSignInRepository } from './investor-sign-in.repository';
 import { resolveJwtSecret } from './jwt-secret';
-import { LoginAttemptLimiter } from './login-attempt-limiter';
+import { LoginAttemptLimiter, NonceRequestLimiter } from './login-attempt-limiter';
 import { PasswordHasher } from './password-hasher';
 import { SiweService } from './siwe.service';
 import { WalletAuthService } from './wallet-auth.service';
@@ -41,6 +41,7 @@ import { WalletAuthService } from './wallet-auth.service';
     AdminCredentialsRepository,
     PasswordHasher,
     LoginAttemptLimiter,
+    NonceRequestLimiter,
     AdminAuthService,
   ],
   exports: [AccessTokenService, JwtModule, SiweService, AuthNonceRepository, PasswordHasher],

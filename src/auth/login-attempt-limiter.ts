@@ -1,13 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/app.config';
+import type { AppConfig } from '../config/app.config';
 
 interface Window {
-  failures: number;
+  attempts: number;
   startedAt: number;
   blockedUntil: number;
 }
 
-/** Counts failures per key in a sliding window; `limit` failures block the key for `blockMs`. In memory, per instance. */
-export class FailureCounter {
+/** Counts attempts per key in a fixed window; the `limit`-th blocks the key for `blockMs`. In memory, per instance. */
+export class AttemptCounter {
   private readonly windows = new Map<string, Window>();
 
   constructor(
@@ -23,15 +25,15 @@ export class FailureCounter {
     return window && window.blockedUntil > now ? Math.ceil((window.blockedUntil - now) / 1000) : 0;
   }
 
-  recordFailure(key: string, now = Date.now()): void {
+  record(key: string, now = Date.now()): void {
     let window = this.windows.get(key);
     if (!window || now - window.startedAt > this.windowMs) {
       if (this.windows.size >= this.maxKeys) this.prune(now);
-      window = { failures: 0, startedAt: now, blockedUntil: 0 };
+      window = { attempts: 0, startedAt: now, blockedUntil: 0 };
       this.windows.set(key, window);
     }
-    window.failures += 1;
-    if (window.failures >= this.limit) window.blockedUntil = now + this.blockMs;
+    window.attempts += 1;
+    if (window.attempts >= this.limit) window.blockedUntil = now + this.blockMs;
   }
 
   reset(key: string): void {
@@ -68,19 +70,36 @@ export const LOGIN_LIMITS = {
 /** Rate limit of failed admin logins per email+IP and per IP, before the password is even checked. */
 @Injectable()
 export class LoginAttemptLimiter {
-  private readonly byEmailAndIp = new FailureCounter(LOGIN_LIMITS.perEmailAndIp, LOGIN_LIMITS.windowMs, LOGIN_LIMITS.blockMs);
-  private readonly byIp = new FailureCounter(LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowMs, LOGIN_LIMITS.blockMs);
+  private readonly byEmailAndIp = new AttemptCounter(LOGIN_LIMITS.perEmailAndIp, LOGIN_LIMITS.windowMs, LOGIN_LIMITS.blockMs);
+  private readonly byIp = new AttemptCounter(LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowMs, LOGIN_LIMITS.blockMs);
 
   retryAfterSeconds(email: string, ip: string): number {
     return Math.max(this.byEmailAndIp.retryAfterSeconds(`${email}|${ip}`), this.byIp.retryAfterSeconds(ip));
   }
 
   recordFailure(email: string, ip: string): void {
-    this.byEmailAndIp.recordFailure(`${email}|${ip}`);
-    this.byIp.recordFailure(ip);
+    this.byEmailAndIp.record(`${email}|${ip}`);
+    this.byIp.record(ip);
   }
 
   recordSuccess(email: string, ip: string): void {
     this.byEmailAndIp.reset(`${email}|${ip}`);
+  }
+}
+
+/** Caps how fast one client address can ask for sign-in nonces (each is a row in auth_nonces). */
+@Injectable()
+export class NonceRequestLimiter {
+  private readonly byIp: AttemptCounter;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.byIp = new AttemptCounter(config.auth.siwe.noncesPerMinutePerIp, 60_000, 60_000);
+  }
+
+  /** Seconds to wait when over the limit, else 0 (and the request is counted). */
+  take(ip: string): number {
+    const wait = this.byIp.retryAfterSeconds(ip);
+    if (wait === 0) this.byIp.record(ip);
+    return wait;
   }
 }

@@ -7,6 +7,7 @@ import { AccessTokenService } from './access-token.service';
 import { AuthError } from './auth.errors';
 import { AuthNonceRepository } from './auth-nonce.repository';
 import { InvestorSignInRepository } from './investor-sign-in.repository';
+import { NonceRequestLimiter } from './login-attempt-limiter';
 import { SignInOrigin } from './request-context';
 import { SignInChallenge, SiweService } from './siwe.service';
 
@@ -20,9 +21,12 @@ export class WalletAuthService {
     private readonly nonces: AuthNonceRepository,
     private readonly investors: InvestorSignInRepository,
     private readonly tokens: AccessTokenService,
+    private readonly nonceLimiter: NonceRequestLimiter,
   ) {}
 
-  issueChallenge(address: string, origin: SignInOrigin): Promise<SignInChallenge> {
+  async issueChallenge(address: string, origin: SignInOrigin, ip: string): Promise<SignInChallenge> {
+    const wait = this.nonceLimiter.take(ip);
+    if (wait > 0) throw AuthError.tooManyAttempts(wait);
     return this.siwe.issueChallenge(address, origin);
   }
 

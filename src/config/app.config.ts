@@ -78,6 +78,10 @@ class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(3600)
   SIWE_NONCE_TTL_SECONDS?: number;
 
+  /** Sign-in nonces one client address may ask for per minute. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  SIWE_NONCE_RATE_PER_MINUTE?: number;
+
   @IsOptional() @IsString()
   BACKUP_DIR?: string;
 
@@ -148,7 +152,7 @@ export interface AppConfig {
   auth: {
     jwtSecret?: string;
     jwtTtlSeconds: number;
-    siwe: { domain?: string; uri?: string; chainId: number; nonceTtlSeconds: number };
+    siwe: { domain?: string; uri?: string; chainId: number; nonceTtlSeconds: number; noncesPerMinutePerIp: number };
   };
   backup: {
     dir: string;
@@ -216,6 +220,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         uri: vars.SIWE_URI,
         chainId: vars.SIWE_CHAIN_ID ?? 137,
         nonceTtlSeconds: vars.SIWE_NONCE_TTL_SECONDS ?? 300,
+        // Test suites sign many wallets in from 127.0.0.1 within a minute.
+        noncesPerMinutePerIp: vars.SIWE_NONCE_RATE_PER_MINUTE ?? (nodeEnv === 'test' ? 10_000 : 60),
       },
     },
     backup: {

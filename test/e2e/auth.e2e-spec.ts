@@ -228,7 +228,9 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
   });
 
   it('uses SIWE_DOMAIN and SIWE_URI when configured, whatever the Host header says', async () => {
-    const configured = await createTestApp({ env: { SIWE_DOMAIN: 'invest.pend.example', SIWE_URI: 'https://invest.pend.example/login', SIWE_CHAIN_ID: '1' } });
+    const configured = await createTestApp({
+      env: { SIWE_DOMAIN: 'invest.pend.example', SIWE_URI: 'https://invest.pend.example/login', SIWE_CHAIN_ID: '1', SIWE_NONCE_RATE_PER_MINUTE: '3' },
+    });
     try {
       const user = await createUser(configured);
       const nonce = await request(configured.http).post('/api/auth/nonce').set('Host', 'evil.example').send({ address: user.account.address }).expect(201);
@@ -237,7 +239,13 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       expect(nonce.body.message).toContain('Chain ID: 1\n');
       const signature = await user.account.signMessage({ message: nonce.body.message });
       await request(configured.http).post('/api/auth/wallet').set('Host', 'other.example').send({ message: nonce.body.message, signature }).expect(200);
-    } finally {
+
+      // SIWE_NONCE_RATE_PER_MINUTE=3 per client address: two more, then 429; another address is unaffected.
+      const ask = (ip: string) => request(configured.http).post('/api/auth/nonce').set('X-Forwarded-For', ip).send({ address: user.account.address });
+      await ask('127.0.0.1').expect(201);
+      await ask('127.0.0.1').expect(201);
+      expect((await ask('127.0.0.1').expect(429)).body.code).toBe('too_many_attempts');
+      await ask('198.51.100.99').expect(201);    } finally {
       await configured.close();
     }
   });
