@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { BackupManifest } from '../../src/system/backup/backup-manifest';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { BackupService } from '../../src/system/backup/backup.service';
 import { BackupStore } from '../../src/system/backup/backup-store';
+import { BackupFreshnessIndicator } from '../../src/system/health/backup-freshness.indicator';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 const ALL_CHECKS = ['database', 'disk_data', 'disk_backup', 'memory_heap', 'migrations'];
@@ -96,16 +99,22 @@ describe('GET /api/health: one indicator per dependency, 503 naming the one that
     }
   });
 
-  it('once backups are enabled: 503 with no backup, with a stale one, with a failed verification; 200 with a fresh verified one', async () => {
+  it('once backups are enabled: 200 with no backup within the grace, 503 with a stale one or a failed verification, 200 with a fresh verified one', async () => {
     const store = new BackupStore(path.join(backupDir, 'freshness'));
     const testApp = await createTestApp({
       env: { BACKUP_DIR: store.dir, BACKUP_ENABLED: 'true', BACKUP_CRON: '0 0 1 1 *', BACKUP_MAX_AGE_HOURS: '26' },
     });
     try {
       const health = () => request(testApp.http).get('/api/health');
-      const none = await health().expect(503);
-      expect(Object.keys(none.body.error)).toEqual(['backup']);
-      expect(none.body.error.backup.message).toBe('no verified backup yet');
+      const none = await health().expect(200);
+      expect(none.body.info.backup).toMatchObject({ status: 'up', message: 'no backup yet', firstBackupDueBy: expect.any(String) });
+      // The same indicator a day and a bit later, still without a backup: down.
+      const clock = { at: new Date(), now() { return this.at; } };
+      const later = new BackupFreshnessIndicator(testApp.config, testApp.app.get(HealthIndicatorService), testApp.app.get(BackupService), clock);
+      clock.at = new Date(Date.now() + 26.5 * 3_600_000);
+      expect(await later.check('backup')).toEqual({
+        backup: { status: 'down', message: 'no verified backup since this instance started 26 h ago' },
+      });
 
       const hour = 3_600_000;
       store.write(manifest('stale', new Date(Date.now() - 27 * hour), 'verified'));

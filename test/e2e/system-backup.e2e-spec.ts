@@ -32,7 +32,8 @@ describe('Scheduled backups in two app instances sharing one database', () => {
   });
 
   it('firing the job in both instances at once makes exactly one verified backup, which health, database-health and /metrics report', async () => {
-    await request(first.http).get('/api/health').expect(503); // no backup yet
+    const before = await request(first.http).get('/api/health').expect(200);
+    expect(before.body.info.backup.message).toBe('no backup yet');
 
     const outcomes = await Promise.all([first.app.get(BackupScheduler).runScheduled(), second.app.get(BackupScheduler).runScheduled()]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['completed', 'skipped']);
