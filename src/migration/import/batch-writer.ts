@@ -1,6 +1,6 @@
-import { QueryFailedError, QueryRunner } from 'typeorm';
 import { QuarantinedRecord, TableCounts } from './import-report';
 import { ImportUnit, rawText, Row, walk } from './import-unit';
+import { isStatementError, SqlClient } from './sql-client';
 import { buildUpsertSql, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
 
 /** A broken stretch of a file that is not one record (a truncated tail): quarantined as it is. */
@@ -13,7 +13,7 @@ export interface LooseQuarantine {
   raw: string | null;
 }
 
-export type BatchCheck = (runner: QueryRunner, units: ImportUnit[]) => Promise<void>;
+export type BatchCheck = (runner: SqlClient, units: ImportUnit[]) => Promise<void>;
 
 const UPSERT_SQL = new Map<TableName, string>(TABLE_ORDER.map((table) => [table, buildUpsertSql(TABLES[table])]));
 
@@ -39,7 +39,7 @@ function storable(text: string | null): string | null {
  */
 export class BatchWriter {
   constructor(
-    private readonly runner: QueryRunner,
+    private readonly runner: SqlClient,
     private readonly runId: string,
     private readonly nested: boolean,
     private readonly tables: Record<TableName, TableCounts>,
@@ -56,7 +56,7 @@ export class BatchWriter {
       await this.finish(units, loose, counts);
     } catch (error) {
       await this.rollback();
-      if (!(error instanceof QueryFailedError)) throw error;
+      if (!isStatementError(error)) throw error;
       await this.writeOneByOne(units, loose, check);
     }
   }
@@ -81,9 +81,9 @@ export class BatchWriter {
             counts.set(table, total);
           }
         } catch (error) {
-          if (!(error instanceof QueryFailedError)) throw error;
+          if (!isStatementError(error)) throw error;
           await this.runner.query('ROLLBACK TO SAVEPOINT import_record');
-          root.rejected = `rejected by the database: ${error.message}`;
+          root.rejected = `rejected by the database: ${(error as Error).message}`;
         }
       }
       await this.finish(units, loose, counts);
@@ -202,16 +202,20 @@ export class BatchWriter {
     for (const table of TABLE_ORDER) {
       const rows = byTable.get(table);
       if (!rows) continue;
-      const spec: TableSpec = TABLES[table];
-      const params = spec.inputs.map((field) => rows.map((row) => storable(row[field] ?? null)));
-      const [result]: { inserted: number; updated: number }[] = await this.runner.query(UPSERT_SQL.get(table) as string, params);
+      let json = JSON.stringify(rows);
+      // PostgreSQL text cannot hold NUL: rare, so checked on the whole batch first.
+      if (json.includes('\\u0000')) json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)]))));
+      const [result]: { inserted: number; updated: number }[] = await this.runner.query(UPSERT_SQL.get(table) as string, [json]);
       counts.set(table, { inserted: result.inserted, updated: result.updated, written: rows.length });
     }
     return counts;
   }
 
-  private begin(): Promise<unknown> {
-    return this.runner.query(this.nested ? 'SAVEPOINT import_batch' : 'BEGIN');
+  private async begin(): Promise<void> {
+    await this.runner.query(this.nested ? 'SAVEPOINT import_batch' : 'BEGIN');
+    // A batch touches a few thousand rows by key: index lookups, never a hash join over a whole
+    // table that grows with every batch (which the planner picks from unnest's row estimate).
+    await this.runner.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
   }
 
   private commit(): Promise<unknown> {

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataSource, QueryRunner } from 'typeorm';
+import { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
 import { BatchWriter } from './batch-writer';
+import { SqlClient, sqlClient } from './sql-client';
 import { emptyTables, ImportReport, QuarantinedRecord } from './import-report';
 import { DEFAULT_BATCH_SIZE, ImportProgress, StoreWalker } from './store-walker';
 
@@ -29,8 +31,8 @@ const IMPORT_LOCK = 7_243_001;
 export async function importLegacyStore(options: ImportOptions): Promise<ImportReport> {
   const source = path.resolve(options.source);
   if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${options.source}`);
-  const runner = options.dataSource.createQueryRunner();
-  await runner.connect();
+  const queryRunner = options.dataSource.createQueryRunner();
+  const runner = sqlClient((await queryRunner.connect()) as PoolClient);
   let locked = false;
   try {
     const [{ acquired }]: { acquired: boolean }[] = await runner.query('SELECT pg_try_advisory_lock($1) AS acquired', [IMPORT_LOCK]);
@@ -39,11 +41,11 @@ export async function importLegacyStore(options: ImportOptions): Promise<ImportR
     return await runImport(runner, source, options);
   } finally {
     if (locked) await runner.query('SELECT pg_advisory_unlock($1)', [IMPORT_LOCK]).catch(() => undefined);
-    await runner.release();
+    await queryRunner.release();
   }
 }
 
-async function runImport(runner: QueryRunner, source: string, options: ImportOptions): Promise<ImportReport> {
+async function runImport(runner: SqlClient, source: string, options: ImportOptions): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   const started = new Date();
   if (dryRun) {

@@ -19,7 +19,7 @@ import { classifyMetadataKyc, classifyMetadataSettings, mapMetadataValue, METADA
 import { classifyInvestments, classifyOpportunityFields, mapInvestment, mapOpportunity, OPPORTUNITIES } from './mappers/opportunities.mapper';
 import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-db.mapper';
 import { TableName } from './table-specs';
-import { checkUserClashes } from './user-clash.check';
+import { checkUsers, dropRemovedPermissions } from './convergence.check';
 
 export const DEFAULT_BATCH_SIZE = 1000;
 
@@ -87,6 +87,7 @@ export class StoreWalker {
       table: 'user_tiers',
       classify: classifyMetadataSettings,
       onValue: mapMetadataValue,
+      check: dropRemovedPermissions,
       reportBreak: true,
     });
     await this.drain();
@@ -123,7 +124,7 @@ export class StoreWalker {
       table: 'users',
       classify: classifyWalletDb,
       onValue: (p, raw, value) => mapWalletDbValue(p, raw, value, this.tierNames),
-      check: checkUserClashes,
+      check: checkUsers,
       reportBreak: true,
     });
     await this.drain();

@@ -305,7 +305,8 @@ export const TABLE_ORDER: readonly TableName[] = [
 
 /** The batched upsert: one statement, text arrays in, counts of inserted and updated rows out. */
 export function buildUpsertSql(spec: TableSpec): string {
-  const arrays = spec.inputs.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  // One JSON parameter (serialised natively by JSON.stringify, parsed in C by PostgreSQL) instead of one array per column.
+  const record = spec.inputs.map((input) => `${input} text`).join(', ');
   const values = spec.columns.map((c) => `${c.expr ?? `s.${c.name}`} AS ${c.name}`).join(', ');
   const changing = spec.columns.filter((c) => c.name !== spec.key);
   const newValue = (c: ColumnSpec) => (c.keepWhenNull ? `COALESCE(v.${c.name}, t.${c.name})` : `v.${c.name}`);
@@ -313,7 +314,7 @@ export function buildUpsertSql(spec: TableSpec): string {
   const current = changing.map((c) => `t.${c.name}`).join(', ');
   const next = changing.map(newValue).join(', ');
   const insertValues = spec.columns.map((c) => (c.keepWhenNull ? `COALESCE(v.${c.name}, ${c.keepWhenNull})` : `v.${c.name}`)).join(', ');
-  return `WITH s AS (SELECT * FROM unnest(${arrays}) AS s(${spec.inputs.join(', ')})),
+  return `WITH s AS (SELECT * FROM json_to_recordset($1::json) AS s(${record})),
 v AS (SELECT ${values} FROM s),
 upd AS (${
     spec.mergeDuplicates

@@ -1,11 +1,11 @@
-import { QueryRunner } from 'typeorm';
+import { SqlClient } from './sql-client';
 import { ImportUnit } from './import-unit';
 
 /**
  * Two users may not share a phone (same E.164, hence same hash) or a wallet: the earlier one in
  * the file is kept (already in the database, or earlier in this batch), the later one quarantined.
  */
-export async function checkUserClashes(runner: QueryRunner, units: ImportUnit[]): Promise<void> {
+export async function checkUserClashes(runner: SqlClient, units: ImportUnit[]): Promise<void> {
   const users = units.filter((u) => u.table === 'users' && u.rejected === null && u.facts);
   if (users.length === 0) return;
   const hashes = users.map((u) => u.facts?.phoneHash as string);

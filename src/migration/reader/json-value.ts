@@ -34,8 +34,8 @@ export function parseJsonText(text: string): JsonValue {
     } else if (Array.isArray(parent)) {
       parent.push(value);
     } else {
-      // defineProperty: a `__proto__` key stays an own property, as in JSON.parse.
-      Object.defineProperty(parent, key as string, { value, enumerable: true, writable: true, configurable: true });
+      // Objects have no prototype, so even a `__proto__` key is an ordinary own property.
+      parent[key as string] = value;
     }
   };
 

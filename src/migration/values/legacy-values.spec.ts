@@ -50,7 +50,8 @@ describe('legacy value parsers', () => {
       expect(parseMoney(new JsonNumber('12345678901234567.89'), 'amount')).toBe('12345678901234567.89');
       expect(parseMoney(new JsonNumber('99.9'), 'amount')).toBe('99.9');
       expect(parseMoney(new JsonNumber('1e3'), 'amount')).toBe('1000');
-      expect(parseMoney('2500.00', 'amount')).toBe('2500');
+      expect(parseMoney('2500.00', 'amount')).toBe('2500.00');
+      expect(parseMoney('-0', 'amount')).toBe('0');
       expect(parseMoney('0.000001', 'amount')).toBe('0.000001');
     });
 

@@ -18,6 +18,7 @@ function reject(reason: string): never {
 
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const MAX_EPOCH_MS = 8.64e15;
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * A legacy timestamp as an ISO instant in UTC. ISO strings with or without offset (no offset is
@@ -33,6 +34,11 @@ export function parseTimestamp(value: JsonValue | undefined, field: string, unit
     return new Date(ms.toDecimalPlaces(0, Decimal.ROUND_FLOOR).toNumber()).toISOString();
   }
   if (typeof value !== 'string') reject(`${field} is not a timestamp`);
+  // The common case, already canonical: one Date round trip proves it.
+  if (value.length === 24 && value.endsWith('Z') && CANONICAL_ISO.test(value)) {
+    const time = Date.parse(value);
+    if (!Number.isNaN(time) && new Date(time).toISOString() === value) return value;
+  }
   const match = ISO_TIMESTAMP.exec(value.trim());
   if (!match) reject(`${field} is not an ISO-8601 timestamp`);
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
@@ -50,6 +56,7 @@ export function parseTimestamp(value: JsonValue | undefined, field: string, unit
   return new Date(time).toISOString();
 }
 
+const PLAIN_MONEY = /^(0|[1-9]\d{0,17})(\.\d{1,6})?$/;
 const DECIMAL_TEXT = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
@@ -62,6 +69,8 @@ export function parseMoney(value: JsonValue | undefined, field: string, options:
     return null;
   }
   const text = value instanceof JsonNumber ? value.text : typeof value === 'string' ? value.trim() : null;
+  // Plain decimals that fit numeric(24,6) need no arithmetic.
+  if (text !== null && PLAIN_MONEY.test(text)) return text;
   if (text === null || !DECIMAL_TEXT.test(text)) reject(`${field} is not a number`);
   const amount = new Decimal(text);
   if (amount.isNegative() && !amount.isZero()) reject(`${field} is negative`);
