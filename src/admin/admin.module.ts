@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
+import { AdminAccountsController } from './admin-accounts.controller';
+import { AdminAccountsRepository } from './admin-accounts.repository';
+import { AdminAccountsService } from './admin-accounts.service';
 import { AdminAuditService } from './admin-audit.service';
 import { AdminController } from './admin.controller';
 import { AdminRepository } from './admin.repository';
@@ -11,8 +14,8 @@ import { AdminUser } from './entities/admin-user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AdminUser, AdminLog, AdminPermission]), UsersModule],
-  controllers: [AdminController],
-  providers: [AdminAuditService, AdminRepository, AdminService],
+  controllers: [AdminController, AdminAccountsController],
+  providers: [AdminAuditService, AdminRepository, AdminService, AdminAccountsRepository, AdminAccountsService],
   exports: [TypeOrmModule, AdminAuditService],
 })
 export class AdminModule {}

@@ -27,6 +27,7 @@ export class KycService {
     const applicationId = await this.dataSource.transaction(async (manager) => {
       const investor = await this.kyc.lockInvestor(manager, userId);
       if (!investor) throw UserError.notFound();
+      if (investor.status !== 'active') throw new KycError('account_not_active', `The account is ${investor.status}`, 403);
       const standing = await this.kyc.findKycStanding(manager, userId);
       if (standing.openStatus) throw KycError.applicationOpen(standing.openStatus);
       if (standing.approvedLevel !== null && standing.approvedLevel >= dto.level) throw KycError.alreadyApproved(standing.approvedLevel);

@@ -96,6 +96,36 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         }),
     },
     {
+      name: 'GET /api/admin/me',
+      allowed: [AdminRole.Superadmin, AdminRole.Compliance, AdminRole.Support, AdminRole.Analyst],
+      okStatus: 200,
+      send: (token) => withToken(request(testApp.http).get('/api/admin/me'), token),
+    },
+    {
+      name: 'GET /api/admin/admins',
+      allowed: [AdminRole.Superadmin],
+      okStatus: 200,
+      send: (token) => withToken(request(testApp.http).get('/api/admin/admins'), token),
+    },
+    {
+      name: 'POST /api/admin/admins',
+      allowed: [AdminRole.Superadmin],
+      okStatus: 201,
+      send: (token) =>
+        withToken(request(testApp.http).post('/api/admin/admins'), token).send({
+          email: `matrix-${Math.random().toString(36).slice(2)}@pend.test`,
+          role: 'analyst',
+          password: 'matrix password 123',
+        }),
+    },
+    {
+      name: 'PATCH /api/admin/admins/:id',
+      allowed: [AdminRole.Superadmin],
+      okStatus: 200,
+      send: async (token) =>
+        withToken(request(testApp.http).patch(`/api/admin/admins/${(await createAdmin(testApp, AdminRole.Analyst)).id}`), token).send({ role: 'support' }),
+    },
+    {
       name: 'GET /api/admin/logs',
       allowed: [AdminRole.Superadmin, AdminRole.Compliance],
       okStatus: 200,
@@ -218,6 +248,66 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         .send({ status: 'suspended', reason: 'nobody' })
         .expect(404);
       await request(testApp.http).patch(`/api/admin/users/1%20OR%201=1/status`).set('Authorization', `Bearer ${tokens.superadmin}`).send({ status: 'suspended', reason: 'nobody' }).expect(400);
+    });
+  });
+
+  describe('admin accounts', () => {
+    const asSuperadmin = (req: request.Test) => req.set('Authorization', `Bearer ${tokens.superadmin}`).set('X-Forwarded-For', '192.0.2.50');
+
+    it('GET /api/admin/me names the admin and the grants the console should offer', async () => {
+      const res = await request(testApp.http).get('/api/admin/me').set('Authorization', `Bearer ${tokens.compliance}`).expect(200);
+      expect(res.body).toMatchObject({ id: admins.compliance.id, email: admins.compliance.email, role: 'compliance' });
+      expect(res.body.permissions.sort()).toEqual(['admin_logs:read', 'investments:read', 'kyc:read', 'kyc:review', 'users:read']);
+    });
+
+    it('creates an admin (audited, no hash in the answer) who can then log in; a taken email is 409', async () => {
+      const res = await asSuperadmin(request(testApp.http).post('/api/admin/admins'))
+        .send({ email: 'New.Reviewer@Pend.test', role: 'compliance', name: 'New Reviewer', password: 'first password 42' })
+        .expect(201);
+      expect(res.body).toMatchObject({ email: 'new.reviewer@pend.test', role: 'compliance', active: true, name: 'New Reviewer' });
+      expect(JSON.stringify(res.body)).not.toMatch(/password|\$2b\$/i);
+      const [log] = await testApp.dataSource.query(`SELECT action, admin_user_id, details, ip FROM admin_logs WHERE target_id = $1`, [res.body.id]);
+      expect(log).toEqual({ action: 'admin.create', admin_user_id: admins.superadmin.id, details: { email: 'new.reviewer@pend.test', role: 'compliance' }, ip: '192.0.2.50' });
+      const login = await request(testApp.http).post('/api/auth/admin/login').send({ email: 'new.reviewer@pend.test', password: 'first password 42' }).expect(200);
+      expect(login.body.adminId).toBe(res.body.id);
+      const clash = await asSuperadmin(request(testApp.http).post('/api/admin/admins'))
+        .send({ email: 'new.reviewer@pend.test', role: 'analyst', password: 'first password 42' })
+        .expect(409);
+      expect(clash.body.code).toBe('admin_email_taken');
+    });
+
+    it('changes role and active flag (audited); a disabled admin is out at once; nobody can demote or disable themselves', async () => {
+      const target = await createAdmin(testApp, AdminRole.Support);
+      const changed = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`)).send({ role: 'analyst' }).expect(200);
+      expect(changed.body.role).toBe('analyst');
+      await request(testApp.http).get('/api/admin/kyc').set('Authorization', `Bearer ${target.token}`).expect(403); // analysts lack kyc:read
+      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`)).send({ active: false }).expect(200);
+      await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${target.token}`).expect(401);
+      const logs = await testApp.dataSource.query(`SELECT details FROM admin_logs WHERE action = 'admin.update' AND target_id = $1 ORDER BY "timestamp"`, [target.id]);
+      expect(logs.map((l: { details: { changes: object } }) => l.details.changes)).toEqual([{ role: 'analyst' }, { active: false }]);
+
+      const self = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`)).send({ active: false }).expect(409);
+      expect(self.body.code).toBe('admin_self_change');
+      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`)).send({ role: 'analyst' }).expect(409);
+      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`)).send({ name: 'Still Super' }).expect(200);
+    });
+
+    it('clears a login lock with unlock: true', async () => {
+      const locked = await createAdmin(testApp, AdminRole.Support);
+      await testApp.dataSource.query(`UPDATE admin_users SET failed_login_count = 10, locked_until = now() + interval '10 minutes' WHERE id = $1`, [locked.id]);
+      const res = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${locked.id}`)).send({ unlock: true }).expect(200);
+      expect(res.body.lockedUntil).toBeNull();
+    });
+
+    it.each([
+      [{ email: 'a@pend.test', role: 'analyst', password: 'short' }, 'password'],
+      [{ email: 'a@pend.test', role: 'root', password: 'long enough password' }, 'role'],
+      [{ email: 'nope', role: 'analyst', password: 'long enough password' }, 'email'],
+      [{ email: 'a@pend.test', role: 'analyst', password: 'long enough password', active: false }, 'active'],
+    ])('rejects creation %# with 400 naming %s', async (body, field) => {
+      const res = await asSuperadmin(request(testApp.http).post('/api/admin/admins')).send(body).expect(400);
+      expect(JSON.stringify(res.body.message)).toContain(field);
+      expect(await testApp.dataSource.query(`SELECT 1 FROM admin_users WHERE email = 'a@pend.test'`)).toHaveLength(0);
     });
   });
 

@@ -270,6 +270,9 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       '/api/admin/users',
       '/api/admin/users/{id}/status',
       '/api/admin/logs',
+      '/api/admin/me',
+      '/api/admin/admins',
+      '/api/admin/admins/{id}',
     ]) {
       expect(paths).toContain(path);
     }

@@ -156,6 +156,12 @@ describe('KYC: investor submission and admin review state machine', () => {
     expect(await countApplications()).toBe(before);
   });
 
+  it('refuses a submission from a suspended account with 403', async () => {
+    const user = await createUser(testApp);
+    await testApp.dataSource.query(`UPDATE users SET status = 'suspended' WHERE id = $1`, [user.id]);
+    expect((await submit(user.token, { level: 1, documents: [passport] }).expect(403)).body.code).toBe('account_not_active');
+  });
+
   it('keeps admins out of the investor routes and anonymous callers out of all', async () => {
     await submit(compliance.token, { level: 1, documents: [passport] }).expect(403);
     await request(testApp.http).get('/api/kyc/applications/me').expect(401);

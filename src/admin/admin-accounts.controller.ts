@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
+import type { AuthPrincipal } from '../auth/principal';
+import { ClientIp } from '../auth/request-context';
+import { AdminAccountsService } from './admin-accounts.service';
+import { AdminAccountDto, CreateAdminDto, CurrentAdminDto, UpdateAdminDto } from './dto/admin-accounts.dto';
+
+@ApiTags('admin: accounts')
+@ApiBearerAuth()
+@Controller('admin')
+export class AdminAccountsController {
+  constructor(private readonly accounts: AdminAccountsService) {}
+
+  @Get('me')
+  @ApiOperation({ summary: 'The signed-in admin with the permissions the console should offer (403 for investors)' })
+  @ApiResponse({ status: 200, type: CurrentAdminDto })
+  me(@CurrentPrincipal() principal: AuthPrincipal): Promise<CurrentAdminDto> {
+    return this.accounts.describeCurrentAdmin(principal);
+  }
+
+  @Get('admins')
+  @RequirePermissions('admins:manage')
+  @ApiOperation({ summary: 'All admin accounts' })
+  @ApiResponse({ status: 200, type: [AdminAccountDto] })
+  list(): Promise<AdminAccountDto[]> {
+    return this.accounts.listAdmins();
+  }
+
+  @Post('admins')
+  @RequirePermissions('admins:manage')
+  @ApiOperation({ summary: 'Create an admin with an initial password (bcrypt); audited; 409 when the email is taken' })
+  @ApiResponse({ status: 201, type: AdminAccountDto })
+  create(@Body() body: CreateAdminDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string): Promise<AdminAccountDto> {
+    return this.accounts.createAdmin(body, { adminId: admin.id, ip });
+  }
+
+  @Patch('admins/:id')
+  @RequirePermissions('admins:manage')
+  @ApiOperation({ summary: 'Change an admin’s role, name or active flag, or clear a login lock; audited' })
+  @ApiResponse({ status: 200, type: AdminAccountDto })
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateAdminDto,
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @ClientIp() ip: string,
+  ): Promise<AdminAccountDto> {
+    return this.accounts.updateAdmin(id, body, { adminId: admin.id, ip });
+  }
+}

@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { AdminRole } from '../entities/admin-user.entity';
+
+export class CreateAdminDto {
+  @ApiProperty({ example: 'reviewer@pend.example' })
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
+  email: string;
+
+  @ApiProperty({ enum: AdminRole })
+  @IsEnum(AdminRole)
+  role: AdminRole;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiProperty({ format: 'password', minLength: 12, maxLength: 72, description: 'Initial password (bcrypt reads 72 bytes at most)' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(72)
+  password: string;
+}
+
+export class UpdateAdminDto {
+  @ApiPropertyOptional({ enum: AdminRole })
+  @IsOptional()
+  @IsEnum(AdminRole)
+  role?: AdminRole;
+
+  @ApiPropertyOptional({ description: 'false disables the account: its tokens stop working at once' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'true clears failed-login counters and any lock' })
+  @IsOptional()
+  @IsBoolean()
+  unlock?: boolean;
+}
+
+export class AdminAccountDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ enum: AdminRole }) role: AdminRole;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lockedUntil: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastLoginAt: Date | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+}
+
+export class CurrentAdminDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ enum: AdminRole }) role: AdminRole;
+  @ApiProperty({ type: [String], description: 'resource:action grants of the role and the admin; * = all' }) permissions: string[];
+}
