@@ -1,6 +1,8 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AdminModule } from '../admin/admin.module';
 import { BackupScheduler } from './backup/backup.scheduler';
+import { BackupsController } from './backup/backups.controller';
 import { BackupService } from './backup/backup.service';
 import { CLOCK, systemClock } from './backup/clock';
 import { PgDumpRunner } from './backup/pg-dump.runner';
@@ -22,8 +24,8 @@ import { RequestTrackingMiddleware } from './usage/request-tracking.middleware';
 
 /** Operations: health, metrics, usage and slow-query logs, monitoring endpoints, backups. */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
-  controllers: [HealthController, MetricsController, AdminMonitoringController],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }), AdminModule],
+  controllers: [HealthController, MetricsController, AdminMonitoringController, BackupsController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     PgDumpRunner,

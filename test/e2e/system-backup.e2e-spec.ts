@@ -55,4 +55,29 @@ describe('Scheduled backups in two app instances sharing one database', () => {
     expect(metrics).toMatch(/^pend_backup_last_duration_seconds \d/m);
     expect(metrics).toMatch(/^pend_backup_last_verification_failed 0$/m);
   });
+
+  it('lets an admin with system:backup start one now (202, 409 while running, audited) and lists it', async () => {
+    const analyst = await createAdmin(first, AdminRole.Analyst);
+    const superadmin = await createAdmin(first, AdminRole.Superadmin);
+    const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+    await request(first.http).post('/api/admin/backups').set(auth(analyst.token)).expect(403);
+
+    await request(first.http).post('/api/admin/backups').set(auth(superadmin.token)).expect(202, { status: 'started' });
+    const busy = await request(first.http).post('/api/admin/backups').set(auth(superadmin.token)).expect(409);
+    expect(busy.body).toMatchObject({ statusCode: 409, message: 'A backup is already running' });
+
+    let list = (await request(first.http).get('/api/admin/backups').set(auth(analyst.token)).expect(200)).body;
+    for (let i = 0; i < 300 && list.running; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      list = (await request(first.http).get('/api/admin/backups').set(auth(analyst.token)).expect(200)).body;
+    }
+    expect(list).toMatchObject({ enabled: true, cron: '0 0 1 1 *', retention: { daily: 7, weekly: 4, monthly: 6 }, running: false });
+    // Same day as the scheduled one: the daily slot keeps the newest, so the manual backup replaced it.
+    expect(list.backups).toHaveLength(1);
+    expect(list.backups[0]).toMatchObject({ trigger: 'manual', verification: { status: 'verified' } });
+    expect(list.backups[0].rowCounts.admin_users).toBeGreaterThanOrEqual(3);
+
+    const [entry] = await first.dataSource.query(`SELECT action, target_type FROM admin_logs WHERE admin_user_id = $1`, [superadmin.id]);
+    expect(entry).toEqual({ action: 'backup.run', target_type: 'backup' });
+  });
 });

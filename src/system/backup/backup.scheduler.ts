@@ -31,15 +31,30 @@ export class BackupScheduler implements OnApplicationBootstrap {
 
   /** What the cron fires; one run at a time in this process (waitForCompletion), one instance via the advisory lock. */
   runScheduled(): Promise<BackupOutcome> {
+    return this.run('scheduled');
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** An admin's "back up now": same single flight as the cron; false when one is already running here. */
+  startManual(): boolean {
+    if (this.running) return false;
+    void this.run('manual');
+    return true;
+  }
+
+  private run(trigger: 'scheduled' | 'manual'): Promise<BackupOutcome> {
     this.running ??= this.backups
-      .runBackup({ trigger: 'scheduled' })
+      .runBackup({ trigger })
       .then((outcome) => {
-        if (outcome.status === 'skipped') this.logger.log(`Scheduled backup skipped: ${outcome.reason}`);
+        if (outcome.status === 'skipped') this.logger.log(`Backup (${trigger}) skipped: ${outcome.reason}`);
         else this.logger.log(`Backup ${outcome.manifest.id}: ${outcome.manifest.sizeBytes} bytes, ${outcome.manifest.verification.status}`);
         return outcome;
       })
       .catch((error: Error) => {
-        this.logger.error(`Scheduled backup failed: ${error.message}`);
+        this.logger.error(`Backup (${trigger}) failed: ${error.message}`);
         return { status: 'skipped', reason: `failed: ${error.message}` } as BackupOutcome;
       })
       .finally(() => (this.running = undefined));
