@@ -9,6 +9,8 @@ import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
 const run = promisify(execFile);
 const DIST = path.resolve(__dirname, '../../dist/src');
 const EXAMPLE = path.resolve(__dirname, '../../../shared/legacy-json/example');
+/** Each test runs several CLI processes one after the other (import, rollback, import). */
+const CLI_TEST_TIMEOUT = 240_000;
 
 async function cli(script: string, args: string[], databaseUrl: string): Promise<string> {
   const { stdout } = await run(process.execPath, [path.join(DIST, script), ...args], {
@@ -208,7 +210,7 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     const aside = new Set(['admin-opportunities.json', 'explorer-data/scan-truncated.json']);
     expect(quarantinedB).toEqual(quarantinedA.filter((q) => !aside.has(q.source_file)));
     expect((await snapshot(a)).users).toHaveLength(12);
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('gives rows the new platform created (no legacy id) a legacy id from their uuid, and re-imports them', async () => {
     const a = await database();
@@ -254,14 +256,14 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     expect(after.users.filter((row: any) => !String(row.legacy_id).startsWith(`usr_${hex(user.id)}`))).toEqual(
       before.users.filter((row: any) => row.legacy_id !== null),
     );
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('writes v1 users (phone hash only) back as v1 entries beside v2 users, and refuses a non-empty folder', async () => {
     const generator = path.join(DIST, 'migration/cli/generate-store.cli.js');
     const v2 = path.join(root, 'gen-v2');
     const v1 = path.join(root, 'gen-v1');
-    await run(process.execPath, [generator, '--out', v2, '--users', '40', '--transactions-per-user', '3', '--events-per-contract', '20', '--seed', 'r2']);
-    await run(process.execPath, [generator, '--out', v1, '--users', '15', '--wallet-format', 'v1', '--seed', 'r1']);
+    await run(process.execPath, [generator, '--out', v2, '--users', '25', '--transactions-per-user', '2', '--events-per-contract', '20', '--seed', 'r2']);
+    await run(process.execPath, [generator, '--out', v1, '--users', '10', '--wallet-format', 'v1', '--seed', 'r1']);
     await rm(path.join(v1, 'metadata.json'));
     const a = await database();
     await importStore(v2, a);
@@ -271,8 +273,8 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     const out = path.join(root, 'gen-rolled-back');
     await rollback(out, a);
     const wallet = JSON.parse(await readFile(path.join(out, 'wallet-db.json'), 'utf8'));
-    expect(Object.keys(wallet.users)).toHaveLength(40);
-    expect(Object.keys(wallet).filter((key) => /^[0-9a-f]{64}$/.test(key))).toHaveLength(15);
+    expect(Object.keys(wallet.users)).toHaveLength(25);
+    expect(Object.keys(wallet).filter((key) => /^[0-9a-f]{64}$/.test(key))).toHaveLength(10);
 
     const b = await database();
     await importStore(out, b);
@@ -280,5 +282,5 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     expect(await snapshot(b)).toEqual(await snapshot(a));
 
     await expect(rollback(out, a)).rejects.toMatchObject({ stderr: expect.stringContaining('is not empty') });
-  });
+  }, CLI_TEST_TIMEOUT);
 });

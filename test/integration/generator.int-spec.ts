@@ -9,6 +9,8 @@ import { getAddress, isAddress } from 'viem';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../dist/src/migration/cli/generate-store.cli.js');
+/** Each test runs the generator CLI (a child process) up to three times. */
+const CLI_TEST_TIMEOUT = 180_000;
 const FLAGS = ['--users', '60', '--transactions-per-user', '4', '--investments', '25', '--kyc-percent', '30', '--admin-logs', '16', '--events-per-contract', '30'];
 
 async function generate(out: string, ...extra: string[]) {
@@ -38,11 +40,11 @@ describe('legacy store generator (npm run legacy:generate)', () => {
     root = await mkdtemp(path.join(tmpdir(), 'pend-rollback-gen-'));
     store = path.join(root, 'a');
     counts = await generate(store, '--seed', 's1');
-  });
+  }, CLI_TEST_TIMEOUT);
 
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('writes byte-identical files for the same seed, different files for another seed', async () => {
     await generate(path.join(root, 'b'), '--seed', 's1');
@@ -54,11 +56,11 @@ describe('legacy store generator (npm run legacy:generate)', () => {
     expect(a.size).toBeGreaterThanOrEqual(5);
     for (const [name, bytes] of a) expect(bytes.equals(b.get(name)!)).toBe(true);
     expect(a.get('wallet-db.json')!.equals(c.get('wallet-db.json') ?? Buffer.alloc(0))).toBe(false);
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('refuses a non-empty output folder without --force', async () => {
     await expect(generate(store, '--seed', 's1')).rejects.toMatchObject({ stderr: expect.stringContaining('not empty') });
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('writes wallet-db.json v2 users that follow FORMAT.md', async () => {
     const wallet = await json(store, 'wallet-db.json');
@@ -99,7 +101,7 @@ describe('legacy store generator (npm run legacy:generate)', () => {
     expect(wallets.size).toBe(users.length);
     expect(transactions).toBe(counts.transactions);
     for (const seen of Object.values(forms)) expect(seen).toBeGreaterThan(0);
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('writes opportunities, metadata, admin logs and explorer scans whose references resolve', async () => {
     const users = new Set(Object.keys((await json(store, 'wallet-db.json')).users));
@@ -140,7 +142,7 @@ describe('legacy store generator (npm run legacy:generate)', () => {
     }
     expect(keys.size).toBe(counts.blockchainEvents);
     expect(written).toBeGreaterThan(keys.size);
-  });
+  }, CLI_TEST_TIMEOUT);
 
   it('writes the v1 flat map and the wrapped admin-logs form on request', async () => {
     const out = path.join(root, 'v1');
@@ -155,5 +157,5 @@ describe('legacy store generator (npm run legacy:generate)', () => {
     const logs = await json(out, 'admin-logs.json');
     expect(logs.logs).toHaveLength(16);
     expect(Object.keys(logs.logs[0]).sort()).toEqual(['action', 'data', 'timestamp']);
-  });
+  }, CLI_TEST_TIMEOUT);
 });
