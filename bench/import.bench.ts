@@ -161,9 +161,18 @@ async function runImporter(url: string, store: string, batchSize: string | undef
   const child = spawn(process.execPath, args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderrTail = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let lastLine = '';
+  const remember = (text: string) => {
+    const line = text.trim().split('\n').filter((l) => l.startsWith('[migrate:json]')).pop();
+    if (line) lastLine = line;
+  };
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString()).slice(-64_000);
+    remember(chunk.toString());
+  });
   child.stderr!.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+    remember(chunk.toString());
   });
   let peakKb = 0;
   const sample = async () => {
@@ -178,9 +187,8 @@ async function runImporter(url: string, store: string, batchSize: string | undef
   const timer = setInterval(() => void sample(), 100);
   let lastProgress = Date.now();
   const progress = setInterval(() => {
-    const line = stderrTail.trim().split('\n').pop();
-    if (line && Date.now() - lastProgress > 30_000) {
-      log(`importer: ${line.slice(0, 160)}`);
+    if (lastLine && Date.now() - lastProgress > 60_000) {
+      log(`importer: ${lastLine.slice(0, 160)}`);
       lastProgress = Date.now();
     }
   }, 5_000);
