@@ -258,12 +258,12 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     );
   }, CLI_TEST_TIMEOUT);
 
-  it('writes v1 users (phone hash only) back as v1 entries beside v2 users, and refuses a non-empty folder', async () => {
+  it('writes v1 users (phone hash only) back as v1 entries beside v2 users, old wrapped admin logs as the array, and refuses a non-empty folder', async () => {
     const generator = path.join(DIST, 'migration/cli/generate-store.cli.js');
     const v2 = path.join(root, 'gen-v2');
     const v1 = path.join(root, 'gen-v1');
     await run(process.execPath, [generator, '--out', v2, '--users', '25', '--transactions-per-user', '2', '--events-per-contract', '20', '--seed', 'r2']);
-    await run(process.execPath, [generator, '--out', v1, '--users', '10', '--wallet-format', 'v1', '--seed', 'r1']);
+    await run(process.execPath, [generator, '--out', v1, '--users', '10', '--wallet-format', 'v1', '--admin-logs-form', 'wrapped', '--seed', 'r1']);
     await rm(path.join(v1, 'metadata.json'));
     const a = await database();
     await importStore(v2, a);
