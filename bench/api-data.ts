@@ -90,8 +90,8 @@ export async function generateBenchData(client: Client, size: BenchDataSize, tim
          FROM (SELECT g, round((100 + random() * 4900)::numeric, 2) AS amt,
                       CASE WHEN random() < 0.7 THEN 'confirmed' WHEN random() < 0.67 THEN 'pending' ELSE 'cancelled' END AS st
                FROM generate_series(1, $1::int) g) x
-         JOIN bench_user_ordinals u ON u.n = 1 + (x.g * 7919) % $2::int
-         JOIN bench_asset_ordinals a ON a.n = 1 + (x.g * 104729) % $3::int`,
+         JOIN bench_user_ordinals u ON u.n = 1 + (x.g::bigint * 7919) % $2::int
+         JOIN bench_asset_ordinals a ON a.n = 1 + (x.g::bigint * 104729) % $3::int`,
         [investments, size.users, size.assets],
       );
       await client.query(
