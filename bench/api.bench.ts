@@ -319,7 +319,8 @@ async function prepareDatabase(serverUrl: string, databaseUrl: string, database:
       const complete = (await db.query(`SELECT 1 FROM pg_tables WHERE tablename = 'bench_complete'`)).rowCount === 1;
       await db.end();
       if (complete) {
-        log(`reusing ${database} (pass --fresh to rebuild it)`);
+        log(`reusing ${database} (pass --fresh to rebuild it); applying any newer migration`);
+        await migrateAndSeed(databaseUrl);
         return;
       }
     }
@@ -330,11 +331,7 @@ async function prepareDatabase(serverUrl: string, databaseUrl: string, database:
     await admin.end();
   }
 
-  const dataSource = createDataSource(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl, { logging: false });
-  await dataSource.initialize();
-  await runMigrationsWithLock(dataSource);
-  await seedReferenceData(dataSource);
-  await dataSource.destroy();
+  await migrateAndSeed(databaseUrl);
 
   const db = new Client({ connectionString: databaseUrl });
   db.on('error', (error) => log(`database connection lost: ${error.message}`));
@@ -348,6 +345,16 @@ async function prepareDatabase(serverUrl: string, databaseUrl: string, database:
   await db.query(`CREATE TABLE bench_complete (finished_at timestamptz DEFAULT now())`);
   await db.end();
   log(`data ready in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+}
+
+async function migrateAndSeed(databaseUrl: string) {
+  const dataSource = createDataSource(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl, { logging: false });
+  await dataSource.initialize();
+  const applied = await runMigrationsWithLock(dataSource);
+  await seedReferenceData(dataSource);
+  // Index-only scans need the visibility map a fresh bulk load or a new index has not got yet.
+  if (applied.length > 0) await dataSource.query('VACUUM ANALYZE investments');
+  await dataSource.destroy();
 }
 
 main().catch((error: unknown) => {

@@ -28,6 +28,8 @@ export enum InvestmentStatus {
 @Check('chk_investments_tx_hash', `"tx_hash" IS NULL OR "tx_hash" ~ ${TX_HASH_PATTERN}`)
 @Index('idx_investments_user_asset', ['userId', 'assetId'])
 @Index('idx_investments_asset_status', ['assetId', 'status'])
+// Analytics: confirmed investments in (asset, investor) order, amount included for index-only scans.
+@Index('idx_investments_confirmed_asset_user', ['assetId', 'userId', 'amount'], { where: `"status" = 'confirmed'` })
 export class Investment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
