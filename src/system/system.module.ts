@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller';
 import { HeapIndicator } from './health/heap.indicator';
 import { MigrationsIndicator } from './health/migrations.indicator';
 import { SystemJobsService } from './jobs/system-jobs.service';
+import { BackgroundWriter } from './logs/background-writer';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { AdminMonitoringController } from './monitoring/admin-monitoring.controller';
@@ -35,6 +36,7 @@ import { RequestTrackingMiddleware } from './usage/request-tracking.middleware';
     HeapIndicator,
     MigrationsIndicator,
     BackupFreshnessIndicator,
+    BackgroundWriter,
     MetricsService,
     RequestStats,
     ApiUsageBuffer,

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TypeormJsonLogger } from '../../database/typeorm-logger';
+import { BackgroundWriter } from '../logs/background-writer';
 import { MetricsService } from '../metrics/metrics.service';
 
 const SYSTEM_LOG_INSERT = 'INSERT INTO system_logs';
@@ -17,6 +18,7 @@ export class SlowQueryRecorder implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writer: BackgroundWriter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -38,8 +40,8 @@ export class SlowQueryRecorder implements OnModuleInit, OnModuleDestroy {
   record(durationMs: number, query: string): void {
     this.metrics.slowQueries.inc();
     // Never log our own log write (a slow insert must not feed itself).
-    if (query.startsWith(SYSTEM_LOG_INSERT) || !this.dataSource.isInitialized) return;
-    const write = this.dataSource
+    if (query.startsWith(SYSTEM_LOG_INSERT) || !this.writer.isOpen) return;
+    const write = this.writer
       .query(`${SYSTEM_LOG_INSERT} (level, category, message, details) VALUES ('warn', 'slow_query', $1, $2)`, [
         `Slow query (${Math.round(durationMs)} ms)`,
         { durationMs, query },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
+import { BackgroundWriter } from '../logs/background-writer';
 import { MetricsService } from '../metrics/metrics.service';
 
 export interface ApiUsageEntry {
@@ -21,7 +21,8 @@ const MAX_BUFFERED = 50_000;
 /**
  * Collects one entry per API request in memory and writes them to api_usage_logs in one
  * multi-row INSERT every API_USAGE_FLUSH_MS or API_USAGE_BATCH_SIZE entries, and on shutdown.
- * Requests only push to an array: they never wait on the database.
+ * Requests only push to an array: they never wait on the database, and the writes use a
+ * connection of their own (BackgroundWriter), never one of the request pool.
  */
 @Injectable()
 export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
@@ -32,7 +33,7 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly writer: BackgroundWriter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -67,10 +68,10 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
 
   private async writeBatches(): Promise<number> {
     let written = 0;
-    while (this.entries.length > 0 && this.dataSource.isInitialized) {
+    while (this.entries.length > 0 && this.writer.isOpen) {
       const batch = this.entries.splice(0, this.config.monitoring.apiUsageBatchSize);
       try {
-        await this.dataSource.query(
+        await this.writer.query(
           `INSERT INTO api_usage_logs (method, route, status_code, duration_ms, user_id, admin_user_id, ip, created_at)
            SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::float8[], $5::uuid[], $6::uuid[], $7::varchar[], $8::timestamptz[])`,
           [
