@@ -53,8 +53,7 @@ export class UsersController {
   @ApiOperation({ summary: 'A user (the investor themselves, or an admin with users:read); another investor’s id is 404' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<UserDetailDto> {
-    this.users.assertMayReadUser(principal, id);
-    return this.users.getUserDetail(id);
+    return this.users.getUserDetailFor(principal, id);
   }
 
   @Get(':id/transactions')
@@ -65,7 +64,6 @@ export class UsersController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: TransactionHistoryQueryDto,
   ): Promise<TransactionPageDto> {
-    this.users.assertMayReadUser(principal, id);
-    return this.users.getTransactionHistory(id, query);
+    return this.users.getTransactionHistoryFor(principal, id, query);
   }
 }

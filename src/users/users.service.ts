@@ -69,6 +69,16 @@ export class UsersService {
     return { userId, ...token };
   }
 
+  async getUserDetailFor(principal: AuthPrincipal, userId: string): Promise<UserDetailDto> {
+    this.assertMayReadUser(principal, userId);
+    return this.getUserDetail(userId);
+  }
+
+  async getTransactionHistoryFor(principal: AuthPrincipal, userId: string, query: TransactionHistoryQueryDto): Promise<TransactionPageDto> {
+    this.assertMayReadUser(principal, userId);
+    return this.getTransactionHistory(userId, query);
+  }
+
   /** The user, profile, tier, KYC state and holdings: two queries whatever the number of investments. */
   async getUserDetail(userId: string): Promise<UserDetailDto> {
     const [summary, holdings] = await Promise.all([this.users.findUserSummary(userId), this.users.findHoldings(userId)]);
