@@ -86,30 +86,32 @@ export function assetByIdSql(id: string, includeDrafts: boolean): SqlQuery {
  */
 export function assetAnalyticsSql(): SqlQuery {
   return {
-    text: `WITH confirmed AS (
-        SELECT i.asset_id, i.user_id, sum(i.amount) AS amount, count(*) AS tickets
-        FROM investments i WHERE i.status = 'confirmed' GROUP BY i.asset_id, i.user_id
+    text: `WITH per_asset_stats AS (
+        -- Streams idx_investments_confirmed_asset_user (asset, investor order): no hash over all investments.
+        SELECT i.asset_id, sum(i.amount) AS raised, count(*) AS tickets, count(DISTINCT i.user_id) AS investors
+        FROM investments i WHERE i.status = 'confirmed' GROUP BY i.asset_id
       ), per_asset AS (
         SELECT a.id, a.name, a.category, a.status, a.currency, a.target_amount,
-               COALESCE(sum(c.amount), 0) AS raised, count(c.user_id) AS investors, COALESCE(sum(c.tickets), 0) AS tickets
-        FROM assets a LEFT JOIN confirmed c ON c.asset_id = a.id
-        GROUP BY a.id
-      ), category_investors AS (
-        SELECT a.category, count(DISTINCT c.user_id) AS investors
-        FROM confirmed c JOIN assets a ON a.id = c.asset_id GROUP BY a.category
+               COALESCE(s.raised, 0) AS raised, COALESCE(s.investors, 0) AS investors, COALESCE(s.tickets, 0) AS tickets
+        FROM assets a LEFT JOIN per_asset_stats s ON s.asset_id = a.id
+      ), distinct_investors AS (
+        -- One investor in two assets of a category counts once there, and once on the platform.
+        SELECT a.category, GROUPING(a.category) AS overall, count(DISTINCT i.user_id) AS investors
+        FROM investments i JOIN assets a ON a.id = i.asset_id WHERE i.status = 'confirmed'
+        GROUP BY GROUPING SETS ((a.category), ())
       ), rows AS (
         SELECT 'asset' AS kind, p.id::text AS id, p.name, p.category::text AS category, p.status::text AS status, p.currency,
                1::bigint AS assets, p.target_amount AS target, p.raised, p.investors, p.tickets
         FROM per_asset p
         UNION ALL
         SELECT 'category', NULL, NULL, p.category::text, NULL, NULL,
-               count(*), sum(p.target_amount), sum(p.raised), COALESCE(max(ci.investors), 0), sum(p.tickets)
-        FROM per_asset p LEFT JOIN category_investors ci ON ci.category = p.category
+               count(*), sum(p.target_amount), sum(p.raised), COALESCE(max(d.investors), 0), sum(p.tickets)
+        FROM per_asset p LEFT JOIN distinct_investors d ON d.overall = 0 AND d.category = p.category
         GROUP BY p.category
         UNION ALL
         SELECT 'platform', NULL, NULL, NULL, NULL, NULL,
                count(*), COALESCE(sum(p.target_amount), 0), COALESCE(sum(p.raised), 0),
-               (SELECT count(DISTINCT user_id) FROM confirmed), COALESCE(sum(p.tickets), 0)
+               COALESCE((SELECT d.investors FROM distinct_investors d WHERE d.overall = 1), 0), COALESCE(sum(p.tickets), 0)
         FROM per_asset p
       )
       SELECT kind, id, name, category, status, currency, assets::int AS assets,
