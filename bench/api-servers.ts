@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createSecretKey, KeyObject } from 'node:crypto';
 import * as http from 'node:http';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -26,27 +25,7 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 }
 
-/**
- * Diagnostic only (BENCH_JWT_KEYOBJECT=1): jsonwebtoken 9 first tries `createPublicKey(secret)` on a string
- * secret and falls back to a secret key after that throws, on every verify. This hands it a cached
- * KeyObject instead, to measure what that costs per request. The default run measures the app as it is.
- */
-function useKeyObjectSecrets() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jwt = require('jsonwebtoken') as { verify: (...args: unknown[]) => unknown };
-  const keys = new Map<string, KeyObject>();
-  const verify = jwt.verify;
-  jwt.verify = (token: unknown, secret: unknown, ...rest: unknown[]) => {
-    if (typeof secret === 'string') {
-      if (!keys.has(secret)) keys.set(secret, createSecretKey(Buffer.from(secret)));
-      secret = keys.get(secret);
-    }
-    return verify(token, secret, ...rest);
-  };
-}
-
 async function startApp(databaseUrl: string, port: number, poolMax: number) {
-  if (process.env.BENCH_JWT_KEYOBJECT === '1') useKeyObjectSecrets();
   const config = loadAppConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'error',

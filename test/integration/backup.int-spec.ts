@@ -106,7 +106,9 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     expect(kept).toEqual([ids[1], ids[2]]);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(ids[0]))).toEqual([]);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    const scratch = await query(url, `SELECT datname FROM pg_database WHERE datname LIKE '%\\_verify\\_%'`);
+    // Only this database's scratch copies: other test files back up their own databases concurrently.
+    const ownName = new URL(url).pathname.slice(1).slice(0, 30);
+    const scratch = await query(url, `SELECT datname FROM pg_database WHERE starts_with(datname, '${ownName}_verify_')`);
     expect(scratch).toEqual([]);
 
     // The kept 31 Mar backup restores to exactly the rows of that day, not today's.
