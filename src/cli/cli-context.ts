@@ -4,6 +4,7 @@ import { AppConfig, loadAppConfig } from '../config/app.config';
 import { provideDatabaseServer } from '../database/database-server';
 import { createDataSource } from '../database/data-source';
 import { initializeWithRetry } from '../database/migration-runner';
+import { TypeormJsonLogger } from '../database/typeorm-logger';
 import { RunningDatabase } from '../database/embedded-postgres';
 
 export interface CliContext {
@@ -22,7 +23,7 @@ export async function openCliContext(options: { connect?: boolean } = {}): Promi
   const config = loadAppConfig();
   const logger = new JsonLogger(process.env.LOG_LEVEL ?? 'warn');
   const database = await provideDatabaseServer(config, logger);
-  const dataSource = createDataSource(config, database.url, { logging: ['error'] });
+  const dataSource = createDataSource(config, database.url, { logging: ['error'], logger: new TypeormJsonLogger(logger) });
   if (options.connect !== false) {
     try {
       await initializeWithRetry(dataSource, config.database.connectRetries, logger);

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app.config';
+import { JsonLogger } from '../common/logging/json-logger';
 import { ENTITIES } from './entities';
+import { TypeormJsonLogger } from './typeorm-logger';
 
 export const MIGRATIONS_TABLE = 'migrations';
 const MIGRATIONS_GLOB = path.join(__dirname, 'migrations', '*.{ts,js}');
@@ -21,6 +23,8 @@ export function buildDataSourceOptions(config: AppConfig, url: string, overrides
     migrationsRun: false,
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: database.slowQueryMs,
+    // TypeORM's own logger prints slow queries with their parameters (phones, hashes); ours never does.
+    logger: new TypeormJsonLogger(new JsonLogger(config.logLevel)),
     applicationName: 'pend-backend',
     // gen_random_uuid() is built into PostgreSQL 13+; no extension to install.
     uuidExtension: 'pgcrypto',
