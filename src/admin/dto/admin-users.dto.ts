@@ -3,8 +3,9 @@ import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, IsPhoneNumber, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsEthAddress } from '../../auth/validation';
 import { UserStatus } from '../../users/entities/user.entity';
+import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
 
-export class AdminUserListQueryDto {
+export class AdminUserListQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: UserStatus })
   @IsOptional()
   @IsEnum(UserStatus)
@@ -21,20 +22,6 @@ export class AdminUserListQueryDto {
   @MaxLength(32)
   @IsPhoneNumber(undefined, { message: 'phone must be a valid phone number in international format (+country code)' })
   phone?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class AdminUserListItemDto {

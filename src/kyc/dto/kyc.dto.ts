@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { KycStatus } from '../entities/kyc-application.entity';
 import { KycDocumentStatus, KycDocumentType } from '../entities/kyc-document.entity';
+import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
 
 export const KYC_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/webp'] as const;
 
@@ -75,25 +76,11 @@ export class ApproveKycDto {
   note?: string;
 }
 
-export class KycQueueQueryDto {
+export class KycQueueQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: KycStatus })
   @IsOptional()
   @IsEnum(KycStatus)
   status?: KycStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class KycDocumentDto {
