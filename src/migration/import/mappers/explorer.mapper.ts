@@ -1,3 +1,4 @@
+import { ContractCallStatus } from '../../../blockchain/entities/contract-interaction.entity';
 import { Classification, PathSegment } from '../../reader/json-record-scanner';
 import { isJsonObject, JsonValue } from '../../reader/json-value';
 import {
@@ -17,7 +18,8 @@ import { jsonbText, jsonPath } from './common';
 
 export const EXPLORER_DIR = 'explorer-data';
 
-const CALL_STATUSES = ['success', 'reverted'] as const;
+// The closed sets are the entities' enums: FORMAT.md and the schema name the same values.
+const CALL_STATUSES = Object.values(ContractCallStatus);
 
 /** The scan's contract, read before its events (the keys may come in any order). */
 export interface ExplorerHeader {

@@ -1,3 +1,6 @@
+import { AdminRole } from '../../../admin/entities/admin-user.entity';
+import { KycStatus } from '../../../kyc/entities/kyc-application.entity';
+import { KycDocumentStatus, KycDocumentType } from '../../../kyc/entities/kyc-document.entity';
 import { Classification, PathSegment } from '../../reader/json-record-scanner';
 import { isJsonObject, JsonValue, stringifyJson } from '../../reader/json-value';
 import {
@@ -17,10 +20,11 @@ import { idText, jsonPath } from './common';
 
 export const METADATA = 'metadata.json';
 
-const ADMIN_ROLES = ['superadmin', 'compliance', 'support', 'analyst'] as const;
-const KYC_STATUSES = ['pending', 'in_review', 'approved', 'rejected'] as const;
-const DOCUMENT_TYPES = ['passport', 'national_id', 'drivers_license', 'proof_of_address', 'selfie'] as const;
-const DOCUMENT_STATUSES = ['pending', 'accepted', 'rejected'] as const;
+// The closed sets are the entities' enums: FORMAT.md and the schema name the same values.
+const ADMIN_ROLES = Object.values(AdminRole);
+const KYC_STATUSES = Object.values(KycStatus);
+const DOCUMENT_TYPES = Object.values(KycDocumentType);
+const DOCUMENT_STATUSES = Object.values(KycDocumentStatus);
 const PERMISSION = /^(\*|[a-z_]+:([a-z_]+|\*))$/;
 
 /** First pass: tiers, admins and scanner state (KYC needs the users, imported later). */
@@ -136,7 +140,7 @@ function mapKyc(userId: string, raw: string, value: JsonValue): ImportUnit {
     u.row = {
       legacy_id: applicationId,
       user_legacy_id: userId,
-      status: parseEnum(application.status, 'status', KYC_STATUSES, 'pending'),
+      status: parseEnum(application.status, 'status', KYC_STATUSES, KycStatus.Pending),
       level: String(level),
       submitted_at: parseTimestamp(application.submittedAt, 'submittedAt'),
       reviewed_at: parseTimestamp(application.reviewedAt, 'reviewedAt'),
@@ -161,7 +165,7 @@ function mapKycDocument(applicationId: string | null, location: string, value: J
       sha256: parseSha256(document.sha256, 'sha256'),
       mime_type: parseText(document.mimeType, 'mimeType', { max: 100 }),
       uploaded_at: parseTimestamp(document.uploadedAt, 'uploadedAt'),
-      status: parseEnum(document.status, 'status', DOCUMENT_STATUSES, 'pending'),
+      status: parseEnum(document.status, 'status', DOCUMENT_STATUSES, KycDocumentStatus.Pending),
     };
   });
 }

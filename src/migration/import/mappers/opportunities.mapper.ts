@@ -1,3 +1,5 @@
+import { AssetCategory, AssetStatus } from '../../../assets/entities/asset.entity';
+import { InvestmentStatus } from '../../../investments/entities/investment.entity';
 import { Classification, PathSegment } from '../../reader/json-record-scanner';
 import Decimal from 'decimal.js';
 import { isJsonObject, JsonObject, JsonValue } from '../../reader/json-value';
@@ -19,9 +21,10 @@ import { idText, jsonbText, jsonPath } from './common';
 
 export const OPPORTUNITIES = 'admin-opportunities.json';
 
-const CATEGORIES = ['real_estate', 'private_credit', 'venture', 'commodities'] as const;
-const ASSET_STATUSES = ['draft', 'open', 'funded', 'closed', 'cancelled'] as const;
-const INVESTMENT_STATUSES = ['pending', 'confirmed', 'cancelled', 'refunded'] as const;
+// The closed sets are the entities' enums: FORMAT.md and the schema name the same values.
+const CATEGORIES = Object.values(AssetCategory);
+const ASSET_STATUSES = Object.values(AssetStatus);
+const INVESTMENT_STATUSES = Object.values(InvestmentStatus);
 
 /** First pass: each opportunity's own fields, member by member (its investments are passed over). */
 export function classifyOpportunityFields(path: PathSegment[]): Classification {
@@ -62,7 +65,7 @@ export function mapOpportunity(index: number, fields: JsonObject): ImportUnit {
       legacy_id: id,
       name: parseText(fields.name, 'name', { required: true, max: 200 }),
       category: parseEnum(fields.category, 'category', CATEGORIES),
-      status: parseEnum(fields.status, 'status', ASSET_STATUSES, 'draft'),
+      status: parseEnum(fields.status, 'status', ASSET_STATUSES, AssetStatus.Draft),
       currency: parseText(fields.currency, 'currency', { max: 10 }) ?? 'USDC',
       target_amount: parseMoney(fields.targetAmount, 'targetAmount', { required: true }),
       min_investment: minInvestment,
@@ -116,7 +119,7 @@ export function mapInvestment(path: PathSegment[], raw: string, value: JsonValue
       asset_legacy_id: assetId,
       amount: parseMoney(investment.amount, 'amount', { required: true }),
       tokens: parseUint(investment.tokens, 'tokens'),
-      status: parseEnum(investment.status, 'status', INVESTMENT_STATUSES, 'pending'),
+      status: parseEnum(investment.status, 'status', INVESTMENT_STATUSES, InvestmentStatus.Pending),
       tx_hash: normaliseHash(investment.txHash, 'txHash'),
       created_at: parseTimestamp(investment.createdAt, 'createdAt'),
     };

@@ -1,3 +1,5 @@
+import { UserStatus } from '../../../users/entities/user.entity';
+import { TransactionStatus, TransactionType } from '../../../investments/entities/transaction.entity';
 import { Classification, PathSegment } from '../../reader/json-record-scanner';
 import { isJsonObject, JsonObject, JsonValue } from '../../reader/json-value';
 import {
@@ -19,9 +21,10 @@ import { idText, jsonPath } from './common';
 
 export const WALLET_DB = 'wallet-db.json';
 
-const USER_STATUSES = ['active', 'suspended', 'closed'] as const;
-const TRANSACTION_TYPES = ['deposit', 'withdrawal', 'investment', 'distribution', 'fee', 'refund'] as const;
-const TRANSACTION_STATUSES = ['pending', 'completed', 'failed'] as const;
+// The closed sets are the entities' enums: FORMAT.md and the schema name the same values.
+const USER_STATUSES = Object.values(UserStatus);
+const TRANSACTION_TYPES = Object.values(TransactionType);
+const TRANSACTION_STATUSES = Object.values(TransactionStatus);
 const PHONE_HASH = /^[0-9a-fA-F]{64}$/;
 
 /** v2 `{schemaVersion, users: {id: user}}`, or the v1 flat map `{phoneHash: address}`. */
@@ -99,7 +102,7 @@ function mapUser(id: string, raw: string, value: JsonValue, tiers: ReadonlySet<s
       email: parseText(user.email, 'email', { max: 254 }),
       display_name: parseText(user.displayName, 'displayName', { max: 200 }),
       tier,
-      status: parseEnum(user.status, 'status', USER_STATUSES, 'active'),
+      status: parseEnum(user.status, 'status', USER_STATUSES, UserStatus.Active),
       last_login_at: parseTimestamp(user.lastLoginAt, 'lastLoginAt'),
       created_at: parseTimestamp(user.createdAt, 'createdAt'),
     };
@@ -145,7 +148,7 @@ function mapTransaction(userId: string, location: string, value: JsonValue): Imp
       type: parseEnum(tx.type, 'type', TRANSACTION_TYPES),
       amount: parseMoney(tx.amount, 'amount', { required: true }),
       currency: parseText(tx.currency, 'currency', { max: 10 }) ?? 'USDC',
-      status: parseEnum(tx.status, 'status', TRANSACTION_STATUSES, 'pending'),
+      status: parseEnum(tx.status, 'status', TRANSACTION_STATUSES, TransactionStatus.Pending),
       tx_hash: normaliseHash(tx.txHash, 'txHash'),
       asset_legacy_id: opportunityId,
       created_at: parseTimestamp(tx.createdAt, 'createdAt'),
