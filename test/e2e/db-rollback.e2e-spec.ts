@@ -3,8 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
+import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
 const run = promisify(execFile);
 const DIST = path.resolve(__dirname, '../../dist/src');
@@ -22,15 +21,7 @@ async function cli(script: string, args: string[], databaseUrl: string): Promise
 const importStore = (source: string, url: string) => cli('migration/cli/migrate-json.cli.js', ['--source', source], url);
 const rollback = (out: string, url: string, ...extra: string[]) => cli('migration/cli/db-rollback.cli.js', ['--out', out, ...extra], url);
 
-async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = queryDatabase;
 
 /**
  * Every imported table as JSON rows ordered by legacy id: generated uuids replaced by the legacy

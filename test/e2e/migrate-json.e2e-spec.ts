@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
+import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
 const DIST = path.resolve(__dirname, '../../dist/src');
 const EXAMPLE = path.resolve(__dirname, '../../../shared/legacy-json/example');
@@ -30,15 +29,7 @@ function cli(script: string, args: string[], env: Record<string, string>): Promi
 const migrate = (url: string, ...args: string[]) => cli('migration/cli/migrate-json.cli.js', args, { DATABASE_URL: url });
 const validate = (url: string, source: string) => cli('migration/cli/db-validate.cli.js', ['--source', source], { DATABASE_URL: url });
 
-async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = queryDatabase;
 
 const COUNT_TABLES: Record<string, string> = {
   users: 'users',

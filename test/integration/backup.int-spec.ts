@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../src/config/app.config';
 import { createDataSource } from '../../src/database/data-source';
@@ -12,7 +11,7 @@ import { Clock } from '../../src/system/backup/clock';
 import { PgDumpRunner } from '../../src/system/backup/pg-dump.runner';
 import { locatePgTools } from '../../src/system/backup/pg-tools';
 import { randomPhone } from '../utils/auth';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
+import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
 const run = promisify(execFile);
 const DIST_CLI = path.resolve(__dirname, '..', '..', 'dist', 'src', 'cli');
@@ -29,15 +28,7 @@ class EmptyRestoreRunner extends PgDumpRunner {
   override async restore(): Promise<void> {}
 }
 
-async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = queryDatabase;
 
 function withDb(url: string, name: string): string {
   const u = new URL(url);
