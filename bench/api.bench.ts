@@ -91,7 +91,9 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 function spawnServer(mode: 'app' | 'floor', databaseUrl: string, port: number): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
-  const child = spawn(process.execPath, [SERVERS, mode, databaseUrl, String(port)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to both servers' node: profiles to compare.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVERS, mode, databaseUrl, String(port)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const queue: string[] = [];
   const waiters: ((line: string) => void)[] = [];
   let buffered = '';

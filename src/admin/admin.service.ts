@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import { getAddress } from 'viem';
+import { AccountStatusWatcher } from '../auth/account-status.watcher';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
 import { UserError } from '../users/users.errors';
 import { phoneHashOf } from '../users/users.service';
@@ -28,6 +29,7 @@ export class AdminService {
     private readonly admin: AdminRepository,
     private readonly audit: AdminAuditService,
     private readonly users: UsersService,
+    private readonly accounts: AccountStatusWatcher,
   ) {}
 
   async listUsers(query: AdminUserListQueryDto): Promise<AdminUserPageDto> {
@@ -58,6 +60,8 @@ export class AdminService {
         ip: actor.ip,
       });
     });
+    // The trigger tells every instance on commit; this one knows before its answer leaves.
+    this.accounts.noteStatus(userId, dto.status);
     return this.users.getUserDetail(userId);
   }
 

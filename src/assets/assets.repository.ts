@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AssetView, AssetDetailView, AssetAnalyticsRow } from './assets.types';
 import { ASSET_COLUMNS, assetAnalyticsSql, assetByIdSql, AssetSearch, assetSearchSql } from './assets.sql';
 import { AssetStatus } from './entities/asset.entity';
+import { readRows } from '../common/database/read-rows';
 
 /** Writable asset fields and their columns. */
 const FIELD_COLUMNS = {
@@ -60,7 +61,7 @@ export class AssetsRepository {
 
   async searchAssets(search: AssetSearch): Promise<{ items: AssetView[]; total: number }> {
     const { text, values } = assetSearchSql(search);
-    const rows: (AssetView & { total: number })[] = await this.dataSource.query(text, values);
+    const rows: (AssetView & { total: number })[] = await readRows(this.dataSource, text, values);
     const total = rows[0]?.total ?? 0;
     const items = rows.filter((row) => row.id !== null).map(({ total: _total, ...asset }) => asset as AssetView);
     return { items, total };
@@ -68,13 +69,13 @@ export class AssetsRepository {
 
   async findAssetWithFunding(id: string, includeDrafts: boolean): Promise<AssetDetailView | null> {
     const { text, values } = assetByIdSql(id, includeDrafts);
-    const rows: AssetDetailView[] = await this.dataSource.query(text, values);
+    const rows: AssetDetailView[] = await readRows(this.dataSource, text, values);
     return rows[0] ?? null;
   }
 
   async aggregateAnalytics(): Promise<AssetAnalyticsRow[]> {
     const { text, values } = assetAnalyticsSql();
-    return this.dataSource.query(text, values);
+    return readRows(this.dataSource, text, values);
   }
 
   async insertAsset(manager: EntityManager, fields: AssetFields, createdBy: string | null): Promise<AssetView> {

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { AccessTokenService } from './access-token.service';
+import { AccountStatusWatcher } from './account-status.watcher';
 import { AdminAuthService } from './admin-auth.service';
 import { AdminCredentialsRepository } from './admin-credentials.repository';
 import { AdminPrincipalLoader } from './admin-principal.loader';
@@ -36,6 +37,7 @@ import { WalletAuthService } from './wallet-auth.service';
   providers: [
     AccessTokenService,
     AdminPrincipalLoader,
+    AccountStatusWatcher,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     AuthNonceRepository,
     SiweService,
@@ -47,6 +49,6 @@ import { WalletAuthService } from './wallet-auth.service';
     NonceRequestLimiter,
     AdminAuthService,
   ],
-  exports: [AccessTokenService, JwtModule, SiweService, AuthNonceRepository, PasswordHasher],
+  exports: [AccessTokenService, AccountStatusWatcher, JwtModule, SiweService, AuthNonceRepository, PasswordHasher],
 })
 export class AuthModule {}

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset-cursor';
 import { TransactionStatus, TransactionType } from '../investments/entities/transaction.entity';
 import { UserStatus } from './entities/user.entity';
+import { readRows } from '../common/database/read-rows';
 
 export interface UserSummaryRow {
   id: string;
@@ -72,7 +73,8 @@ export class UsersRepository {
 
   /** The user with profile, tier and KYC state in one statement (the latest application decides the status). */
   async findUserSummary(userId: string): Promise<UserSummaryRow | null> {
-    const rows: UserSummaryRow[] = await this.dataSource.query(
+    const rows: UserSummaryRow[] = await readRows(
+      this.dataSource,
       `SELECT u.id, u.blockchain_address AS "walletAddress", u.phone_e164 AS phone, u.email, u.display_name AS "displayName",
               u.status, u.created_at AS "createdAt", u.last_login_at AS "lastLoginAt",
               CASE WHEN p.user_id IS NULL THEN NULL ELSE json_build_object(
@@ -101,7 +103,8 @@ export class UsersRepository {
 
   /** Live (pending or confirmed) investments per asset, summed in SQL as exact numerics. */
   async findHoldings(userId: string): Promise<HoldingRow[]> {
-    return this.dataSource.query(
+    return readRows(
+      this.dataSource,
       `SELECT i.asset_id AS "assetId", a.name AS "assetName", a.token_symbol AS "tokenSymbol",
               coalesce(sum(i.amount) FILTER (WHERE i.status = 'confirmed'), 0)::numeric(24,6)::text AS "confirmedAmount",
               coalesce(sum(i.amount) FILTER (WHERE i.status = 'pending'), 0)::numeric(24,6)::text AS "pendingAmount",
@@ -117,7 +120,7 @@ export class UsersRepository {
   }
 
   async userExists(userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1`, [userId]);
+    const rows: unknown[] = await readRows(this.dataSource, `SELECT 1 FROM users WHERE id = $1`, [userId]);
     return rows.length > 0;
   }
 
@@ -193,6 +196,6 @@ export class UsersRepository {
 
   async findTransactionHistory(filter: TransactionHistoryFilter): Promise<TransactionRow[]> {
     const { sql, params } = this.buildTransactionHistoryQuery(filter);
-    return this.dataSource.query(sql, params);
+    return readRows(this.dataSource, sql, params);
   }
 }

@@ -1,0 +1,100 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client, Notification } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { readRows } from '../common/database/read-rows';
+
+/** The channel the users-status trigger (migration InvestorStatusNotify) notifies with `<user id>:<status>`. */
+export const USER_STATUS_CHANNEL = 'pend_user_status';
+const RECONNECT_MS = 2_000;
+
+/**
+ * Knows which investors are suspended or closed, so the guard refuses their tokens at once
+ * without a query per request: one LISTEN connection loads the set of non-active users and
+ * applies every status change the trigger announces, from any instance or tool, on commit.
+ * While that connection is down the guard asks the database per request instead.
+ */
+@Injectable()
+export class AccountStatusWatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('AccountStatus');
+  private blocked = new Set<string>();
+  private live = false;
+  private closed = false;
+  private client?: Client;
+  private retry?: NodeJS.Timeout;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.live = false;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  /** Whether the investor may no longer use their tokens (suspended or closed). */
+  async isBlocked(userId: string): Promise<boolean> {
+    if (this.live) return this.blocked.has(userId);
+    const rows = await readRows<{ status: string }>(this.dataSource, `SELECT status FROM users WHERE id = $1`, [userId]);
+    return rows.length > 0 && rows[0].status !== 'active';
+  }
+
+  /** This instance's own change, known before the notification comes back. */
+  noteStatus(userId: string, status: string): void {
+    if (status === 'active') this.blocked.delete(userId);
+    else this.blocked.add(userId);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new Client({
+      connectionString: (this.dataSource.options as PostgresDataSourceOptions).url,
+      application_name: 'pend-backend-account-status',
+      connectionTimeoutMillis: 5_000,
+    });
+    // Changes that arrive while the set loads are applied after it, in order.
+    let early: string[] | null = [];
+    client.on('notification', (message: Notification) => {
+      if (message.channel !== USER_STATUS_CHANNEL || !message.payload) return;
+      if (early) early.push(message.payload);
+      else this.apply(message.payload);
+    });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${USER_STATUS_CHANNEL}`);
+      const { rows } = await client.query<{ id: string }>(`SELECT id FROM users WHERE status <> 'active'`);
+      this.blocked = new Set(rows.map((row) => row.id));
+      for (const payload of early) this.apply(payload);
+      early = null;
+      this.client = client;
+      this.live = !this.closed;
+    } catch (error) {
+      this.logger.warn(`Account status feed unavailable, checking per request: ${(error as Error).message}`);
+      this.lost(client);
+    }
+  }
+
+  private apply(payload: string): void {
+    const separator = payload.lastIndexOf(':');
+    if (separator > 0) this.noteStatus(payload.slice(0, separator), payload.slice(separator + 1));
+  }
+
+  private lost(client: Client): void {
+    if (this.client && this.client !== client) return;
+    this.live = false;
+    this.client = undefined;
+    client.end().catch(() => undefined);
+    if (this.closed || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.connect();
+    }, RECONNECT_MS);
+    this.retry.unref();
+  }
+}
