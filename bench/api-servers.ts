@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { assetAnalyticsSql, assetSearchSql, AssetSearch } from '../src/assets/assets.sql';
 import { AccessTokenService } from '../src/auth/access-token.service';
 import { createApp } from '../src/bootstrap';
+import { readRows } from '../src/common/database/read-rows';
 import { JsonLogger } from '../src/common/logging/json-logger';
 import { loadAppConfig } from '../src/config/app.config';
 import { UsersRepository } from '../src/users/users.repository';
@@ -55,8 +56,9 @@ async function startApp(databaseUrl: string, port: number, poolMax: number) {
 /** The floor: the same statements, straight through pg, answering JSON. No validation, no auth, no framework. */
 async function startFloor(databaseUrl: string, port: number, poolMax: number) {
   const pool = new Pool({ connectionString: databaseUrl, max: poolMax });
-  // The users repository only calls dataSource.query(sql, params): hand it the raw pool.
-  const rawDataSource = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource;
+  // The repositories read through readRows (src/common/database/read-rows.ts), which takes the pg Pool
+  // from dataSource.driver.master: hand them this raw pool, so the floor sends the very same statements.
+  const rawDataSource = { driver: { master: pool }, options: {} } as unknown as DataSource;
   const users = new UsersRepository(rawDataSource);
 
   const routes: [RegExp, (match: RegExpMatchArray, query: URLSearchParams) => Promise<unknown>][] = [
@@ -92,11 +94,11 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
           includeDrafts: false,
         };
         const { text, values } = assetSearchSql(search);
-        const rows = (await pool.query(text, values)).rows;
+        const rows = await readRows<{ id: string | null; total: number }>(rawDataSource, text, values);
         return { items: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
       },
     ],
-    [/^\/api\/assets\/analytics$/, async () => (await pool.query(assetAnalyticsSql().text)).rows],
+    [/^\/api\/assets\/analytics$/, async () => readRows(rawDataSource, assetAnalyticsSql().text)],
   ];
 
   const server = http.createServer((req, res) => {
