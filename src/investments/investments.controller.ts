@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperati
 import type { Request, Response } from 'express';
 import { ParseIdPipe } from '../assets/validation/parse-id.pipe';
 import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
+import type { ErrorBody } from '../common/filters/all-exceptions.filter';
 import type { AuthPrincipal } from '../auth/principal';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
@@ -26,7 +27,11 @@ export class InvestmentsController {
   @Post()
   @InvestorOnly()
   @ApiOperation({ summary: 'Invest in an open asset (pending until an admin confirms); honours Idempotency-Key' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body replays the first answer; another body is 422' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body replays the first answer, a refusal (403/404/409/422) included; another body is 422. A 400 does not use the key.',
+  })
   @ApiCreatedResponse({ type: InvestmentView })
   async create(
     @CurrentPrincipal() principal: AuthPrincipal,
@@ -34,7 +39,7 @@ export class InvestmentsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<InvestmentView> {
+  ): Promise<InvestmentView | ErrorBody> {
     const result = await this.investments.invest({ userId: principal.id, dto, ip: request.ip ?? null, idempotencyKey: parseIdempotencyKey(idempotencyKey) });
     response.status(result.status);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AdminAuditService } from '../admin/admin-audit.service';
 import { AssetsRepository } from '../assets/assets.repository';
 import { AssetStatus } from '../assets/entities/asset.entity';
+import { domainErrorBody, ErrorBody } from '../common/filters/all-exceptions.filter';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { InvestmentStatus } from './entities/investment.entity';
 import {
@@ -26,7 +27,8 @@ export interface InvestmentRequest {
 
 export interface InvestmentResponse {
   status: number;
-  body: InvestmentView;
+  /** The investment (201), or the refusal stored under the request's Idempotency-Key. */
+  body: InvestmentView | ErrorBody;
   /** True when an earlier response to the same Idempotency-Key was returned. */
   replayed: boolean;
 }
@@ -62,6 +64,10 @@ export class InvestmentsService {
    * Places a pending investment. One transaction: the asset row is locked (FOR UPDATE) so the
    * target check and the insert cannot interleave with another investor's; with an Idempotency-Key
    * an advisory lock on the key makes a concurrent retry wait and then replay the stored answer.
+   * As Stripe does, a refusal the rules give (403 KYC, 404 asset, 409 closed or oversubscribed, 422
+   * limits) is that key's answer too: a retry of the same request gets the same refusal, even if room
+   * opened since; a new attempt takes a new key. Malformed requests (400) never reach this, and
+   * database failures roll back without storing anything, so those keys stay unused.
    */
   async invest(request: InvestmentRequest): Promise<InvestmentResponse> {
     const hash = requestHash(request.dto);
@@ -72,14 +78,22 @@ export class InvestmentsService {
         const stored = await this.investments.findIdempotentResponse(manager, userId, key);
         if (stored) {
           if (stored.requestHash !== hash) throw new IdempotencyKeyReusedError();
-          return { status: stored.responseStatus ?? 201, body: stored.responseBody as InvestmentView, replayed: true };
+          return { status: stored.responseStatus ?? 201, body: stored.responseBody as InvestmentView | ErrorBody, replayed: true };
         }
       }
-      const created = await this.placeInvestment(manager, request);
-      // The stored and the first answer are byte-for-byte the same JSON.
-      const body = JSON.parse(JSON.stringify(created)) as InvestmentView;
-      if (key) await this.investments.saveIdempotentResponse(manager, { ownerId: userId, key, requestHash: hash, status: 201, body });
-      return { status: 201, body, replayed: false };
+      let status = 201;
+      let body: InvestmentView | ErrorBody;
+      try {
+        // The stored and the first answer are byte-for-byte the same JSON.
+        body = JSON.parse(JSON.stringify(await this.placeInvestment(manager, request))) as InvestmentView;
+      } catch (error) {
+        // Every refusal is raised before the first write, so storing it commits nothing else.
+        if (!key || !(error instanceof InvestmentError) || error.httpStatus >= 500) throw error;
+        status = error.httpStatus;
+        body = domainErrorBody(error);
+      }
+      if (key) await this.investments.saveIdempotentResponse(manager, { ownerId: userId, key, requestHash: hash, status, body });
+      return { status, body, replayed: false };
     });
   }
 

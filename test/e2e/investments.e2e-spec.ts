@@ -174,13 +174,37 @@ describe('Investments API', () => {
       expect(await countRows(testApp, 'idempotency_keys', 'owner_id = $1', [user.id])).toBe(1);
     });
 
-    it('a refused request does not use up the key', async () => {
-      const assetId = await insertAsset(testApp, { targetAmount: '1000', status: 'draft' });
+    it('a refusal is the key’s answer (Stripe’s rule): the same key and body get it again, even once room opens; a new key may succeed', async () => {
+      const assetId = await insertAsset(testApp, { targetAmount: '100' });
+      const [first, user] = [await approvedInvestor(), await approvedInvestor()];
+      const taken = (await invest(first, { assetId, amount: '80', agreement: agreement() }).expect(201)).body;
+      const body = { assetId, amount: '50', agreement: agreement() };
+
+      const refused = await invest(user, body, 'order-409').expect(409);
+      expect(refused.body).toMatchObject({ statusCode: 409, code: 'asset_oversubscribed' });
+      expect(refused.headers['idempotent-replayed']).toBeUndefined();
+      const [stored] = await testApp.dataSource.query(`SELECT response_status, response_body FROM idempotency_keys WHERE owner_id = $1`, [user.id]);
+      expect(stored).toEqual({ response_status: 409, response_body: refused.body });
+
+      // Room opens: the retry with the same key still replays the refusal, byte for byte, and writes nothing.
+      await request(testApp.http).post(`/api/admin/investments/${taken.id}/cancel`).set('Authorization', `Bearer ${superadmin.token}`).send({}).expect(200);
+      const replay = await invest(user, body, 'order-409').expect(409);
+      expect(replay.body).toEqual(refused.body);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(await countRows(testApp, 'investments', 'user_id = $1', [user.id])).toBe(0);
+      // The same key with another body is still a misuse of the key.
+      expect((await invest(user, { ...body, amount: '40' }, 'order-409').expect(422)).body.code).toBe('idempotency_key_reused');
+
+      await invest(user, body, 'order-409-again').expect(201);
+      expect(await countRows(testApp, 'investments', 'user_id = $1', [user.id])).toBe(1);
+    });
+
+    it('a malformed request (400) never reaches the rules and leaves its key unused', async () => {
+      const assetId = await insertAsset(testApp, { targetAmount: '1000' });
       const user = await approvedInvestor();
-      const body = { assetId, amount: '10', agreement: agreement() };
-      await invest(user, body, 'early').expect(404);
-      await testApp.dataSource.query(`UPDATE assets SET status = 'open' WHERE id = $1`, [assetId]);
-      await invest(user, body, 'early').expect(201);
+      await invest(user, { assetId, amount: '-5', agreement: agreement() }, 'typo').expect(400);
+      expect(await countRows(testApp, 'idempotency_keys', 'owner_id = $1', [user.id])).toBe(0);
+      await invest(user, { assetId, amount: '50', agreement: agreement() }, 'typo').expect(201);
     });
   });
 

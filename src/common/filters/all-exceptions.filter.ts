@@ -54,7 +54,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof DomainError) {
-      response.status(exception.httpStatus).json({ ...this.body(exception.httpStatus, exception.message), code: exception.code });
+      response.status(exception.httpStatus).json(domainErrorBody(exception));
       return;
     }
     if (exception instanceof QueryFailedError) {
@@ -76,6 +76,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private body(statusCode: number, message: string | string[]): ErrorBody {
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+    return errorBody(statusCode, message);
   }
+}
+
+function errorBody(statusCode: number, message: string | string[]): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/** The answer to a module's typed error; also what an idempotent replay of that refusal sends again. */
+export function domainErrorBody(error: DomainError): ErrorBody {
+  return { ...errorBody(error.httpStatus, error.message), code: error.code };
 }
