@@ -1,5 +1,5 @@
 /**
- * npm run bench:import -- [--users N] [--transactions-per-user M] [--seed S] [--batch-size B]
+ * npm run bench:import -- [--users N] [--transactions-per-user M] [--seed S] [--batch-size B] [--writers W]
  *
  * Generates a legacy store (cached under bench-results/import/stores/, keyed by its parameters),
  * imports it with the real importer CLI into a fresh database, and in the same run loads the same
@@ -45,6 +45,7 @@ function options() {
       'transactions-per-user': { type: 'string', default: '10' },
       seed: { type: 'string', default: 'bench' },
       'batch-size': { type: 'string' },
+      writers: { type: 'string' },
       'keep-databases': { type: 'boolean', default: false },
     },
     strict: true,
@@ -58,6 +59,7 @@ function options() {
     transactionsPerUser: int('transactions-per-user', values['transactions-per-user']),
     seed: values.seed,
     batchSize: values['batch-size'],
+    writers: values.writers,
     keepDatabases: values['keep-databases'],
   };
 }
@@ -154,9 +156,11 @@ async function freshDatabase(serverUrl: string, name: string): Promise<string> {
 }
 
 /** Runs the importer CLI, sampling its peak RSS (VmHWM) from /proc until it exits. */
-async function runImporter(url: string, store: string, batchSize: string | undefined): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
-  const args = [path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store];
+async function runImporter(url: string, store: string, batchSize: string | undefined, writers: string | undefined): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
+  // The heap cap of the migrate:json npm script, so the figure is the one a real run has.
+  const args = ['--max-old-space-size=256', path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store];
   if (batchSize) args.push('--batch-size', batchSize);
+  if (writers) args.push('--writers', writers);
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -257,7 +261,7 @@ async function main(): Promise<void> {
     const baseline = await tableCounts(importUrl);
     await withClient(importUrl, (client) => client.query('CHECKPOINT'));
     log(`importing ${(store.bytes / 1e9).toFixed(2)} GB with the importer CLI …`);
-    const imported = await runImporter(importUrl, store.dir, opts.batchSize);
+    const imported = await runImporter(importUrl, store.dir, opts.batchSize, opts.writers);
     const counts = await tableCounts(importUrl);
     const importedRows = TABLES.reduce((sum, table) => sum + counts[table] - baseline[table], 0);
     log(`importer done in ${imported.seconds.toFixed(1)} s; loading the same rows with COPY …`);

@@ -263,6 +263,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       ['wallet-db.json users.usr_ok1.transactions[1]', /^amount is not a number$/],
       ['wallet-db.json users.usr_ok1.transactions[2]', /^amount is negative$/],
       ['wallet-db.json users.usr_ok1.transactions[3]', /^transaction for unknown opportunity 'opp_nope'$/],
+      ['wallet-db.json users.usr_ok2.transactions[0]', /^duplicate id: .*\(tx_ok1\)$/],
       ['admin-opportunities.json opportunities[0].investments[1]', /^investment for unknown user 'usr_ghost'$/],
       ['admin-opportunities.json opportunities[0].investments[2]', /ipAddress is not a valid IP address/],
       ['metadata.json kyc.usr_ghost', /^KYC application for unknown user 'usr_ghost'$/],
@@ -288,6 +289,9 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       `SELECT (SELECT amount FROM transactions WHERE legacy_id = 'tx_opp_ok') AS tx, (SELECT amount FROM investments WHERE legacy_id = 'inv_no_agreement') AS inv`,
     );
     expect(amounts).toEqual({ tx: '100.500000', inv: '1000.000000' });
+    // The repeated id keeps the earlier record.
+    const [first] = await query<{ amount: string; type: string }>(url, `SELECT amount, type FROM transactions WHERE legacy_id = 'tx_ok1'`);
+    expect(first).toEqual({ amount: '10.000000', type: 'deposit' });
     // Overlapping scans: one event; the {logs:[…]} form: details from `data`, ids by position.
     expect(await ids('blockchain_events')).toHaveLength(1);
     const [event] = await query<{ value: string; transaction_hash: string }>(url, 'SELECT value, transaction_hash FROM blockchain_events');
@@ -306,12 +310,25 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
 
     const report = await readReport(path.join(work, 'dirty.json'));
     expect(report.tables.users).toEqual({ read: 7, inserted: 2, updated: 0, unchanged: 0, quarantined: 5 });
-    expect(report.quarantined).toHaveLength(11);
+    expect(report.quarantined).toHaveLength(12);
     expect(report.quarantined[0]).toEqual({ file: expect.any(String), location: expect.any(String), legacyId: expect.any(String), reason: expect.any(String) });
 
     const check = await validate(url, dirty);
     expect(check.stdout).toContain('The store and the database match.');
     expect(check.code).toBe(0);
+  });
+
+  it('writing one record per batch on three connections gives the same rows and quarantine as one connection', async () => {
+    const dirty = path.join(FIXTURES, 'dirty');
+    const serial = await freshDatabase();
+    const parallel = await freshDatabase();
+    expect((await migrate(serial, '--source', dirty, '--writers', '1')).code).toBe(0);
+    expect((await migrate(parallel, '--source', dirty, '--batch-size', '1', '--writers', '3')).code).toBe(0);
+    expect(await dumpImported(parallel)).toEqual(await dumpImported(serial));
+    const quarantine = (url: string) => query(url, 'SELECT source_file, location, legacy_id, reason, raw FROM import_quarantine ORDER BY source_file, location');
+    const serialQuarantine = await quarantine(serial);
+    expect(serialQuarantine.length).toBeGreaterThan(0);
+    expect(await quarantine(parallel)).toEqual(serialQuarantine);
   });
 
   it('imports what precedes the break of a truncated wallet-db.json and quarantines the rest at its byte offset', async () => {

@@ -2,19 +2,21 @@ import 'reflect-metadata';
 import * as fs from 'node:fs';
 import { openCliContext, runCli } from '../../cli/cli-context';
 import { formatSummary } from '../import/import-report';
-import { DEFAULT_BATCH_SIZE, importLegacyStore } from '../import/legacy-importer';
+import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, importLegacyStore } from '../import/legacy-importer';
 import { parseCliArgs } from './cli-args';
 import { ImportProgressView } from './import-progress';
 
-const USAGE = 'usage: npm run migrate:json -- --source <store dir> [--dry-run] [--report <file.json>] [--batch-size N]';
+const USAGE = 'usage: npm run migrate:json -- --source <store dir> [--dry-run] [--report <file.json>] [--batch-size N] [--writers N]';
 
 runCli('migrate:json', async () => {
-  const args = parseCliArgs(process.argv.slice(2), { values: ['source', 'report', 'batch-size'], flags: ['dry-run'] });
+  const args = parseCliArgs(process.argv.slice(2), { values: ['source', 'report', 'batch-size', 'writers'], flags: ['dry-run'] });
   const source = args.source;
   if (typeof source !== 'string') throw new Error(`--source is required (${USAGE})`);
   if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${source}`);
   const batchSize = args['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(args['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
+  const writers = args.writers === undefined ? DEFAULT_WRITERS : Number(args.writers);
+  if (!Number.isInteger(writers) || writers < 1 || writers > 16) throw new Error('--writers must be an integer from 1 to 16');
 
   const context = await openCliContext();
   const view = new ImportProgressView();
@@ -24,6 +26,7 @@ runCli('migrate:json', async () => {
       source,
       dryRun: args['dry-run'] === true,
       batchSize,
+      writers,
       onProgress: (progress) => view.update(progress),
     });
     view.stop();

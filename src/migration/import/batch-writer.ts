@@ -27,6 +27,10 @@ function* activeTree(u: ImportUnit): Generator<ImportUnit> {
   for (const child of u.children) yield* activeTree(child);
 }
 
+export function duplicateIdReason(key: string): string {
+  return `duplicate id: an earlier record in the store has the same id (${key})`;
+}
+
 /** PostgreSQL text cannot hold NUL. */
 function storable(text: string | null): string | null {
   return text === null ? null : text.replace(/\u0000/g, '\\u0000');
@@ -185,7 +189,7 @@ export class BatchWriter {
       } else if ((TABLES[u.table] as TableSpec).mergeDuplicates) {
         u.merged = true;
       } else {
-        u.rejected = `duplicate id: an earlier record in the store has the same id (${u.key})`;
+        u.rejected = duplicateIdReason(u.key);
       }
     }
   }
@@ -215,7 +219,9 @@ export class BatchWriter {
     await this.runner.query(this.nested ? 'SAVEPOINT import_batch' : 'BEGIN');
     // A batch touches a few thousand rows by key: index lookups, never a hash join over a whole
     // table that grows with every batch (which the planner picks from unnest's row estimate).
-    await this.runner.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+    // synchronous_commit off: a database crash may lose the last few batches' commits, which the
+    // next run writes again (the import converges); no batch is ever half-written.
+    await this.runner.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL synchronous_commit = off');
   }
 
   private commit(): Promise<unknown> {

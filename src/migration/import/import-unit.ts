@@ -52,8 +52,4 @@ export function rawText(u: ImportUnit): string {
   return u.rawValue === undefined ? '' : stringifyJson(u.rawValue);
 }
 
-/** The unit and every unit nested in it. */
-export function* walk(u: ImportUnit): Generator<ImportUnit> {
-  yield u;
-  for (const child of u.children) yield* walk(child);
-}
+export { walk } from './unit-tree';

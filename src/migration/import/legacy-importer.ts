@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { BatchWriter } from './batch-writer';
+import { WriterPool } from './writer-pool';
 import { SqlClient, sqlClient } from './sql-client';
 import { emptyTables, ImportReport, QuarantinedRecord } from './import-report';
 import { DEFAULT_BATCH_SIZE, ImportProgress, StoreWalker } from './store-walker';
@@ -18,8 +19,13 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Records per batch (one transaction each). */
   batchSize?: number;
+  /** Connections writing batches side by side (a dry run uses one). */
+  writers?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
+
+/** Two: the database inserts on one core while the next batch is written on the other. */
+export const DEFAULT_WRITERS = 2;
 
 /** pg_advisory_lock key: one import at a time per database. */
 const IMPORT_LOCK = 7_243_001;
@@ -45,6 +51,20 @@ export async function importLegacyStore(options: ImportOptions): Promise<ImportR
   }
 }
 
+/** Extra connections for the writers after the first, which shares the run's own connection. */
+async function openWriterConnections(dataSource: DataSource, count: number): Promise<{ clients: SqlClient[]; release: () => Promise<void> }> {
+  const runners = Array.from({ length: count }, () => dataSource.createQueryRunner());
+  const release = async () => void (await Promise.all(runners.map((r) => r.release().catch(() => undefined))));
+  try {
+    const clients: SqlClient[] = [];
+    for (const queryRunner of runners) clients.push(sqlClient((await queryRunner.connect()) as PoolClient));
+    return { clients, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
 async function runImport(runner: SqlClient, source: string, options: ImportOptions): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   const started = new Date();
@@ -58,11 +78,14 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
   const [{ id: runId }]: { id: string }[] = await runner.query(`INSERT INTO import_runs (source, dry_run) VALUES ($1, $2) RETURNING id`, [source, dryRun]);
   const tables = emptyTables();
   const quarantined: QuarantinedRecord[] = [];
-  const writer = new BatchWriter(runner, runId, dryRun, tables, quarantined);
+  const writerCount = dryRun ? 1 : Math.max(1, options.writers ?? DEFAULT_WRITERS);
+  const extra = await openWriterConnections(options.dataSource, writerCount - 1);
+  const pool = new WriterPool([runner, ...extra.clients].map((client) => new BatchWriter(client, runId, dryRun, tables, quarantined)));
   const walker = new StoreWalker(
     source,
     {
-      write: (units, loose, check) => writer.write(units, loose, check),
+      write: (units, loose, check) => pool.submit(units, loose, check),
+      drain: () => pool.drain(),
       tierNames: async () => new Set(((await runner.query('SELECT name FROM user_tiers')) as { name: string }[]).map((t) => t.name)),
     },
     { batchSize: options.batchSize, onProgress: options.onProgress },
@@ -70,6 +93,7 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
   try {
     await walker.walk();
   } catch (error) {
+    await pool.drain().catch(() => undefined);
     if (dryRun) {
       await runner.query('ROLLBACK').catch(() => undefined);
     } else {
@@ -77,6 +101,8 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
       await runner.query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, message]).catch(() => undefined);
     }
     throw error;
+  } finally {
+    await extra.release();
   }
   const finished = new Date();
   const durationMs = finished.getTime() - started.getTime();

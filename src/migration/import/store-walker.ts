@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Classification, PathSegment } from '../reader/json-record-scanner';
 import { JsonObject, JsonValue, parseJsonText } from '../reader/json-value';
 import { readJsonRecords } from '../reader/record-reader';
-import { BatchCheck, LooseQuarantine } from './batch-writer';
+import { BatchCheck, duplicateIdReason, LooseQuarantine } from './batch-writer';
 import { ImportUnit, unit } from './import-unit';
 import { ADMIN_LOGS, classifyAdminLogs, mapAdminLog } from './mappers/admin-logs.mapper';
 import { jsonPath } from './mappers/common';
@@ -18,7 +18,8 @@ import {
 import { classifyMetadataKyc, classifyMetadataSettings, mapMetadataValue, METADATA } from './mappers/metadata.mapper';
 import { classifyInvestments, classifyOpportunityFields, mapInvestment, mapOpportunity, OPPORTUNITIES } from './mappers/opportunities.mapper';
 import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-db.mapper';
-import { TableName } from './table-specs';
+import { TableName, TABLES, TableSpec } from './table-specs';
+import { SeenKeys } from './seen-keys';
 import { checkUsers, dropRemovedPermissions } from './convergence.check';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -52,7 +53,10 @@ interface FilePass {
 
 /** Where the walker's batches go: the database writer, or the validator's comparison. */
 export interface UnitSink {
+  /** Resolves once the sink has taken the batch; it may still be writing it (see drain). */
   write(units: ImportUnit[], loose: LooseQuarantine[], check?: BatchCheck): Promise<void>;
+  /** Resolves once everything taken so far is written. */
+  drain?(): Promise<void>;
   /** Tier names known once the store's tiers are in (a user's tier must be one of them). */
   tierNames(): Promise<Set<string>>;
 }
@@ -60,7 +64,8 @@ export interface UnitSink {
 /**
  * Reads a store in dependency order and hands its records, mapped and batched, to a sink:
  * settings (tiers, admins), assets, users with their transactions, investments, KYC, admin
- * logs, explorer data. At most one batch is being written while the next is read.
+ * logs, explorer data. The next batch is read while the sink writes the ones before it; each file
+ * pass is written completely before the next pass starts (parents before children).
  */
 export class StoreWalker {
   private readonly batchSize: number;
@@ -70,6 +75,8 @@ export class StoreWalker {
   /** Records read so far. */
   records = 0;
   private tierNames = new Set<string>();
+  /** Every id read in this run, so a repeat far from the first copy is quarantined, not written over it. */
+  private readonly seen = new SeenKeys();
   private readonly opportunityIds = new Map<number, string | null>();
 
   constructor(
@@ -257,7 +264,18 @@ export class StoreWalker {
 
   private add(u: ImportUnit): void {
     this.records++;
+    this.claimIds(u);
     this.batch.push(u);
+  }
+
+  /** The first record with an id keeps it; a later one is quarantined (chain data merges instead). */
+  private claimIds(u: ImportUnit): void {
+    if (u.rejected !== null) return;
+    if (u.key !== null && !(TABLES[u.table] as TableSpec).mergeDuplicates && !this.seen.add(u.table, u.key)) {
+      u.rejected = duplicateIdReason(u.key);
+      return;
+    }
+    for (const child of u.children) this.claimIds(child);
   }
 
   /**
@@ -282,5 +300,6 @@ export class StoreWalker {
   private async drain(): Promise<void> {
     await this.flush();
     await this.inFlight;
+    await this.sink.drain?.();
   }
 }
