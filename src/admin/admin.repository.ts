@@ -25,8 +25,12 @@ export interface AdminLogFilter {
 export class AdminRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Newest accounts first, keyset on (created_at, id); wallet and phone hash are exact, indexed lookups. */
-  async findUsersForAdmin(filter: AdminUserListFilter) {
+  /**
+   * Newest accounts first, keyset on (created_at, id): idx_users_created (created_at, id), read
+   * backwards, serves the order and the keyset without sorting the users table; wallet and phone
+   * hash are exact, indexed lookups.
+   */
+  buildUserListQuery(filter: AdminUserListFilter): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     const where: string[] = [];
     if (filter.status) where.push(`u.status = $${params.push(filter.status)}`);
@@ -38,15 +42,18 @@ export class AdminRepository {
       where.push(`(u.created_at, u.id) < ($${at}::timestamptz, $${id}::uuid)`);
     }
     const limit = params.push(filter.limit);
-    return this.dataSource.query(
-      `SELECT u.id, u.blockchain_address AS "walletAddress", u.email, u.display_name AS "displayName", u.status,
+    const sql = `SELECT u.id, u.blockchain_address AS "walletAddress", u.email, u.display_name AS "displayName", u.status,
               t.name AS tier, u.created_at AS "createdAt", ${cursorTimestampSql('u.created_at')} AS "cursorAt"
          FROM users u LEFT JOIN user_tiers t ON t.id = u.tier_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY u.created_at DESC, u.id DESC
-        LIMIT $${limit}`,
-      params,
-    ) as Promise<{ id: string; cursorAt: string; [key: string]: unknown }[]>;
+        LIMIT $${limit}`;
+    return { sql, params };
+  }
+
+  async findUsersForAdmin(filter: AdminUserListFilter): Promise<{ id: string; cursorAt: string; [key: string]: unknown }[]> {
+    const { sql, params } = this.buildUserListQuery(filter);
+    return this.dataSource.query(sql, params);
   }
 
   async lockUserStatus(manager: EntityManager, userId: string): Promise<UserStatus | null> {

@@ -188,6 +188,25 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       }
     });
 
+    it('pages users newest first through idx_users_created, never sorting the users table', async () => {
+      const repository = testApp.app.get(AdminRepository);
+      const queries = [
+        repository.buildUserListQuery({ limit: 21 }),
+        repository.buildUserListQuery({ limit: 21, after: { at: '2030-01-01T00:00:00.000001Z', id: '00000000-0000-4000-8000-000000000000' } }),
+      ];
+      await testApp.dataSource.transaction(async (manager) => {
+        // A small table would be scanned and sorted whole; this session takes an index whenever one can serve the query.
+        await manager.query('SET LOCAL enable_seqscan = off');
+        await manager.query('SET LOCAL enable_sort = off');
+        for (const query of queries) {
+          const [{ 'QUERY PLAN': plan }] = await manager.query(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.params);
+          const text = JSON.stringify(plan);
+          expect(text).toContain('"Index Name":"idx_users_created"');
+          expect(text).not.toContain('"Node Type":"Sort"');
+        }
+      });
+    });
+
     it('suspends an investor (who then cannot sign in) with the change and its audit entry in one transaction', async () => {
       const user = await createUser(testApp);
       const res = await request(testApp.http)

@@ -21,6 +21,8 @@ export enum UserStatus {
 }
 
 @Entity('users')
+// The admin list pages newest first on (created_at, id).
+@Index('idx_users_created', ['createdAt', 'id'])
 @Check('chk_users_phone_e164', `"phone_e164" IS NULL OR "phone_e164" ~ '^\\+[1-9][0-9]{6,14}$'`)
 @Check('chk_users_phone_hash', `"phone_hash" ~ ${SHA256_PATTERN}`)
 @Check('chk_users_blockchain_address', `"blockchain_address" IS NULL OR "blockchain_address" ~ ${ADDRESS_PATTERN}`)
