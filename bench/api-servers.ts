@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as http from 'node:http';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { assetAnalyticsSql, assetSearchSql, AssetSearch } from '../src/assets/assets.sql';
+import { assetAnalyticsSql, assetSearchSql, AssetSearch, ROLLUP_FOLD_LOCK, ROLLUP_FOLD_SQL, ROLLUP_PENDING_SQL } from '../src/assets/assets.sql';
 import { AccessTokenService } from '../src/auth/access-token.service';
 import { createApp } from '../src/bootstrap';
 import { readRows } from '../src/common/database/read-rows';
@@ -98,7 +98,26 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
         return { items: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
       },
     ],
-    [/^\/api\/assets\/analytics$/, async () => readRows(rawDataSource, assetAnalyticsSql().text)],
+    [
+      /^\/api\/assets\/analytics$/,
+      async () => {
+        // As AssetsRepository.aggregateAnalytics: fold the queued changes (if any) one at a time, then read the rollup.
+        const [{ pending }] = await readRows<{ pending: boolean }>(rawDataSource, ROLLUP_PENDING_SQL);
+        if (pending) {
+          const client = await pool.connect();
+          try {
+            await client.query('SELECT pg_advisory_lock($1)', [ROLLUP_FOLD_LOCK]);
+            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+            await client.query(ROLLUP_FOLD_SQL);
+            await client.query('COMMIT');
+            await client.query('SELECT pg_advisory_unlock($1)', [ROLLUP_FOLD_LOCK]);
+          } finally {
+            client.release();
+          }
+        }
+        return readRows(rawDataSource, assetAnalyticsSql().text);
+      },
+    ],
   ];
 
   const server = http.createServer((req, res) => {

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AssetView, AssetDetailView, AssetAnalyticsRow } from './assets.types';
-import { ASSET_COLUMNS, assetAnalyticsSql, assetByIdSql, AssetSearch, assetSearchSql } from './assets.sql';
+import {
+  ASSET_COLUMNS,
+  assetAnalyticsSql,
+  assetByIdSql,
+  AssetSearch,
+  assetSearchSql,
+  ROLLUP_FOLD_LOCK,
+  ROLLUP_FOLD_SQL,
+  ROLLUP_PENDING_SQL,
+} from './assets.sql';
 import { AssetStatus } from './entities/asset.entity';
 import { readRows } from '../common/database/read-rows';
 
@@ -73,9 +82,40 @@ export class AssetsRepository {
     return rows[0] ?? null;
   }
 
+  /** The analytics rows, from a rollup that includes every confirmed-investment change committed before this call. */
   async aggregateAnalytics(): Promise<AssetAnalyticsRow[]> {
+    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL);
+    if (pending) await this.foldInvestmentRollup();
     const { text, values } = assetAnalyticsSql();
     return readRows(this.dataSource, text, values);
+  }
+
+  /**
+   * Applies the queued confirmed-investment changes to the rollup. One fold at a time (a session
+   * advisory lock, taken before the snapshot), and one snapshot for the whole fold (REPEATABLE READ),
+   * so the queue entries it deletes are exactly the ones it adds up.
+   */
+  async foldInvestmentRollup(): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [ROLLUP_FOLD_LOCK]);
+      try {
+        await runner.startTransaction('REPEATABLE READ');
+        try {
+          const [{ folded }]: { folded: number }[] = await runner.query(ROLLUP_FOLD_SQL);
+          await runner.commitTransaction();
+          return folded;
+        } catch (error) {
+          await runner.rollbackTransaction();
+          throw error;
+        }
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [ROLLUP_FOLD_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   async insertAsset(manager: EntityManager, fields: AssetFields, createdBy: string | null): Promise<AssetView> {

@@ -80,38 +80,40 @@ export function assetByIdSql(id: string, includeDrafts: boolean): SqlQuery {
   };
 }
 
+/** Whether confirmed-investment changes wait in the queue: if not, the rollup is current and the read needs no fold. */
+export const ROLLUP_PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM investment_rollup_queue) AS pending`;
+
+/** Folds the queued changes into the rollup; run under ROLLUP_FOLD_LOCK in a REPEATABLE READ transaction. */
+export const ROLLUP_FOLD_SQL = `SELECT fold_investment_rollup() AS folded`;
+
+/** Session advisory lock key: one fold at a time (hashtext('pend:investment_rollup')). */
+export const ROLLUP_FOLD_LOCK = 740_182_391;
+
 /**
- * Per asset: raised (sum of confirmed), target, funded %, distinct investors, average ticket;
- * then totals per category and for the whole platform. One statement, aggregated in PostgreSQL.
+ * Per asset: raised (sum of confirmed), target, funded %, distinct investors, confirmed tickets,
+ * average ticket; per category and for the platform the same totals, an investor counted once per
+ * category and once on the platform. Reads the rollup (migration InvestmentRollup): a row per asset
+ * and per category, never the investments themselves.
  */
 export function assetAnalyticsSql(): SqlQuery {
   return {
-    text: `WITH per_asset_stats AS (
-        -- Streams idx_investments_confirmed_asset_user (asset, investor order): no hash over all investments.
-        SELECT i.asset_id, sum(i.amount) AS raised, count(*) AS tickets, count(DISTINCT i.user_id) AS investors
-        FROM investments i WHERE i.status = 'confirmed' GROUP BY i.asset_id
-      ), per_asset AS (
+    text: `WITH per_asset AS (
         SELECT a.id, a.name, a.category, a.status, a.currency, a.target_amount,
-               COALESCE(s.raised, 0) AS raised, COALESCE(s.investors, 0) AS investors, COALESCE(s.tickets, 0) AS tickets
-        FROM assets a LEFT JOIN per_asset_stats s ON s.asset_id = a.id
-      ), distinct_investors AS (
-        -- One investor in two assets of a category counts once there, and once on the platform.
-        SELECT a.category, GROUPING(a.category) AS overall, count(DISTINCT i.user_id) AS investors
-        FROM investments i JOIN assets a ON a.id = i.asset_id WHERE i.status = 'confirmed'
-        GROUP BY GROUPING SETS ((a.category), ())
+               COALESCE(r.raised, 0) AS raised, COALESCE(r.investors, 0) AS investors, COALESCE(r.tickets, 0) AS tickets
+        FROM assets a LEFT JOIN investment_rollup_assets r ON r.asset_id = a.id
       ), rows AS (
         SELECT 'asset' AS kind, p.id::text AS id, p.name, p.category::text AS category, p.status::text AS status, p.currency,
-               1::bigint AS assets, p.target_amount AS target, p.raised, p.investors, p.tickets
+               1::bigint AS assets, p.target_amount AS target, p.raised, p.investors::bigint AS investors, p.tickets::bigint AS tickets
         FROM per_asset p
         UNION ALL
         SELECT 'category', NULL, NULL, p.category::text, NULL, NULL,
-               count(*), sum(p.target_amount), sum(p.raised), COALESCE(max(d.investors), 0), sum(p.tickets)
-        FROM per_asset p LEFT JOIN distinct_investors d ON d.overall = 0 AND d.category = p.category
+               count(*), sum(p.target_amount), sum(p.raised), COALESCE(max(t.investors), 0), sum(p.tickets)
+        FROM per_asset p LEFT JOIN investment_rollup_totals t ON t.scope = p.category::text
         GROUP BY p.category
         UNION ALL
         SELECT 'platform', NULL, NULL, NULL, NULL, NULL,
                count(*), COALESCE(sum(p.target_amount), 0), COALESCE(sum(p.raised), 0),
-               COALESCE((SELECT d.investors FROM distinct_investors d WHERE d.overall = 1), 0), COALESCE(sum(p.tickets), 0)
+               COALESCE((SELECT t.investors FROM investment_rollup_totals t WHERE t.scope = 'platform'), 0), COALESCE(sum(p.tickets), 0)
         FROM per_asset p
       )
       SELECT kind, id, name, category, status, currency, assets::int AS assets,

@@ -2,6 +2,14 @@ import { AdminLog } from '../admin/entities/admin-log.entity';
 import { AdminPermission } from '../admin/entities/admin-permission.entity';
 import { AdminUser } from '../admin/entities/admin-user.entity';
 import { Asset } from '../assets/entities/asset.entity';
+import {
+  InvestmentRollupAsset,
+  InvestmentRollupPair,
+  InvestmentRollupQueueEntry,
+  InvestmentRollupTotal,
+  InvestmentRollupUser,
+  InvestmentRollupUserCategory,
+} from '../assets/entities/investment-rollup.entity';
 import { AuthNonce } from '../auth/entities/auth-nonce.entity';
 import { BlockchainEvent } from '../blockchain/entities/blockchain-event.entity';
 import { ContractInteraction } from '../blockchain/entities/contract-interaction.entity';
@@ -45,6 +53,12 @@ export const ENTITIES = [
   ImportQuarantine,
   IdempotencyKey,
   AuthNonce,
+  InvestmentRollupQueueEntry,
+  InvestmentRollupPair,
+  InvestmentRollupAsset,
+  InvestmentRollupUserCategory,
+  InvestmentRollupUser,
+  InvestmentRollupTotal,
 ];
 
 /** The 17 domain tables; the rest (import_*, idempotency_keys, auth_nonces, scanner_checkpoints) support them. */
