@@ -24,7 +24,7 @@ export class AdminAuthService {
 
   async login(rawEmail: string, password: string, ip: string) {
     const email = rawEmail.trim().toLowerCase();
-    const blockedFor = this.limiter.retryAfterSeconds(email, ip);
+    const blockedFor = await this.limiter.retryAfterSeconds(email, ip);
     if (blockedFor > 0) throw AuthError.tooManyAttempts(blockedFor);
 
     const admin = await this.admins.findCredentialsByEmail(email);
@@ -33,11 +33,11 @@ export class AdminAuthService {
     }
     const passwordMatches = await this.hasher.verify(password, admin?.passwordHash);
     if (!admin || !passwordMatches || !admin.active) {
-      this.limiter.recordFailure(email, ip);
+      await this.limiter.recordFailure(email, ip);
       if (admin) await this.admins.recordFailedLogin(admin.id, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.accountLockSeconds);
       throw AuthError.invalidCredentials();
     }
-    this.limiter.recordSuccess(email, ip);
+    await this.limiter.recordSuccess(email, ip);
     await this.admins.recordSuccessfulLogin(admin.id);
     const token = await this.tokens.issue('admin', admin.id, this.config.auth.jwtTtlSeconds);
     return { ...token, adminId: admin.id, role: admin.role };

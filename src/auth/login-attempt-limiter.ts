@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/app.config';
 import type { AppConfig } from '../config/app.config';
 
@@ -8,7 +10,7 @@ interface Window {
   blockedUntil: number;
 }
 
-/** Counts attempts per key in a fixed window; the `limit`-th blocks the key for `blockMs`. In memory, per instance. */
+/** Counts attempts per key in a fixed window; the `limit`-th blocks the key for `blockMs`. In memory, per instance (sign-in nonce requests). */
 export class AttemptCounter {
   private readonly windows = new Map<string, Window>();
 
@@ -67,24 +69,64 @@ export const LOGIN_LIMITS = {
   accountLockSeconds: 15 * 60,
 } as const;
 
-/** Rate limit of failed admin logins per email+IP and per IP, before the password is even checked. */
+/** Forget ended windows at most this often per instance. */
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Rate limit of failed admin logins per email+IP and per IP, before the password is even checked.
+ * Counted in PostgreSQL (login_failure_windows): one limit across every instance. Each count is one
+ * atomic upsert, so concurrent failures never lose an increment.
+ */
 @Injectable()
 export class LoginAttemptLimiter {
-  private readonly byEmailAndIp = new AttemptCounter(LOGIN_LIMITS.perEmailAndIp, LOGIN_LIMITS.windowMs, LOGIN_LIMITS.blockMs);
-  private readonly byIp = new AttemptCounter(LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowMs, LOGIN_LIMITS.blockMs);
+  private lastPrune = 0;
 
-  retryAfterSeconds(email: string, ip: string): number {
-    return Math.max(this.byEmailAndIp.retryAfterSeconds(`${email}|${ip}`), this.byIp.retryAfterSeconds(ip));
+  constructor(private readonly dataSource: DataSource) {}
+
+  async retryAfterSeconds(email: string, ip: string): Promise<number> {
+    const [row]: { wait: number }[] = await this.dataSource.query(
+      `SELECT COALESCE(ceil(extract(epoch FROM max(blocked_until) - now())), 0)::int AS wait
+         FROM login_failure_windows WHERE key = ANY($1::char(64)[]) AND blocked_until > now()`,
+      [[keyOf(`email+ip:${email}|${ip}`), keyOf(`ip:${ip}`)]],
+    );
+    return row.wait;
   }
 
-  recordFailure(email: string, ip: string): void {
-    this.byEmailAndIp.record(`${email}|${ip}`);
-    this.byIp.record(ip);
+  async recordFailure(email: string, ip: string): Promise<void> {
+    await this.count(keyOf(`email+ip:${email}|${ip}`), LOGIN_LIMITS.perEmailAndIp);
+    await this.count(keyOf(`ip:${ip}`), LOGIN_LIMITS.perIp);
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+      this.lastPrune = Date.now();
+      await this.dataSource.query(
+        `DELETE FROM login_failure_windows
+          WHERE window_started_at <= now() - make_interval(secs => $1) AND (blocked_until IS NULL OR blocked_until <= now())`,
+        [LOGIN_LIMITS.windowMs / 1000],
+      );
+    }
   }
 
-  recordSuccess(email: string, ip: string): void {
-    this.byEmailAndIp.reset(`${email}|${ip}`);
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_failure_windows WHERE key = $1`, [keyOf(`email+ip:${email}|${ip}`)]);
   }
+
+  /** One more failure for the key: a new window once the old one ended; the limit-th blocks the key. */
+  private async count(key: string, limit: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO login_failure_windows AS w (key, attempts, window_started_at, blocked_until)
+       VALUES ($1, 1, now(), CASE WHEN $2 <= 1 THEN now() + make_interval(secs => $4) END)
+       ON CONFLICT (key) DO UPDATE SET
+         attempts = CASE WHEN w.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE w.attempts + 1 END,
+         window_started_at = CASE WHEN w.window_started_at <= now() - make_interval(secs => $3) THEN now() ELSE w.window_started_at END,
+         blocked_until = CASE
+           WHEN (CASE WHEN w.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE w.attempts + 1 END) >= $2
+           THEN now() + make_interval(secs => $4) ELSE w.blocked_until END`,
+      [key, limit, LOGIN_LIMITS.windowMs / 1000, LOGIN_LIMITS.blockMs / 1000],
+    );
+  }
+}
+
+function keyOf(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Caps how fast one client address can ask for sign-in nonces (each is a row in auth_nonces). */

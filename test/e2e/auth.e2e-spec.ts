@@ -196,6 +196,24 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       await from('203.0.113.6').send({ email: 'target@pend.test', password }).expect(200);
     });
 
+    it('shares the failure limit between instances: guesses spread over two apps are blocked together, and no email is stored', async () => {
+      const hash = bcrypt.hashSync(password, 4);
+      await insertAdmin('spread@pend.test', hash);
+      const second = await createTestApp({ databaseUrl: testApp.databaseUrl });
+      try {
+        const from = (app: TestApp) => request(app.http).post('/api/auth/admin/login').set('X-Forwarded-For', '203.0.113.77');
+        // 3 wrong guesses on one instance, 2 on the other: the 5th failure blocks the pair on both.
+        for (let i = 0; i < 5; i++) await from(i < 3 ? testApp : second).send({ email: 'spread@pend.test', password: `guess ${i}` }).expect(401);
+        expect((await from(testApp).send({ email: 'spread@pend.test', password }).expect(429)).body.code).toBe('too_many_attempts');
+        expect((await from(second).send({ email: 'spread@pend.test', password }).expect(429)).body.code).toBe('too_many_attempts');
+        const keys: { key: string }[] = await testApp.dataSource.query(`SELECT key FROM login_failure_windows`);
+        expect(keys.length).toBeGreaterThan(0);
+        expect(JSON.stringify(keys)).not.toContain('spread');
+      } finally {
+        await second.close();
+      }
+    });
+
     it('locks the account after 10 failures from anywhere (locked_until) and refuses even the right password', async () => {
       const hash = bcrypt.hashSync(password, 4);
       const id = await insertAdmin('spray@pend.test', hash);
