@@ -65,16 +65,15 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
     [
       /^\/api\/users\/([0-9a-f-]{36})$/,
       async (match) => {
-        const [summary, holdings] = await Promise.all([users.findUserSummary(match[1]), users.findHoldings(match[1])]);
-        return { ...summary, holdings };
+        return users.findUserDetail(match[1]);
       },
     ],
     [
       /^\/api\/users\/([0-9a-f-]{36})\/transactions$/,
       async (match, query) => {
-        if (!(await users.userExists(match[1]))) return null;
         const limit = Number(query.get('limit') ?? 20);
-        const rows = await users.findTransactionHistory({ userId: match[1], limit: limit + 1 });
+        const { userExists, rows } = await users.findTransactionPage({ userId: match[1], limit: limit + 1 });
+        if (!userExists) return null;
         return { items: rows.slice(0, limit), nextCursor: null };
       },
     ],

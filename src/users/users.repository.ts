@@ -21,6 +21,8 @@ export interface UserSummaryRow {
   kycApplicationId: string | null;
 }
 
+export type UserDetailRow = UserSummaryRow & { holdings: HoldingRow[] };
+
 export interface HoldingRow {
   assetId: string;
   assetName: string;
@@ -71,9 +73,12 @@ export type ProfileChanges = Partial<Record<keyof typeof PROFILE_COLUMNS, unknow
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The user with profile, tier and KYC state in one statement (the latest application decides the status). */
-  async findUserSummary(userId: string): Promise<UserSummaryRow | null> {
-    const rows: UserSummaryRow[] = await readRows(
+  /**
+   * The user with profile, tier, KYC state (the latest application decides the status) and holdings
+   * (live investments per asset, summed as exact numerics): one statement, one round trip.
+   */
+  async findUserDetail(userId: string): Promise<UserDetailRow | null> {
+    const rows: UserDetailRow[] = await readRows(
       this.dataSource,
       `SELECT u.id, u.blockchain_address AS "walletAddress", u.phone_e164 AS phone, u.email, u.display_name AS "displayName",
               u.status, u.created_at AS "createdAt", u.last_login_at AS "lastLoginAt",
@@ -84,7 +89,17 @@ export class UsersRepository {
               CASE WHEN t.id IS NULL THEN NULL ELSE json_build_object(
                 'id', t.id, 'name', t.name, 'rank', t.rank,
                 'maxSingleInvestment', t.max_single_investment::text, 'benefits', t.benefits) END AS tier,
-              k.status AS "kycStatus", k.approved_level AS "kycApprovedLevel", k.id AS "kycApplicationId"
+              k.status AS "kycStatus", k.approved_level AS "kycApprovedLevel", k.id AS "kycApplicationId",
+              (SELECT COALESCE(json_agg(h ORDER BY h."assetName", h."assetId"), '[]')
+                 FROM (SELECT i.asset_id AS "assetId", a.name AS "assetName", a.token_symbol AS "tokenSymbol",
+                              coalesce(sum(i.amount) FILTER (WHERE i.status = 'confirmed'), 0)::numeric(24,6)::text AS "confirmedAmount",
+                              coalesce(sum(i.amount) FILTER (WHERE i.status = 'pending'), 0)::numeric(24,6)::text AS "pendingAmount",
+                              coalesce(sum(i.tokens) FILTER (WHERE i.status = 'confirmed'), 0)::text AS tokens,
+                              count(*)::int AS "investmentCount"
+                         FROM investments i
+                         JOIN assets a ON a.id = i.asset_id
+                        WHERE i.user_id = u.id AND i.status IN ('pending', 'confirmed')
+                        GROUP BY i.asset_id, a.name, a.token_symbol) h) AS holdings
          FROM users u
          LEFT JOIN user_profiles p ON p.user_id = u.id
          LEFT JOIN user_tiers t ON t.id = u.tier_id
@@ -99,29 +114,6 @@ export class UsersRepository {
       [userId],
     );
     return rows[0] ?? null;
-  }
-
-  /** Live (pending or confirmed) investments per asset, summed in SQL as exact numerics. */
-  async findHoldings(userId: string): Promise<HoldingRow[]> {
-    return readRows(
-      this.dataSource,
-      `SELECT i.asset_id AS "assetId", a.name AS "assetName", a.token_symbol AS "tokenSymbol",
-              coalesce(sum(i.amount) FILTER (WHERE i.status = 'confirmed'), 0)::numeric(24,6)::text AS "confirmedAmount",
-              coalesce(sum(i.amount) FILTER (WHERE i.status = 'pending'), 0)::numeric(24,6)::text AS "pendingAmount",
-              coalesce(sum(i.tokens) FILTER (WHERE i.status = 'confirmed'), 0)::text AS tokens,
-              count(*)::int AS "investmentCount"
-         FROM investments i
-         JOIN assets a ON a.id = i.asset_id
-        WHERE i.user_id = $1 AND i.status IN ('pending', 'confirmed')
-        GROUP BY i.asset_id, a.name, a.token_symbol
-        ORDER BY a.name, i.asset_id`,
-      [userId],
-    );
-  }
-
-  async userExists(userId: string): Promise<boolean> {
-    const rows: unknown[] = await readRows(this.dataSource, `SELECT 1 FROM users WHERE id = $1`, [userId]);
-    return rows.length > 0;
   }
 
   /** Which of phone hash (covers the E.164 column) and wallet another user already has. */
@@ -194,8 +186,18 @@ export class UsersRepository {
     return { sql, params };
   }
 
-  async findTransactionHistory(filter: TransactionHistoryFilter): Promise<TransactionRow[]> {
+  /** One page of history and whether the user exists at all (an unknown id is 404, not an empty page): one round trip. */
+  async findTransactionPage(filter: TransactionHistoryFilter): Promise<{ userExists: boolean; rows: TransactionRow[] }> {
     const { sql, params } = this.buildTransactionHistoryQuery(filter);
-    return readRows(this.dataSource, sql, params);
+    const rows: (TransactionRow & { userExists: boolean })[] = await readRows(
+      this.dataSource,
+      `SELECT owner.found AS "userExists", page.*
+         FROM (SELECT EXISTS (SELECT 1 FROM users WHERE id = $1) AS found) owner
+         LEFT JOIN LATERAL (${sql}) page ON owner.found
+        ORDER BY page."createdAt" DESC, page.id DESC`,
+      params,
+    );
+    const userExists = rows[0]?.userExists === true;
+    return { userExists, rows: rows.filter((row) => row.id !== null).map(({ userExists: _found, ...row }) => row) };
   }
 }

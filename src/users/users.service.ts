@@ -79,10 +79,11 @@ export class UsersService {
     return this.getTransactionHistory(userId, query);
   }
 
-  /** The user, profile, tier, KYC state and holdings: two queries whatever the number of investments. */
+  /** The user, profile, tier, KYC state and holdings: one query whatever the number of investments. */
   async getUserDetail(userId: string): Promise<UserDetailDto> {
-    const [summary, holdings] = await Promise.all([this.users.findUserSummary(userId), this.users.findHoldings(userId)]);
+    const summary = await this.users.findUserDetail(userId);
     if (!summary) throw UserError.notFound();
+    const { holdings } = summary;
     const totalInvested = holdings.reduce((sum, h) => sum.plus(h.confirmedAmount), new Decimal(0)).toFixed(6);
     return {
       id: summary.id,
@@ -114,9 +115,8 @@ export class UsersService {
   }
 
   async getTransactionHistory(userId: string, query: TransactionHistoryQueryDto): Promise<TransactionPageDto> {
-    if (!(await this.users.userExists(userId))) throw UserError.notFound();
     const limit = query.limit ?? 20;
-    const rows = await this.users.findTransactionHistory({
+    const { userExists, rows } = await this.users.findTransactionPage({
       userId,
       limit: limit + 1,
       after: query.cursor ? decodeKeysetCursor(query.cursor) : undefined,
@@ -125,6 +125,7 @@ export class UsersService {
       from: query.from,
       to: query.to,
     });
+    if (!userExists) throw UserError.notFound();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
