@@ -302,8 +302,15 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       'SELECT legacy_id, action, details, admin_email, timestamp FROM admin_logs ORDER BY legacy_id',
     );
     expect(logs).toEqual([
-      { legacy_id: '#0', action: 'user.suspend', details: { userId: 'usr_ok1', amount: 0.1 }, admin_email: null, timestamp: new Date('2020-01-01T00:00:00Z') },
-      { legacy_id: '#1', action: 'asset.create', details: null, admin_email: null, timestamp: new Date('2020-01-02T00:00:00Z') },
+      {
+        legacy_id: '#0',
+        action: 'user.suspend',
+        details: { userId: 'usr_ok1', amount: 0.1, note: 'tab\there\nnew line, back\\slash, "quoted"' },
+        admin_email: null,
+        timestamp: new Date('2020-01-01T00:00:00Z'),
+      },
+      // PostgreSQL text cannot hold NUL: kept as the escape's text.
+      { legacy_id: '#1', action: 'asset.cr\\u0000eate', details: null, admin_email: null, timestamp: new Date('2020-01-02T00:00:00Z') },
     ]);
     const [admin] = await query<{ email: string }>(url, 'SELECT email FROM admin_users');
     expect(admin.email).toBe('ops@pend.example');

@@ -1,5 +1,6 @@
 import { QuarantinedRecord, TableCounts } from './import-report';
 import { ImportUnit, rawText, Row, walk } from './import-unit';
+import { BatchIds, copyNewRows, CopyPlan, copyPlan } from './copy-loader';
 import { isStatementError, SqlClient } from './sql-client';
 import { buildUpsertSql, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
 
@@ -16,6 +17,9 @@ export interface LooseQuarantine {
 export type BatchCheck = (runner: SqlClient, units: ImportUnit[]) => Promise<void>;
 
 const UPSERT_SQL = new Map<TableName, string>(TABLE_ORDER.map((table) => [table, buildUpsertSql(TABLES[table])]));
+const COPY_PLANS = new Map<TableName, CopyPlan>(
+  TABLE_ORDER.filter((table) => (TABLES[table] as TableSpec).copy).map((table) => [table, copyPlan(TABLES[table])]),
+);
 
 /** Units still to be written: not quarantined, not folded into an earlier copy. */
 function* active(units: ImportUnit[]): Generator<ImportUnit> {
@@ -25,10 +29,6 @@ function* activeTree(u: ImportUnit): Generator<ImportUnit> {
   if (u.rejected !== null || u.merged) return;
   yield u;
   for (const child of u.children) yield* activeTree(child);
-}
-
-export function duplicateIdReason(key: string): string {
-  return `duplicate id: an earlier record in the store has the same id (${key})`;
 }
 
 /** PostgreSQL text cannot hold NUL. */
@@ -178,19 +178,15 @@ export class BatchWriter {
     }
   }
 
+  /** Chain records repeated in a batch merge into the first copy (other repeated ids are quarantined as they are read). */
   private dropRepeats(units: ImportUnit[]): void {
     const seen = new Map<TableName, Set<string>>();
     for (const u of active(units)) {
-      if (u.key === null) continue;
+      if (u.key === null || !(TABLES[u.table] as TableSpec).mergeDuplicates) continue;
       const keys = seen.get(u.table) ?? new Set<string>();
       seen.set(u.table, keys);
-      if (!keys.has(u.key)) {
-        keys.add(u.key);
-      } else if ((TABLES[u.table] as TableSpec).mergeDuplicates) {
-        u.merged = true;
-      } else {
-        u.rejected = duplicateIdReason(u.key);
-      }
+      if (keys.has(u.key)) u.merged = true;
+      else keys.add(u.key);
     }
   }
 
@@ -203,16 +199,25 @@ export class BatchWriter {
       byTable.set(u.table, rows);
     }
     const counts = new Map<TableName, { inserted: number; updated: number; written: number }>();
+    const ids = new BatchIds(this.runner);
+    const now = new Date().toISOString();
     for (const table of TABLE_ORDER) {
       const rows = byTable.get(table);
       if (!rows) continue;
-      let json = JSON.stringify(rows);
-      // PostgreSQL text cannot hold NUL: rare, so checked on the whole batch first.
-      if (json.includes('\\u0000')) json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)]))));
-      const [result]: { inserted: number; updated: number }[] = await this.runner.query(UPSERT_SQL.get(table) as string, [json]);
-      counts.set(table, { inserted: result.inserted, updated: result.updated, written: rows.length });
+      const plan = COPY_PLANS.get(table);
+      const { existing, copied } = plan ? await copyNewRows(this.runner, plan, rows, ids, now) : { existing: rows, copied: 0 };
+      const upserted = existing.length > 0 ? await this.upsertRows(table, existing) : { inserted: 0, updated: 0 };
+      counts.set(table, { inserted: copied + upserted.inserted, updated: upserted.updated, written: rows.length });
     }
     return counts;
+  }
+
+  private async upsertRows(table: TableName, rows: Row[]): Promise<{ inserted: number; updated: number }> {
+    let json = JSON.stringify(rows);
+    // PostgreSQL text cannot hold NUL: rare, so checked on the whole batch first.
+    if (json.includes('\\u0000')) json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)]))));
+    const [result]: { inserted: number; updated: number }[] = await this.runner.query(UPSERT_SQL.get(table) as string, [json]);
+    return result;
   }
 
   private async begin(): Promise<void> {

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DatabaseError, PoolClient } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 
 /**
  * The importer's own connection, used through pg directly: batches carry arrays of thousands of
@@ -6,6 +9,8 @@ import { DatabaseError, PoolClient } from 'pg';
  */
 export interface SqlClient {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `COPY … FROM STDIN` with this text as its data. */
+  copyFrom(sql: string, data: string): Promise<void>;
 }
 
 export function sqlClient(client: PoolClient): SqlClient {
@@ -13,6 +18,9 @@ export function sqlClient(client: PoolClient): SqlClient {
     async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
       const result = await client.query(sql, params);
       return (Array.isArray(result) ? [] : result.rows) as T[];
+    },
+    async copyFrom(sql: string, data: string): Promise<void> {
+      await pipeline(Readable.from([data]), client.query(copyFromStdin(sql)));
     },
   };
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Classification, PathSegment } from '../reader/json-record-scanner';
 import { JsonObject, JsonValue, parseJsonText } from '../reader/json-value';
 import { readJsonRecords } from '../reader/record-reader';
-import { BatchCheck, duplicateIdReason, LooseQuarantine } from './batch-writer';
+import { BatchCheck, LooseQuarantine } from './batch-writer';
 import { ImportUnit, unit } from './import-unit';
 import { ADMIN_LOGS, classifyAdminLogs, mapAdminLog } from './mappers/admin-logs.mapper';
 import { jsonPath } from './mappers/common';
@@ -272,7 +272,7 @@ export class StoreWalker {
   private claimIds(u: ImportUnit): void {
     if (u.rejected !== null) return;
     if (u.key !== null && !(TABLES[u.table] as TableSpec).mergeDuplicates && !this.seen.add(u.table, u.key)) {
-      u.rejected = duplicateIdReason(u.key);
+      u.rejected = `duplicate id: an earlier record in the store has the same id (${u.key})`;
       return;
     }
     for (const child of u.children) this.claimIds(child);

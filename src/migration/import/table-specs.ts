@@ -3,11 +3,30 @@
  * unnest), the SQL expression that turns them into the table's columns, and the key the rows are
  * matched on. Rows refer to each other by legacy id; the uuids are looked up in SQL.
  */
+/** Tables a row refers to by legacy id (or name, or email), and the column each is found by. */
+export const LOOKUP_KEYS = {
+  users: 'legacy_id',
+  assets: 'legacy_id',
+  investments: 'legacy_id',
+  kyc_applications: 'legacy_id',
+  user_tiers: 'name',
+  admin_users: 'email',
+} as const;
+export type LookupTable = keyof typeof LOOKUP_KEYS;
+
+export interface Lookup {
+  table: LookupTable;
+  /** Input field holding the referenced record's legacy id (or name, or email). */
+  field: string;
+}
+
 export interface ColumnSpec {
   /** Target column. */
   name: string;
   /** SQL over the input row `s`; defaults to `s.<name>`. */
   expr?: string;
+  /** The uuid of another row, found by one of its keys (the SQL is built from it). */
+  lookup?: Lookup;
   /** Null from the store means "not recorded": keep the current value, or use this default on insert. */
   keepWhenNull?: string;
 }
@@ -26,15 +45,20 @@ export interface TableSpec {
    * it, in this run and in later runs (chain data does not change once written).
    */
   mergeDuplicates?: boolean;
+  /**
+   * Rows not yet in the table are loaded with COPY (ids and references resolved before), the
+   * way PostgreSQL loads fastest; rows already there go through the upsert. Every column must
+   * then be a plain input (cast by COPY), a lookup, or keep-when-null with now().
+   */
+  copy?: { keyType: 'text' | 'uuid' };
 }
 
 const ts = (name: string): ColumnSpec => ({ name, expr: `s.${name}::timestamptz` });
 const createdAt: ColumnSpec = { name: 'created_at', expr: 's.created_at::timestamptz', keepWhenNull: 'now()' };
-const userId = (field = 'user_legacy_id'): ColumnSpec => ({ name: 'user_id', expr: `(SELECT u.id FROM users u WHERE u.legacy_id = s.${field})` });
-const adminIdByEmail = (name: string, field: string): ColumnSpec => ({
-  name,
-  expr: `(SELECT a.id FROM admin_users a WHERE a.email = lower(s.${field}))`,
-});
+const lookup = (name: string, table: LookupTable, field: string): ColumnSpec => ({ name, lookup: { table, field } });
+const userId = (field = 'user_legacy_id'): ColumnSpec => lookup('user_id', 'users', field);
+const assetId: ColumnSpec = lookup('asset_id', 'assets', 'asset_legacy_id');
+const adminIdByEmail = (name: string, field: string): ColumnSpec => lookup(name, 'admin_users', field);
 
 export const TABLES = {
   user_tiers: {
@@ -115,6 +139,7 @@ export const TABLES = {
   },
   users: {
     table: 'users',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'phone_e164', 'phone_hash', 'blockchain_address', 'email', 'display_name', 'tier', 'status', 'last_login_at', 'created_at'],
     key: 'legacy_id',
     columns: [
@@ -124,7 +149,7 @@ export const TABLES = {
       { name: 'blockchain_address' },
       { name: 'email' },
       { name: 'display_name' },
-      { name: 'tier_id', expr: '(SELECT t.id FROM user_tiers t WHERE t.name = s.tier)' },
+      lookup('tier_id', 'user_tiers', 'tier'),
       { name: 'status', expr: 's.status::user_status' },
       ts('last_login_at'),
       createdAt,
@@ -133,6 +158,7 @@ export const TABLES = {
   },
   user_profiles: {
     table: 'user_profiles',
+    copy: { keyType: 'uuid' },
     inputs: ['user_legacy_id', 'first_name', 'last_name', 'country', 'date_of_birth', 'language', 'notify_email', 'notify_sms'],
     key: 'user_id',
     columns: [
@@ -149,6 +175,7 @@ export const TABLES = {
   },
   transactions: {
     table: 'transactions',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'user_legacy_id', 'type', 'amount', 'currency', 'status', 'tx_hash', 'asset_legacy_id', 'created_at'],
     key: 'legacy_id',
     columns: [
@@ -159,18 +186,19 @@ export const TABLES = {
       { name: 'currency' },
       { name: 'status', expr: 's.status::transaction_status' },
       { name: 'tx_hash' },
-      { name: 'asset_id', expr: '(SELECT a.id FROM assets a WHERE a.legacy_id = s.asset_legacy_id)' },
+      assetId,
       createdAt,
     ],
   },
   investments: {
     table: 'investments',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'user_legacy_id', 'asset_legacy_id', 'amount', 'tokens', 'status', 'tx_hash', 'created_at'],
     key: 'legacy_id',
     columns: [
       { name: 'legacy_id' },
       userId(),
-      { name: 'asset_id', expr: '(SELECT a.id FROM assets a WHERE a.legacy_id = s.asset_legacy_id)' },
+      assetId,
       { name: 'amount', expr: 's.amount::numeric' },
       { name: 'tokens', expr: 's.tokens::numeric' },
       { name: 'status', expr: 's.status::investment_status' },
@@ -181,11 +209,12 @@ export const TABLES = {
   },
   investment_agreements: {
     table: 'investment_agreements',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'version', 'accepted_at', 'ip_address', 'signature'],
     key: 'legacy_id',
     columns: [
       { name: 'legacy_id' },
-      { name: 'investment_id', expr: '(SELECT i.id FROM investments i WHERE i.legacy_id = s.legacy_id)' },
+      lookup('investment_id', 'investments', 'legacy_id'),
       { name: 'version' },
       ts('accepted_at'),
       { name: 'ip_address', expr: 's.ip_address::inet' },
@@ -194,6 +223,7 @@ export const TABLES = {
   },
   kyc_applications: {
     table: 'kyc_applications',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'user_legacy_id', 'status', 'level', 'submitted_at', 'reviewed_at', 'reviewed_by', 'rejection_reason'],
     key: 'legacy_id',
     columns: [
@@ -211,11 +241,12 @@ export const TABLES = {
   },
   kyc_documents: {
     table: 'kyc_documents',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'application_legacy_id', 'type', 'storage_key', 'sha256', 'mime_type', 'uploaded_at', 'status'],
     key: 'legacy_id',
     columns: [
       { name: 'legacy_id' },
-      { name: 'application_id', expr: '(SELECT k.id FROM kyc_applications k WHERE k.legacy_id = s.application_legacy_id)' },
+      lookup('application_id', 'kyc_applications', 'application_legacy_id'),
       { name: 'type', expr: 's.type::kyc_document_type' },
       { name: 'storage_key' },
       { name: 'sha256' },
@@ -226,6 +257,7 @@ export const TABLES = {
   },
   admin_logs: {
     table: 'admin_logs',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'admin_email', 'action', 'target_type', 'target_id', 'details', 'ip', 'timestamp'],
     key: 'legacy_id',
     columns: [
@@ -242,6 +274,7 @@ export const TABLES = {
   },
   blockchain_events: {
     table: 'blockchain_events',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'chain_id', 'contract_address', 'contract_name', 'block_number', 'block_hash', 'transaction_hash', 'log_index', 'event_type', 'args', 'value', 'timestamp'],
     key: 'legacy_id',
     columns: [
@@ -262,6 +295,7 @@ export const TABLES = {
   },
   contract_interactions: {
     table: 'contract_interactions',
+    copy: { keyType: 'text' },
     inputs: ['legacy_id', 'chain_id', 'contract_address', 'transaction_hash', 'block_number', 'from_address', 'method', 'args', 'value', 'gas_used', 'status', 'timestamp'],
     key: 'legacy_id',
     columns: [
@@ -303,11 +337,19 @@ export const TABLE_ORDER: readonly TableName[] = [
   'contract_interactions',
 ];
 
+function columnSql(c: ColumnSpec): string {
+  if (c.expr) return c.expr;
+  if (!c.lookup) return `s.${c.name}`;
+  const { table, field } = c.lookup;
+  const value = table === 'admin_users' ? `lower(s.${field})` : `s.${field}`;
+  return `(SELECT x.id FROM ${table} x WHERE x.${LOOKUP_KEYS[table]} = ${value})`;
+}
+
 /** The batched upsert: one statement, text arrays in, counts of inserted and updated rows out. */
 export function buildUpsertSql(spec: TableSpec): string {
   // One JSON parameter (serialised natively by JSON.stringify, parsed in C by PostgreSQL) instead of one array per column.
   const record = spec.inputs.map((input) => `${input} text`).join(', ');
-  const values = spec.columns.map((c) => `${c.expr ?? `s.${c.name}`} AS ${c.name}`).join(', ');
+  const values = spec.columns.map((c) => `${columnSql(c)} AS ${c.name}`).join(', ');
   const changing = spec.columns.filter((c) => c.name !== spec.key);
   const newValue = (c: ColumnSpec) => (c.keepWhenNull ? `COALESCE(v.${c.name}, t.${c.name})` : `v.${c.name}`);
   const set = [...changing.map((c) => `${c.name} = ${newValue(c)}`), ...(spec.touch ? ['updated_at = now()'] : [])].join(', ');

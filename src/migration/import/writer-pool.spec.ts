@@ -64,15 +64,16 @@ describe('WriterPool', () => {
     await pool.drain();
   });
 
-  it('holds a batch that repeats a key of a batch being written', async () => {
+  it('holds a batch that repeats a chain event of a batch being written', async () => {
     const writer = new ManualWriter();
     const pool = new WriterPool([writer, writer]);
-    await pool.submit([user('usr_1', 'h1')], []);
+    const event = (legacyId: string): ImportUnit => ({ ...user(legacyId, 'unused'), table: 'blockchain_events', facts: undefined });
+    await pool.submit([event('137:0xabc:1')], []);
     let admitted = false;
-    const second = pool.submit([user('usr_1', 'h9')], []).then(() => (admitted = true));
+    const second = pool.submit([event('137:0xabc:1')], []).then(() => (admitted = true));
     await tick();
     expect(admitted).toBe(false);
-    writer.finish('usr_1');
+    writer.finish('137:0xabc:1');
     await second;
     expect(admitted).toBe(true);
   });

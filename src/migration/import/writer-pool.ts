@@ -2,6 +2,11 @@ import type { BatchCheck, LooseQuarantine } from './batch-writer';
 import type { ImportUnit } from './import-unit';
 import { walk } from './unit-tree';
 
+import { TABLES, TableSpec } from './table-specs';
+
+/** Tables whose repeated records merge into the first copy (chain data). */
+const MERGED_TABLES: ReadonlySet<string> = new Set(Object.entries(TABLES).filter(([, spec]) => (spec as TableSpec).mergeDuplicates).map(([table]) => table));
+
 /** One connection's writer (BatchWriter). */
 export interface UnitWriter {
   write(units: ImportUnit[], loose: LooseQuarantine[], check?: BatchCheck): Promise<void>;
@@ -13,16 +18,17 @@ interface InFlight {
 }
 
 /**
- * What a batch may clash with in another batch: the keys its rows are matched on and the user
- * columns that must be unique. Two batches that share none touch disjoint rows.
+ * What a batch may clash with in another batch: the user columns that must be unique, and the
+ * keys of chain records, whose repeats merge into the first copy. (Any other id repeated in the
+ * store is quarantined as it is read, so no two batches write the same one.)
  */
 export function batchClaims(units: ImportUnit[]): Set<string> {
   const claims = new Set<string>();
   for (const root of units) {
     for (const u of walk(root)) {
-      if (u.key !== null) claims.add(`${u.table}\u0000${u.key}`);
       if (u.facts?.phoneHash) claims.add(`phone\u0000${u.facts.phoneHash}`);
       if (u.facts?.address) claims.add(`wallet\u0000${u.facts.address}`);
+      if (u.key !== null && MERGED_TABLES.has(u.table)) claims.add(`${u.table}\u0000${u.key}`);
     }
   }
   return claims;
@@ -30,7 +36,7 @@ export function batchClaims(units: ImportUnit[]): Set<string> {
 
 /**
  * Writes batches on several connections at once. Batches are admitted in file order; one that
- * shares a key, phone or wallet with a batch still being written waits for it, so every check
+ * shares a phone, wallet or chain record with a batch still being written waits for it, so every check
  * sees what the earlier records of the file wrote, exactly as a one-connection run would, and a
  * run killed at any moment converges on the same rows when started again.
  */

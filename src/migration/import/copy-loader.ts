@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Row } from './import-unit';
+import { SqlClient } from './sql-client';
+import { ColumnSpec, LOOKUP_KEYS, LookupTable, TableSpec } from './table-specs';
+
+/** How one column's value is found for a row loaded by COPY. */
+type ColumnValue = (row: Row, ids: BatchIds, now: string) => string | null;
+
+export interface CopyPlan {
+  spec: TableSpec;
+  columns: { name: string; value: ColumnValue }[];
+  /** Index of the key column among `columns`. */
+  keyIndex: number;
+  /** The table's own rows are referenced by others: ids are made here, so children can name them. */
+  ownLookup: LookupTable | null;
+}
+
+const PLAIN_INPUT = /^s\.(\w+)(::\w+)?$/;
+
+function columnValue(column: ColumnSpec, table: string): ColumnValue {
+  if (column.lookup) {
+    const { table: target, field } = column.lookup;
+    return (row, ids) => ids.get(target, row[field]);
+  }
+  const match = PLAIN_INPUT.exec(column.expr ?? `s.${column.name}`);
+  if (!match) throw new Error(`${table}.${column.name} cannot be loaded by COPY: ${column.expr}`);
+  const field = match[1];
+  // COPY casts the text itself, with the same input functions as `::type`.
+  if (column.keepWhenNull === undefined) return (row) => row[field];
+  if (column.keepWhenNull !== 'now()') throw new Error(`${table}.${column.name}: only now() is a COPY default`);
+  return (row, _ids, now) => row[field] ?? now;
+}
+
+export function copyPlan(spec: TableSpec): CopyPlan {
+  const columns = spec.columns.map((c) => ({ name: c.name, value: columnValue(c, spec.table) }));
+  const keyIndex = columns.findIndex((c) => c.name === spec.key);
+  if (keyIndex < 0) throw new Error(`${spec.table}: key ${spec.key} is not a column`);
+  const ownLookup = spec.table in LOOKUP_KEYS && LOOKUP_KEYS[spec.table as LookupTable] === spec.key ? (spec.table as LookupTable) : null;
+  return { spec, columns, keyIndex, ownLookup };
+}
+
+/** The uuids a batch's rows refer to, found once per batch (or made for rows the batch creates). */
+export class BatchIds {
+  private readonly known = new Map<LookupTable, Map<string, string | null>>();
+
+  constructor(private readonly runner: SqlClient) {}
+
+  get(table: LookupTable, key: string | null): string | null {
+    if (key === null) return null;
+    return this.known.get(table)?.get(normaliseKey(table, key)) ?? null;
+  }
+
+  set(table: LookupTable, key: string, id: string): void {
+    this.map(table).set(normaliseKey(table, key), id);
+  }
+
+  /** Looks up, in one query per table, every reference of these rows not known yet. */
+  async resolve(plan: CopyPlan, rows: Row[]): Promise<void> {
+    for (const column of plan.spec.columns) {
+      if (!column.lookup) continue;
+      const { table, field } = column.lookup;
+      const known = this.map(table);
+      const wanted = new Set<string>();
+      for (const row of rows) {
+        const key = row[field];
+        if (key !== null && !known.has(normaliseKey(table, key))) wanted.add(normaliseKey(table, key));
+      }
+      if (wanted.size === 0) continue;
+      const found: { k: string; id: string }[] = await this.runner.query(
+        `SELECT ${LOOKUP_KEYS[table]}::text AS k, id::text AS id FROM ${table} WHERE ${LOOKUP_KEYS[table]} = ANY($1::text[])`,
+        [[...wanted]],
+      );
+      for (const key of wanted) known.set(key, null);
+      for (const { k, id } of found) known.set(k, id);
+    }
+  }
+
+  private map(table: LookupTable): Map<string, string | null> {
+    let map = this.known.get(table);
+    if (!map) this.known.set(table, (map = new Map()));
+    return map;
+  }
+}
+
+/** Admins are found by email, stored lower-case (the upsert's SQL lowers it too). */
+function normaliseKey(table: LookupTable, key: string): string {
+  return table === 'admin_users' ? key.toLowerCase() : key;
+}
+
+/**
+ * Loads a table's rows of a batch: rows whose key is already in the table are returned for the
+ * upsert; the others are written with COPY FROM STDIN. Returns the rows left and how many were copied.
+ */
+export async function copyNewRows(runner: SqlClient, plan: CopyPlan, rows: Row[], ids: BatchIds, now: string): Promise<{ existing: Row[]; copied: number }> {
+  const { spec, columns, keyIndex, ownLookup } = plan;
+  await ids.resolve(plan, rows);
+  const keys: string[] = [];
+  for (const row of rows) {
+    const key = columns[keyIndex].value(row, ids, now);
+    if (key !== null) keys.push(key);
+  }
+  const present: { k: string; id?: string }[] = keys.length
+    ? await runner.query(
+        `SELECT ${spec.key}::text AS k${ownLookup ? ', id::text AS id' : ''} FROM ${spec.table} WHERE ${spec.key} = ANY($1::${spec.copy?.keyType ?? 'text'}[])`,
+        [keys],
+      )
+    : [];
+  const presentKeys = new Set<string>();
+  for (const { k, id } of present) {
+    presentKeys.add(k);
+    if (ownLookup && id) ids.set(ownLookup, k, id);
+  }
+  const makesIds = spec.copy?.keyType !== 'uuid';
+  const existing: Row[] = [];
+  let data = '';
+  let copied = 0;
+  for (const row of rows) {
+    const key = columns[keyIndex].value(row, ids, now);
+    // A row without its key (a reference not found) goes through the upsert, which reports why it fails.
+    if (key === null || presentKeys.has(key)) {
+      existing.push(row);
+      continue;
+    }
+    let line = copyField(columns[0].value(row, ids, now));
+    for (let i = 1; i < columns.length; i++) line += `\t${copyField(columns[i].value(row, ids, now))}`;
+    // Ids made here: children can name their parents, and with no volatile default left COPY
+    // inserts many rows at a time.
+    if (makesIds) {
+      const id = randomUUID();
+      if (ownLookup) ids.set(ownLookup, key, id);
+      line += `\t${id}`;
+    }
+    data += `${line}\n`;
+    copied++;
+  }
+  if (copied > 0) {
+    const names = [...columns.map((c) => c.name), ...(makesIds ? ['id'] : [])];
+    await runner.copyFrom(`COPY ${spec.table} (${names.join(', ')}) FROM STDIN`, data);
+  }
+  return { existing, copied };
+}
+
+/** COPY's text format: \N is null; backslash, tab, newline and carriage return escaped; NUL cannot be stored. */
+function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/[\\\t\n\r\u0000]/g, (c) => COPY_ESCAPES[c]);
+}
+
+const COPY_SPECIAL = /[\\\t\n\r\u0000]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u0000': '\\\\u0000' };
