@@ -1,6 +1,7 @@
 import { jsonParser } from 'stream-json/core/parser.js';
 
 import { isJsonObject, JsonNumber, JsonObject, JsonValue } from './json-types';
+import { parseJsonNatively } from './native-json';
 
 export { isJsonObject, JsonNumber };
 export type { JsonObject, JsonValue };
@@ -8,11 +9,17 @@ export type { JsonObject, JsonValue };
 type Container = JsonValue[] | JsonObject;
 
 /**
- * Parses one record's text with stream-json's tokenizer, numbers kept literal (stream-json hands
- * them over as text; its own Assembler would turn them into floats or lose the number/string
- * difference). Throws on anything that is not exactly one JSON value.
+ * Parses one record's text, numbers kept literal: natively when it can (see native-json), else
+ * with stream-json's tokenizer (which hands numbers over as text; its own Assembler would turn
+ * them into floats or lose the number/string difference). Throws on anything that is not
+ * exactly one JSON value.
  */
 export function parseJsonText(text: string): JsonValue {
+  return parseJsonNatively(text) ?? parseJsonTokens(text);
+}
+
+/** The tokenizer's way, for the rare record whose strings hold every marker native-json could use. */
+export function parseJsonTokens(text: string): JsonValue {
   const tokenize = jsonParser({ streamValues: false });
   // A bare number at the very end is only closed by what follows it.
   const last = text.charCodeAt(text.length - 1);
