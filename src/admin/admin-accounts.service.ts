@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AccountStatusWatcher } from '../auth/account-status.watcher';
 import { PasswordHasher } from '../auth/password-hasher';
 import type { AuthPrincipal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain.error';
@@ -28,6 +29,7 @@ export class AdminAccountsService {
     private readonly accounts: AdminAccountsRepository,
     private readonly audit: AdminAuditService,
     private readonly hasher: PasswordHasher,
+    private readonly watcher: AccountStatusWatcher,
   ) {}
 
   async describeCurrentAdmin(principal: AuthPrincipal): Promise<CurrentAdminDto> {
@@ -61,7 +63,7 @@ export class AdminAccountsService {
 
   /** Role, active flag, name, unlock. An admin cannot demote or disable themselves (no accidental lock-out). */
   async updateAdmin(adminId: string, dto: UpdateAdminDto, actor: { adminId: string; ip: string }): Promise<AdminAccountDto> {
-    return this.dataSource.transaction(async (manager) => {
+    const updated = await this.dataSource.transaction(async (manager) => {
       const before = await this.accounts.lockAdminAccount(manager, adminId);
       if (!before) throw AdminAccountError.notFound();
       if (adminId === actor.adminId && ((dto.role !== undefined && dto.role !== before.role) || dto.active === false)) {
@@ -78,5 +80,8 @@ export class AdminAccountsService {
       });
       return (await this.accounts.findAdminAccount(adminId, manager))!;
     });
+    // The trigger tells every instance on commit; this one forgets the old grants before answering.
+    this.watcher.forgetAdmin(adminId);
+    return updated;
   }
 }

@@ -1,14 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AdminRole } from '../admin/entities/admin-user.entity';
+import { AccountStatusWatcher } from './account-status.watcher';
 import { AuthPrincipal } from './principal';
 
-/** Loads an admin and the union of their role's and own grants in one query, on every request: revocation is immediate. */
+/**
+ * Loads an admin and the union of their role's and own grants in one query. Kept between requests
+ * only until a trigger announces a change to the account or the grants (AccountStatusWatcher), so
+ * revocation still takes effect at once, without a query on every admin request.
+ */
 @Injectable()
 export class AdminPrincipalLoader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly watcher: AccountStatusWatcher,
+  ) {}
 
-  async load(adminId: string): Promise<Extract<AuthPrincipal, { kind: 'admin' }> | null> {
+  load(adminId: string): Promise<Extract<AuthPrincipal, { kind: 'admin' }> | null> {
+    return this.watcher.loadAdmin(adminId, () => this.query(adminId));
+  }
+
+  private async query(adminId: string): Promise<Extract<AuthPrincipal, { kind: 'admin' }> | null> {
     const rows: { id: string; role: AdminRole; permissions: string[] | null }[] = await this.dataSource.query(
       `SELECT a.id, a.role,
               array_remove(array_agg(DISTINCT p.permission), NULL) AS permissions

@@ -150,8 +150,38 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
   it('a deactivated admin’s token stops working at once (401)', async () => {
     const analyst = await createAdmin(testApp, AdminRole.Analyst);
     await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${analyst.token}`).expect(200);
+    // Outside this app's routes (SQL, another instance): the trigger's notification reaches the app within milliseconds.
     await testApp.dataSource.query(`UPDATE admin_users SET active = false WHERE id = $1`, [analyst.id]);
-    await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${analyst.token}`).expect(401);
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 401; attempt++) {
+      status = (await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${analyst.token}`)).status;
+      if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(401);
+  });
+
+  it('a grant revoked in admin_permissions applies at once, though grants are kept between requests', async () => {
+    const analyst = await createAdmin(testApp, AdminRole.Analyst);
+    const analytics = () => request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${analyst.token}`);
+    await analytics().expect(200);
+    await analytics().expect(200);
+    await testApp.dataSource.query(`DELETE FROM admin_permissions WHERE role = 'analyst' AND permission = 'analytics:read'`);
+    try {
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 403; attempt++) {
+        status = (await analytics()).status;
+        if (status !== 403) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(status).toBe(403);
+    } finally {
+      await testApp.dataSource.query(`INSERT INTO admin_permissions (role, permission) VALUES ('analyst', 'analytics:read')`);
+    }
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+      status = (await analytics()).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(200);
   });
 
   describe('user administration', () => {
