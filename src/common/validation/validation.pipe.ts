@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -11,9 +11,38 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
+/** Distinct query strings remembered per DTO class; the map starts over when full. */
+const MAX_REMEMBERED_QUERIES = 2_000;
+
+/**
+ * Query strings repeat (a client polls the same page, a list is filtered the same few ways), and a
+ * query DTO's checks depend on nothing but the string: the DTO a valid query produced is kept per
+ * class and handed out again as a shallow copy (query DTOs are flat), instead of running
+ * class-transformer and class-validator on every request. Bodies and invalid queries go the full way.
+ */
+export class MemoizingValidationPipe extends ValidationPipe {
+  private readonly validQueries = new WeakMap<object, Map<string, object>>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype } = metadata;
+    if (metadata.type !== 'query' || !metatype || !value || typeof value !== 'object') return super.transform(value, metadata);
+    let remembered = this.validQueries.get(metatype);
+    if (!remembered) this.validQueries.set(metatype, (remembered = new Map()));
+    const key = JSON.stringify(value);
+    const known = remembered.get(key);
+    if (known) return Object.assign(Object.create(Object.getPrototypeOf(known) as object) as object, known);
+    const dto: unknown = await super.transform(value, metadata);
+    if (dto && typeof dto === 'object') {
+      if (remembered.size >= MAX_REMEMBERED_QUERIES) remembered.clear();
+      remembered.set(key, Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as object, dto));
+    }
+    return dto;
+  }
+}
+
 /** Whitelists, forbids unknown fields, transforms; each message names the field it is about. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new MemoizingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
