@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { JsonReplyExpressAdapter } from './common/http/json-reply.adapter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
 import { runMigrationsWithLock } from './database/migration-runner';
@@ -17,7 +18,7 @@ export interface CreateAppOptions {
 
 /** Builds the HTTP application exactly as production runs it; the e2e tests use this too. */
 export async function createApp({ config, databaseUrl, logger }: CreateAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl, logger }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl, logger }), new JsonReplyExpressAdapter(), {
     logger,
     bufferLogs: false,
   });
