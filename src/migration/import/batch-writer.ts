@@ -1,6 +1,6 @@
 import { QuarantinedRecord, TableCounts } from './import-report';
 import { ImportUnit, rawText, Row, walk } from './import-unit';
-import { BatchIds, copyNewRows, CopyPlan, copyPlan } from './copy-loader';
+import { BatchIds, CopyLoader, CopyPlan, copyPlan } from './copy-loader';
 import { isStatementError, SqlClient } from './sql-client';
 import { buildUpsertSql, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
 
@@ -42,13 +42,17 @@ function storable(text: string | null): string | null {
  * loses at most the batch in flight and a re-run converges on the same rows.
  */
 export class BatchWriter {
+  private readonly copyLoader: CopyLoader;
+
   constructor(
     private readonly runner: SqlClient,
     private readonly runId: string,
     private readonly nested: boolean,
     private readonly tables: Record<TableName, TableCounts>,
     private readonly quarantined: QuarantinedRecord[],
-  ) {}
+  ) {
+    this.copyLoader = new CopyLoader(runner);
+  }
 
   async write(units: ImportUnit[], loose: LooseQuarantine[] = [], check?: BatchCheck): Promise<void> {
     for (const root of units) for (const u of walk(root)) this.tables[u.table].read++;
@@ -205,7 +209,7 @@ export class BatchWriter {
       const rows = byTable.get(table);
       if (!rows) continue;
       const plan = COPY_PLANS.get(table);
-      const { existing, copied } = plan ? await copyNewRows(this.runner, plan, rows, ids, now) : { existing: rows, copied: 0 };
+      const { existing, copied } = plan ? await this.copyLoader.load(plan, rows, ids, now) : { existing: rows, copied: 0 };
       const upserted = existing.length > 0 ? await this.upsertRows(table, existing) : { inserted: 0, updated: 0 };
       counts.set(table, { inserted: copied + upserted.inserted, updated: upserted.updated, written: rows.length });
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Row } from './import-unit';
-import { SqlClient } from './sql-client';
+import { isStatementError, SqlClient } from './sql-client';
 import { ColumnSpec, LOOKUP_KEYS, LookupTable, TableSpec } from './table-specs';
 
 /** How one column's value is found for a row loaded by COPY. */
@@ -89,55 +89,84 @@ function normaliseKey(table: LookupTable, key: string): string {
 
 /**
  * Loads a table's rows of a batch: rows whose key is already in the table are returned for the
- * upsert; the others are written with COPY FROM STDIN. Returns the rows left and how many were copied.
+ * upsert; the others are written with COPY FROM STDIN. A table where the last batch found no row
+ * already there is copied straight away, under a savepoint: on a fresh import no key is looked
+ * up twice. A clash rolls the savepoint back and the batch is sorted by one lookup of its keys,
+ * as every batch of that table is until one finds nothing again (a re-run, a grown store).
  */
-export async function copyNewRows(runner: SqlClient, plan: CopyPlan, rows: Row[], ids: BatchIds, now: string): Promise<{ existing: Row[]; copied: number }> {
-  const { spec, columns, keyIndex, ownLookup } = plan;
-  await ids.resolve(plan, rows);
-  const keys: string[] = [];
-  for (const row of rows) {
-    const key = columns[keyIndex].value(row, ids, now);
-    if (key !== null) keys.push(key);
-  }
-  const present: { k: string; id?: string }[] = keys.length
-    ? await runner.query(
-        `SELECT ${spec.key}::text AS k${ownLookup ? ', id::text AS id' : ''} FROM ${spec.table} WHERE ${spec.key} = ANY($1::${spec.copy?.keyType ?? 'text'}[])`,
-        [keys],
-      )
-    : [];
-  const presentKeys = new Set<string>();
-  for (const { k, id } of present) {
-    presentKeys.add(k);
-    if (ownLookup && id) ids.set(ownLookup, k, id);
-  }
-  const makesIds = spec.copy?.keyType !== 'uuid';
-  const existing: Row[] = [];
-  let data = '';
-  let copied = 0;
-  for (const row of rows) {
-    const key = columns[keyIndex].value(row, ids, now);
-    // A row without its key (a reference not found) goes through the upsert, which reports why it fails.
-    if (key === null || presentKeys.has(key)) {
-      existing.push(row);
-      continue;
+export class CopyLoader {
+  private readonly lookFirst = new Set<string>();
+
+  constructor(private readonly runner: SqlClient) {}
+
+  async load(plan: CopyPlan, rows: Row[], ids: BatchIds, now: string): Promise<{ existing: Row[]; copied: number }> {
+    await ids.resolve(plan, rows);
+    const table = plan.spec.table;
+    if (!this.lookFirst.has(table)) {
+      await this.runner.query('SAVEPOINT import_copy');
+      try {
+        const loaded = await this.copy(plan, rows, new Set(), ids, now);
+        await this.runner.query('RELEASE SAVEPOINT import_copy');
+        return loaded;
+      } catch (error) {
+        if (!isStatementError(error)) throw error;
+        await this.runner.query('ROLLBACK TO SAVEPOINT import_copy; RELEASE SAVEPOINT import_copy');
+        this.lookFirst.add(table);
+      }
     }
-    let line = copyField(columns[0].value(row, ids, now));
-    for (let i = 1; i < columns.length; i++) line += `\t${copyField(columns[i].value(row, ids, now))}`;
-    // Ids made here: children can name their parents, and with no volatile default left COPY
-    // inserts many rows at a time.
-    if (makesIds) {
-      const id = randomUUID();
-      if (ownLookup) ids.set(ownLookup, key, id);
-      line += `\t${id}`;
+    const present = await this.presentKeys(plan, rows, ids, now);
+    if (present.size === 0) this.lookFirst.delete(table);
+    return this.copy(plan, rows, present, ids, now);
+  }
+
+  /** Keys of these rows already in the table (and, for a table others refer to, their ids). */
+  private async presentKeys(plan: CopyPlan, rows: Row[], ids: BatchIds, now: string): Promise<Set<string>> {
+    const { spec, columns, keyIndex, ownLookup } = plan;
+    const keys: string[] = [];
+    for (const row of rows) {
+      const key = columns[keyIndex].value(row, ids, now);
+      if (key !== null) keys.push(key);
     }
-    data += `${line}\n`;
-    copied++;
+    if (keys.length === 0) return new Set();
+    const present: { k: string; id?: string }[] = await this.runner.query(
+      `SELECT ${spec.key}::text AS k${ownLookup ? ', id::text AS id' : ''} FROM ${spec.table} WHERE ${spec.key} = ANY($1::${spec.copy?.keyType ?? 'text'}[])`,
+      [keys],
+    );
+    for (const { k, id } of present) if (ownLookup && id) ids.set(ownLookup, k, id);
+    return new Set(present.map(({ k }) => k));
   }
-  if (copied > 0) {
-    const names = [...columns.map((c) => c.name), ...(makesIds ? ['id'] : [])];
-    await runner.copyFrom(`COPY ${spec.table} (${names.join(', ')}) FROM STDIN`, data);
+
+  private async copy(plan: CopyPlan, rows: Row[], present: Set<string>, ids: BatchIds, now: string): Promise<{ existing: Row[]; copied: number }> {
+    const { spec, columns, keyIndex, ownLookup } = plan;
+    const makesIds = spec.copy?.keyType !== 'uuid';
+    const existing: Row[] = [];
+    let data = '';
+    let copied = 0;
+    for (const row of rows) {
+      const key = columns[keyIndex].value(row, ids, now);
+      // A row without its key (a reference not found) goes through the upsert, which reports why it fails.
+      if (key === null || present.has(key)) {
+        existing.push(row);
+        continue;
+      }
+      let line = copyField(columns[0].value(row, ids, now));
+      for (let i = 1; i < columns.length; i++) line += `\t${copyField(columns[i].value(row, ids, now))}`;
+      // Ids made here: children can name their parents, and with no volatile default left COPY
+      // inserts many rows at a time.
+      if (makesIds) {
+        const id = randomUUID();
+        if (ownLookup) ids.set(ownLookup, key, id);
+        line += `\t${id}`;
+      }
+      data += `${line}\n`;
+      copied++;
+    }
+    if (copied > 0) {
+      const names = [...columns.map((c) => c.name), ...(makesIds ? ['id'] : [])];
+      await this.runner.copyFrom(`COPY ${spec.table} (${names.join(', ')}) FROM STDIN`, data);
+    }
+    return { existing, copied };
   }
-  return { existing, copied };
 }
 
 /** COPY's text format: \N is null; backslash, tab, newline and carriage return escaped; NUL cannot be stored. */
