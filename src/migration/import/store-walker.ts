@@ -268,14 +268,18 @@ export class StoreWalker {
     this.batch.push(u);
   }
 
-  /** The first record with an id keeps it; a later one is quarantined (chain data merges instead). */
-  private claimIds(u: ImportUnit): void {
+  /**
+   * The first record with an id keeps it; a later one is quarantined (chain data merges instead).
+   * A one-to-one child keyed by its parent's id (a profile, an agreement) repeats only with it.
+   */
+  private claimIds(u: ImportUnit, parentKey: string | null = null): void {
     if (u.rejected !== null) return;
-    if (u.key !== null && !(TABLES[u.table] as TableSpec).mergeDuplicates && !this.seen.add(u.table, u.key)) {
+    const claims = u.key !== null && u.key !== parentKey && !(TABLES[u.table] as TableSpec).mergeDuplicates;
+    if (claims && !this.seen.add(u.table, u.key as string)) {
       u.rejected = `duplicate id: an earlier record in the store has the same id (${u.key})`;
       return;
     }
-    for (const child of u.children) this.claimIds(child);
+    for (const child of u.children) this.claimIds(child, u.key);
   }
 
   /**
