@@ -5,11 +5,12 @@ import { AdminAssetsController, AssetsController } from './assets.controller';
 import { AssetsRepository } from './assets.repository';
 import { AssetsService } from './assets.service';
 import { Asset } from './entities/asset.entity';
+import { InvestmentRollupJob } from './investment-rollup.job';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Asset]), AdminModule],
   controllers: [AssetsController, AdminAssetsController],
-  providers: [AssetsRepository, AssetsService],
+  providers: [AssetsRepository, AssetsService, InvestmentRollupJob],
   exports: [TypeOrmModule, AssetsRepository],
 })
 export class AssetsModule {}

@@ -84,10 +84,15 @@ export class AssetsRepository {
 
   /** The analytics rows, from a rollup that includes every confirmed-investment change committed before this call. */
   async aggregateAnalytics(): Promise<AssetAnalyticsRow[]> {
-    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL);
-    if (pending) await this.foldInvestmentRollup();
+    await this.foldPendingInvestmentRollup();
     const { text, values } = assetAnalyticsSql();
     return readRows(this.dataSource, text, values);
+  }
+
+  /** Folds the queue if anything waits in it (an empty queue means the rollup is current). */
+  async foldPendingInvestmentRollup(): Promise<number> {
+    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL);
+    return pending ? this.foldInvestmentRollup() : 0;
   }
 
   /**

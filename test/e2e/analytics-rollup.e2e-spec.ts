@@ -1,5 +1,7 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
+import { AssetsRepository } from '../../src/assets/assets.repository';
 import { assetAnalyticsSql } from '../../src/assets/assets.sql';
 import { createAdmin, createUser } from '../utils/auth';
 import { agreement, insertAsset, setKycStatus } from '../utils/market-fixtures';
@@ -157,6 +159,20 @@ describe('Analytics rollup: exact against the investments after every kind of wr
       ...Array.from({ length: 6 }, () => request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${admin.token}`)),
     ]);
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
+    await expectExact();
+  });
+
+  it('a scheduled fold (every minute) empties the queue without a read', async () => {
+    expect(testApp.app.get(SchedulerRegistry).getCronJob('investment-rollup-fold')).toBeDefined();
+    await testApp.dataSource.query(`INSERT INTO investments (user_id, asset_id, amount, status) VALUES ($1, $2, '7.5', 'confirmed')`, [
+      investors[0].id,
+      assets[0],
+    ]);
+    const queued = async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM investment_rollup_queue`))[0].n as number;
+    expect(await queued()).toBeGreaterThan(0);
+    expect(await testApp.app.get(AssetsRepository).foldPendingInvestmentRollup()).toBeGreaterThan(0);
+    expect(await queued()).toBe(0);
+    expect(await testApp.app.get(AssetsRepository).foldPendingInvestmentRollup()).toBe(0);
     await expectExact();
   });
 
