@@ -112,8 +112,13 @@ export class AccountStatusWatcher implements OnModuleInit, OnApplicationShutdown
       this.blocked = new Set(rows.map((row) => row.id));
       for (const payload of early) this.apply(payload);
       early = null;
+      if (this.closed) {
+        // The app shut down while this (re)connect was under way.
+        await client.end().catch(() => undefined);
+        return;
+      }
       this.client = client;
-      this.live = !this.closed;
+      this.live = true;
     } catch (error) {
       this.logger.warn(`Account status feed unavailable, checking per request: ${(error as Error).message}`);
       this.lost(client);

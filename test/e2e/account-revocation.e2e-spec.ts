@@ -51,6 +51,31 @@ describe('Account revocation: existing access tokens of suspended/closed investo
     expect((await me(user.token)).body.message).toBe('The account is suspended or closed');
   });
 
+  it('checks the database per request while its notification connection is down, and reconnects', async () => {
+    const user = await createUser(testApp);
+    await me(user.token).expect(200);
+    const listeners = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pend-backend-account-status' AND datname = current_database()`;
+    await testApp.dataSource.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) l`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // No notification can arrive now: only the per-request check can see this.
+    await testApp.dataSource.query(`UPDATE users SET status = 'suspended' WHERE id = $1`, [user.id]);
+    expect((await me(user.token).expect(401)).body.message).toBe('The account is suspended or closed');
+
+    let reconnected = false;
+    for (let attempt = 0; attempt < 100 && !reconnected; attempt++) {
+      reconnected = (await testApp.dataSource.query(listeners)).length > 0;
+      if (!reconnected) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(reconnected).toBe(true);
+    await testApp.dataSource.query(`UPDATE users SET status = 'active' WHERE id = $1`, [user.id]);
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+      status = (await me(user.token)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(200);
+  });
+
   it('knows the investors suspended before the app started', async () => {
     const user = await createUser(testApp);
     await testApp.dataSource.query(`UPDATE users SET status = 'suspended' WHERE id = $1`, [user.id]);
