@@ -1,8 +1,8 @@
 import { QuarantinedRecord, TableCounts } from './import-report';
 import { ImportUnit, rawText, Row, walk } from './import-unit';
-import { BatchIds, CopyLoader, CopyPlan, copyPlan } from './copy-loader';
+import { BatchIds, CopyLoader, CopyPlan, copyPlan, ExistingIds } from './copy-loader';
 import { isStatementError, SqlClient } from './sql-client';
-import { buildUpsertSql, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
+import { buildUpsertSql, mergesRepeats, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
 
 /** A broken stretch of a file that is not one record (a truncated tail): quarantined as it is. */
 export interface LooseQuarantine {
@@ -59,8 +59,8 @@ export class BatchWriter {
     for (const entry of loose) this.tables[entry.table].read++;
     try {
       await this.begin();
-      await this.prepare(units, check);
-      const counts = await this.upsert([...active(units)]);
+      const existing = await this.prepare(units, check);
+      const counts = await this.upsert([...active(units)], existing);
       await this.finish(units, loose, counts);
     } catch (error) {
       await this.rollback();
@@ -73,13 +73,13 @@ export class BatchWriter {
   private async writeOneByOne(units: ImportUnit[], loose: LooseQuarantine[], check?: BatchCheck): Promise<void> {
     try {
       await this.begin();
-      await this.prepare(units, check);
+      const existing = await this.prepare(units, check);
       const counts = new Map<TableName, { inserted: number; updated: number; written: number }>();
       for (const root of units) {
         if (root.rejected !== null || root.merged) continue;
         await this.runner.query('SAVEPOINT import_record');
         try {
-          const one = await this.upsert([...activeTree(root)]);
+          const one = await this.upsert([...activeTree(root)], existing);
           await this.runner.query('RELEASE SAVEPOINT import_record');
           for (const [table, c] of one) {
             const total = counts.get(table) ?? { inserted: 0, updated: 0, written: 0 };
@@ -101,10 +101,11 @@ export class BatchWriter {
     }
   }
 
-  private async prepare(units: ImportUnit[], check?: BatchCheck): Promise<void> {
-    await this.checkReferences(units);
+  private async prepare(units: ImportUnit[], check?: BatchCheck): Promise<ExistingIds> {
+    const existing = await this.checkReferences(units);
     if (check) await check(this.runner, units);
     this.dropRepeats(units);
+    return existing;
   }
 
   private async finish(units: ImportUnit[], loose: LooseQuarantine[], counts: Map<TableName, { inserted: number; updated: number; written: number }>): Promise<void> {
@@ -162,7 +163,8 @@ export class BatchWriter {
     return [...entries, ...loose];
   }
 
-  private async checkReferences(units: ImportUnit[]): Promise<void> {
+  /** Quarantines records naming a user or asset that is not there; returns the ids of those that are. */
+  private async checkReferences(units: ImportUnit[]): Promise<ExistingIds> {
     const wanted = new Map<'users' | 'assets', Set<string>>();
     for (const u of active(units)) {
       for (const ref of u.references) {
@@ -171,22 +173,26 @@ export class BatchWriter {
         wanted.set(ref.table, ids);
       }
     }
-    const known = new Map<string, Set<string>>();
+    const known = new Map<'users' | 'assets', Map<string, string>>();
     for (const [table, ids] of wanted) {
-      const rows: { legacy_id: string }[] = await this.runner.query(`SELECT legacy_id FROM ${table} WHERE legacy_id = ANY($1::text[])`, [[...ids]]);
-      known.set(table, new Set(rows.map((r) => r.legacy_id)));
+      const rows: { legacy_id: string; id: string }[] = await this.runner.query(
+        `SELECT legacy_id, id::text AS id FROM ${table} WHERE legacy_id = ANY($1::text[])`,
+        [[...ids]],
+      );
+      known.set(table, new Map(rows.map((r) => [r.legacy_id, r.id])));
     }
     for (const u of active(units)) {
       const missing = u.references.find((ref) => !known.get(ref.table)?.has(ref.legacyId));
       if (missing) u.rejected = missing.reason;
     }
+    return known;
   }
 
   /** Chain records repeated in a batch merge into the first copy (other repeated ids are quarantined as they are read). */
   private dropRepeats(units: ImportUnit[]): void {
     const seen = new Map<TableName, Set<string>>();
     for (const u of active(units)) {
-      if (u.key === null || !(TABLES[u.table] as TableSpec).mergeDuplicates) continue;
+      if (u.key === null || !mergesRepeats(u.table)) continue;
       const keys = seen.get(u.table) ?? new Set<string>();
       seen.set(u.table, keys);
       if (keys.has(u.key)) u.merged = true;
@@ -194,7 +200,7 @@ export class BatchWriter {
     }
   }
 
-  private async upsert(units: ImportUnit[]): Promise<Map<TableName, { inserted: number; updated: number; written: number }>> {
+  private async upsert(units: ImportUnit[], existing: ExistingIds): Promise<Map<TableName, { inserted: number; updated: number; written: number }>> {
     const byTable = new Map<TableName, Row[]>();
     for (const u of units) {
       if (!u.row) continue;
@@ -203,7 +209,7 @@ export class BatchWriter {
       byTable.set(u.table, rows);
     }
     const counts = new Map<TableName, { inserted: number; updated: number; written: number }>();
-    const ids = new BatchIds(this.runner);
+    const ids = new BatchIds(this.runner, existing);
     const now = new Date().toISOString();
     for (const table of TABLE_ORDER) {
       const rows = byTable.get(table);

@@ -39,15 +39,26 @@ export function copyPlan(spec: TableSpec): CopyPlan {
   return { spec, columns, keyIndex, ownLookup };
 }
 
-/** The uuids a batch's rows refer to, found once per batch (or made for rows the batch creates). */
+/** Ids of rows that were in the database before the batch, by table and lookup key. */
+export type ExistingIds = ReadonlyMap<LookupTable, ReadonlyMap<string, string>>;
+
+/**
+ * The uuids a batch's rows refer to: those the batch's reference check already found, those
+ * looked up once here, and those made for rows the batch creates (which a rolled-back attempt
+ * discards with this object).
+ */
 export class BatchIds {
   private readonly known = new Map<LookupTable, Map<string, string | null>>();
 
-  constructor(private readonly runner: SqlClient) {}
+  constructor(
+    private readonly runner: SqlClient,
+    private readonly existing: ExistingIds = new Map(),
+  ) {}
 
   get(table: LookupTable, key: string | null): string | null {
     if (key === null) return null;
-    return this.known.get(table)?.get(normaliseKey(table, key)) ?? null;
+    const normalised = normaliseKey(table, key);
+    return this.known.get(table)?.get(normalised) ?? this.existing.get(table)?.get(normalised) ?? null;
   }
 
   set(table: LookupTable, key: string, id: string): void {
@@ -60,10 +71,12 @@ export class BatchIds {
       if (!column.lookup) continue;
       const { table, field } = column.lookup;
       const known = this.map(table);
+      const existing = this.existing.get(table);
       const wanted = new Set<string>();
       for (const row of rows) {
-        const key = row[field];
-        if (key !== null && !known.has(normaliseKey(table, key))) wanted.add(normaliseKey(table, key));
+        if (row[field] === null) continue;
+        const key = normaliseKey(table, row[field]);
+        if (!known.has(key) && !existing?.has(key)) wanted.add(key);
       }
       if (wanted.size === 0) continue;
       const found: { k: string; id: string }[] = await this.runner.query(

@@ -18,7 +18,7 @@ import {
 import { classifyMetadataKyc, classifyMetadataSettings, mapMetadataValue, METADATA } from './mappers/metadata.mapper';
 import { classifyInvestments, classifyOpportunityFields, mapInvestment, mapOpportunity, OPPORTUNITIES } from './mappers/opportunities.mapper';
 import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-db.mapper';
-import { TableName, TABLES, TableSpec } from './table-specs';
+import { mergesRepeats, TableName } from './table-specs';
 import { SeenKeys } from './seen-keys';
 import { checkUsers, dropRemovedPermissions } from './convergence.check';
 
@@ -274,7 +274,7 @@ export class StoreWalker {
    */
   private claimIds(u: ImportUnit, parentKey: string | null = null): void {
     if (u.rejected !== null) return;
-    const claims = u.key !== null && u.key !== parentKey && !(TABLES[u.table] as TableSpec).mergeDuplicates;
+    const claims = u.key !== null && u.key !== parentKey && !mergesRepeats(u.table);
     if (claims && !this.seen.add(u.table, u.key as string)) {
       u.rejected = `duplicate id: an earlier record in the store has the same id (${u.key})`;
       return;

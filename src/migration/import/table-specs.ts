@@ -318,6 +318,11 @@ export const TABLES = {
 
 export type TableName = keyof typeof TABLES;
 
+/** Repeats of this table's records merge into the first copy (chain data) instead of being quarantined. */
+export function mergesRepeats(table: TableName): boolean {
+  return (TABLES[table] as TableSpec).mergeDuplicates === true;
+}
+
 /** Parents before children, so every lookup by legacy id finds its row. */
 export const TABLE_ORDER: readonly TableName[] = [
   'user_tiers',

@@ -2,10 +2,7 @@ import type { BatchCheck, LooseQuarantine } from './batch-writer';
 import type { ImportUnit } from './import-unit';
 import { walk } from './unit-tree';
 
-import { TABLES, TableSpec } from './table-specs';
-
-/** Tables whose repeated records merge into the first copy (chain data). */
-const MERGED_TABLES: ReadonlySet<string> = new Set(Object.entries(TABLES).filter(([, spec]) => (spec as TableSpec).mergeDuplicates).map(([table]) => table));
+import { mergesRepeats } from './table-specs';
 
 /** One connection's writer (BatchWriter). */
 export interface UnitWriter {
@@ -28,7 +25,7 @@ export function batchClaims(units: ImportUnit[]): Set<string> {
     for (const u of walk(root)) {
       if (u.facts?.phoneHash) claims.add(`phone\u0000${u.facts.phoneHash}`);
       if (u.facts?.address) claims.add(`wallet\u0000${u.facts.address}`);
-      if (u.key !== null && MERGED_TABLES.has(u.table)) claims.add(`${u.table}\u0000${u.key}`);
+      if (u.key !== null && mergesRepeats(u.table)) claims.add(`${u.table}\u0000${u.key}`);
     }
   }
   return claims;
