@@ -1,14 +1,15 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { JsonReplyExpressAdapter } from './common/http/json-reply.adapter';
+import { createHttpAdapter } from './common/http/http-adapter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
 import { runMigrationsWithLock } from './database/migration-runner';
+import { RequestTracker } from './system/usage/request-tracking.hooks';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -18,16 +19,13 @@ export interface CreateAppOptions {
 
 /** Builds the HTTP application exactly as production runs it; the e2e tests use this too. */
 export async function createApp({ config, databaseUrl, logger }: CreateAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl, logger }), new JsonReplyExpressAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, logger }), createHttpAdapter(), {
     logger,
     bufferLogs: false,
+    bodyParser: false,
   });
+  app.get(RequestTracker).attach(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
-  app.set('trust proxy', 'loopback');
-  app.disable('x-powered-by');
-  // No SHA-1 of every JSON body for an ETag no API client sends back (If-None-Match): per-request CPU for nothing.
-  app.set('etag', false);
-  app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
 
@@ -42,5 +40,8 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   if (config.database.migrationsRun) {
     await runMigrationsWithLock(app.get(DataSource), logger);
   }
+  await app.init();
+  // Fastify answers (and supertest can use the server) only once its plugins are ready.
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }

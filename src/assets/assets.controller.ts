@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { ParseIdPipe } from './validation/parse-id.pipe';
@@ -51,7 +51,7 @@ export class AdminAssetsController {
   @RequirePermissions('assets:write')
   @ApiOperation({ summary: 'Create an asset (draft or open); audited' })
   @ApiCreatedResponse({ type: AssetView })
-  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: Request): Promise<AssetView> {
+  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: FastifyRequest): Promise<AssetView> {
     return this.assets.create(admin, dto, request.ip ?? null);
   }
 
@@ -63,7 +63,7 @@ export class AdminAssetsController {
     @CurrentPrincipal() admin: AdminPrincipal,
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: UpdateAssetDto,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<AssetView> {
     return this.assets.update(admin, id, dto, request.ip ?? null);
   }

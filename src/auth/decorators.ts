@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthPrincipal } from './principal';
 
 export const IS_PUBLIC = 'auth:public';
@@ -15,7 +15,7 @@ export const RequirePermissions = (...permissions: string[]) => SetMetadata(REQU
 /** An investor's token (an admin token gets 403). */
 export const InvestorOnly = () => SetMetadata(INVESTOR_ONLY, true);
 
-export type AuthenticatedRequest = Request & { principal?: AuthPrincipal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: AuthPrincipal };
 
 /** The caller as the guards resolved it. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): AuthPrincipal | undefined => {

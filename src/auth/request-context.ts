@@ -1,10 +1,10 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app.config';
 
-/** The caller's IP as Express resolved it (trust proxy: loopback), for audit entries and rate limits. */
+/** The caller's IP as Fastify resolved it (trust proxy: loopback), for audit entries and rate limits. */
 export const ClientIp = createParamDecorator((_: unknown, context: ExecutionContext): string => {
-  const request = context.switchToHttp().getRequest<Request>();
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
   return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 });
 
@@ -16,8 +16,8 @@ export interface SignInOrigin {
 
 /** The request's host and URL, used when SIWE_DOMAIN / SIWE_URI are not configured. */
 export const RequestOrigin = createParamDecorator((_: unknown, context: ExecutionContext): { host: string; protocol: string } => {
-  const request = context.switchToHttp().getRequest<Request>();
-  return { host: request.host ?? request.get('host') ?? 'localhost', protocol: request.protocol };
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return { host: request.host || 'localhost', protocol: request.protocol };
 });
 
 export function resolveSignInOrigin(config: AppConfig, request: { host: string; protocol: string }): SignInOrigin {

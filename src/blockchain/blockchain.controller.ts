@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { BlockchainService } from './blockchain.service';
@@ -42,7 +42,7 @@ export class AdminBlockchainController {
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 events; idempotent on (chain id, tx hash, log index)' })
   @ApiOkResponse({ type: IngestResult })
-  ingestEvents(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestEventsDto, @Req() request: Request): Promise<IngestResult> {
+  ingestEvents(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestEventsDto, @Req() request: FastifyRequest): Promise<IngestResult> {
     return this.blockchain.ingestEvents(admin.id, dto, request.ip ?? null);
   }
 
@@ -51,7 +51,7 @@ export class AdminBlockchainController {
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 contract calls; idempotent on (chain id, tx hash, method)' })
   @ApiOkResponse({ type: IngestResult })
-  ingestInteractions(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestInteractionsDto, @Req() request: Request): Promise<IngestResult> {
+  ingestInteractions(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestInteractionsDto, @Req() request: FastifyRequest): Promise<IngestResult> {
     return this.blockchain.ingestInteractions(admin.id, dto, request.ip ?? null);
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ParseIdPipe } from '../assets/validation/parse-id.pipe';
 import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
 import type { ErrorBody } from '../common/filters/all-exceptions.filter';
@@ -37,12 +37,12 @@ export class InvestmentsController {
     @CurrentPrincipal() principal: AuthPrincipal,
     @Body() dto: CreateInvestmentDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<InvestmentView | ErrorBody> {
     const result = await this.investments.invest({ userId: principal.id, dto, ip: request.ip ?? null, idempotencyKey: parseIdempotencyKey(idempotencyKey) });
     response.status(result.status);
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 
@@ -74,7 +74,7 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiOperation({ summary: 'pending → confirmed; its transaction completes; audited' })
   @ApiOkResponse({ type: InvestmentView })
-  confirm(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ConfirmInvestmentDto, @Req() request: Request) {
+  confirm(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ConfirmInvestmentDto, @Req() request: FastifyRequest) {
     return this.investments.act(admin, id, 'confirm', { ...dto }, request.ip ?? null);
   }
 
@@ -83,7 +83,7 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiOperation({ summary: 'pending → cancelled; its transaction fails; audited' })
   @ApiOkResponse({ type: InvestmentView })
-  cancel(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: Request) {
+  cancel(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: FastifyRequest) {
     return this.investments.act(admin, id, 'cancel', { ...dto }, request.ip ?? null);
   }
 
@@ -92,7 +92,7 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiOperation({ summary: 'confirmed → refunded, with a refund transaction; audited' })
   @ApiOkResponse({ type: InvestmentView })
-  refund(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: Request) {
+  refund(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: FastifyRequest) {
     return this.investments.act(admin, id, 'refund', { ...dto }, request.ip ?? null);
   }
 }

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminModule } from '../admin/admin.module';
 import { BackupScheduler } from './backup/backup.scheduler';
@@ -21,7 +21,7 @@ import { MonitoringService } from './monitoring/monitoring.service';
 import { SlowQueryRecorder } from './monitoring/slow-query.recorder';
 import { ApiUsageBuffer } from './usage/api-usage.buffer';
 import { RequestStats } from './usage/request-stats';
-import { RequestTrackingMiddleware } from './usage/request-tracking.middleware';
+import { RequestTracker } from './usage/request-tracking.hooks';
 
 /** Operations: health, metrics, usage and slow-query logs, monitoring endpoints, backups. */
 @Module({
@@ -40,6 +40,7 @@ import { RequestTrackingMiddleware } from './usage/request-tracking.middleware';
     MetricsService,
     RequestStats,
     ApiUsageBuffer,
+    RequestTracker,
     SlowQueryRecorder,
     MonitoringRepository,
     MonitoringService,
@@ -47,8 +48,4 @@ import { RequestTrackingMiddleware } from './usage/request-tracking.middleware';
   ],
   exports: [MetricsService, BackupService],
 })
-export class SystemModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestTrackingMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
-  }
-}
+export class SystemModule {}

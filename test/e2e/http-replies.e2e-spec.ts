@@ -2,8 +2,8 @@ import request from 'supertest';
 import { createUser } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 
-/** JSON answers go out through JsonReplyExpressAdapter's shortcut: the same bytes and headers res.json sends. */
-describe('HTTP replies: JSON answers', () => {
+/** What the HTTP layer (Fastify) answers before and after the handlers: JSON replies, body refusals, the docs. */
+describe('HTTP replies', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
@@ -35,5 +35,42 @@ describe('HTTP replies: JSON answers', () => {
     expect(missing.body).toMatchObject({ statusCode: 404 });
     const docs = await request(testApp.http).get('/api/docs-json').expect(200);
     expect(docs.body.openapi).toBeDefined();
+  });
+
+  it('takes JSON bodies only: another Content-Type is a 415, a bare value or a prototype key a 400, each in the usual shape', async () => {
+    const users = async () => Number((await testApp.dataSource.query(`SELECT count(*) AS n FROM users`))[0].n);
+    const before = await users();
+    const post = () => request(testApp.http).post('/api/users');
+
+    const form = await post().type('form').send('phone=%2B14155550123').expect(415);
+    expect(form.body).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'Send the body as application/json' });
+    await post().set('Content-Type', 'text/plain').send('{"phone":"+14155550123"}').expect(415);
+
+    for (const bare of ['null', '"hello"', '12', 'true']) {
+      const res = await post().set('Content-Type', 'application/json').send(bare).expect(400);
+      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The JSON body must be an object or an array' });
+    }
+    const poisoned = await post().set('Content-Type', 'application/json').send('{"phone":"+14155550123","__proto__":{"admin":true}}').expect(400);
+    expect(poisoned.body.message).toMatch(/__proto__/);
+    const empty = await post().set('Content-Type', 'application/json').send('').expect(400);
+    // An empty body is no body: the fields it lacks are named.
+    expect(empty.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^phone/)]));
+    const malformed = await post().set('Content-Type', 'application/json').send('{"phone":').expect(400);
+    expect(malformed.body.message).toMatch(/not valid JSON/);
+    const huge = await post().set('Content-Type', 'application/json').send(JSON.stringify({ phone: 'x'.repeat(1024 * 1024) })).expect(413);
+    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(await users()).toBe(before);
+  });
+
+  it('serves the OpenAPI UI and its assets at /api/docs, and says nothing about the server it runs on', async () => {
+    const page = await request(testApp.http).get('/api/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('swagger-ui-bundle.js');
+    const bundle = await request(testApp.http).get('/api/docs/swagger-ui-bundle.js').expect(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
+    expect(page.headers['x-powered-by']).toBeUndefined();
+    const escape = await request(testApp.http).get('/api/docs/../../package.json');
+    expect([403, 404]).toContain(escape.status);
+    expect(escape.text).not.toContain('pend-backend');
   });
 });

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { LoggerService } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../errors/domain.error';
 
@@ -37,42 +37,38 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
-    if (response.headersSent) return;
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    if (reply.sent) return;
+    const send = (status: number, body: object) => void reply.status(status).send(body);
 
+    // Nest hands Fastify's refusals (body too large, bad Content-Type) over as HttpExceptions.
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       // Terminus answers in its own {status, info, error, details} shape; keep it.
       if (body && typeof body === 'object' && 'details' in body && 'status' in body) {
-        response.status(status).json(body);
+        send(status, body);
         return;
       }
       const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-      response.status(status).json(this.body(status, message));
+      send(status, this.body(status, message));
       return;
     }
     if (exception instanceof DomainError) {
-      response.status(exception.httpStatus).json(domainErrorBody(exception));
+      send(exception.httpStatus, domainErrorBody(exception));
       return;
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
       const known = PG_CLIENT_ERRORS[code];
       if (known) {
-        response.status(known.status).json(this.body(known.status, known.message));
+        send(known.status, this.body(known.status, known.message));
         return;
       }
     }
-    // Body-parser errors (malformed JSON, too large) carry their own status.
-    const parserStatus = (exception as { status?: number; type?: string })?.status;
-    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
-      response.status(parserStatus).json(this.body(parserStatus, parserStatus === 413 ? 'Request body too large' : 'Malformed request body'));
-      return;
-    }
-    this.logger.error(exception instanceof Error ? exception : String(exception), `${request.method} ${request.route?.path ?? request.path}`);
-    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json(this.body(500, 'Internal server error'));
+    this.logger.error(exception instanceof Error ? exception : String(exception), `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`);
+    send(HttpStatus.INTERNAL_SERVER_ERROR, this.body(500, 'Internal server error'));
   }
 
   private body(statusCode: number, message: string | string[]): ErrorBody {
@@ -80,7 +76,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-function errorBody(statusCode: number, message: string | string[]): ErrorBody {
+export function errorBody(statusCode: number, message: string | string[]): ErrorBody {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
 
