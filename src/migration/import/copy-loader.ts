@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { copyField } from '../../common/database/copy-text';
 import { Row } from './import-unit';
 import { isStatementError, SqlClient } from './sql-client';
 import { ColumnSpec, LOOKUP_KEYS, LookupTable, TableSpec } from './table-specs';
@@ -181,13 +182,3 @@ export class CopyLoader {
     return { existing, copied };
   }
 }
-
-/** COPY's text format: \N is null; backslash, tab, newline and carriage return escaped; NUL cannot be stored. */
-function copyField(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r\u0000]/g, (c) => COPY_ESCAPES[c]);
-}
-
-const COPY_SPECIAL = /[\\\t\n\r\u0000]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u0000': '\\\\u0000' };

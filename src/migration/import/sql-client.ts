@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DatabaseError, PoolClient } from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { copyFrom } from '../../common/database/copy-text';
 
 /**
  * The importer's own connection, used through pg directly: batches carry arrays of thousands of
@@ -19,9 +17,7 @@ export function sqlClient(client: PoolClient): SqlClient {
       const result = await client.query(sql, params);
       return (Array.isArray(result) ? [] : result.rows) as T[];
     },
-    async copyFrom(sql: string, data: string): Promise<void> {
-      await pipeline(Readable.from([data]), client.query(copyFromStdin(sql)));
-    },
+    copyFrom: (sql: string, data: string) => copyFrom(client, sql, data),
   };
 }
 

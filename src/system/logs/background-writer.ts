@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { copyFrom } from '../../common/database/copy-text';
 import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 
@@ -21,6 +22,8 @@ export class BackgroundWriter implements OnApplicationShutdown {
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 5_000,
       application_name: 'pend-backend-background',
+      // Telemetry: a database crash may lose the last fraction of a second of it; no WAL flush per batch.
+      options: '-c synchronous_commit=off',
     });
     // An idle connection dropped by the server must not crash the process.
     this.pool.on('error', () => undefined);
@@ -33,6 +36,17 @@ export class BackgroundWriter implements OnApplicationShutdown {
   async query(sql: string, params: unknown[] = []): Promise<void> {
     if (this.closed) throw new Error('the background writer is closed');
     await this.pool.query(sql, params);
+  }
+
+  /** `COPY … FROM STDIN` with rows already in COPY's text format. */
+  async copy(sql: string, data: string): Promise<void> {
+    if (this.closed) throw new Error('the background writer is closed');
+    const client = await this.pool.connect();
+    try {
+      await copyFrom(client, sql, data);
+    } finally {
+      client.release();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { copyField } from '../../common/database/copy-text';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackgroundWriter } from '../logs/background-writer';
@@ -15,12 +16,18 @@ export interface ApiUsageEntry {
   createdAt: Date;
 }
 
+/** One api_usage_logs row in COPY's text format. */
+function copyLine(e: ApiUsageEntry): string {
+  const ip = e.ip === null ? null : e.ip.slice(0, 64);
+  return `${copyField(e.method)}\t${copyField(e.route.slice(0, 255))}\t${e.statusCode}\t${e.durationMs}\t${copyField(e.userId)}\t${copyField(e.adminUserId)}\t${copyField(ip)}\t${e.createdAt.toISOString()}\n`;
+}
+
 /** Cap on what waits in memory while the database is unreachable; older entries are dropped first. */
 const MAX_BUFFERED = 50_000;
 
 /**
  * Collects one entry per API request in memory and writes them to api_usage_logs in one
- * multi-row INSERT every API_USAGE_FLUSH_MS or API_USAGE_BATCH_SIZE entries, and on shutdown.
+ * COPY every API_USAGE_FLUSH_MS or API_USAGE_BATCH_SIZE entries, and on shutdown.
  * Requests only push to an array: they never wait on the database, and the writes use a
  * connection of their own (BackgroundWriter), never one of the request pool.
  */
@@ -71,19 +78,9 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
     while (this.entries.length > 0 && this.writer.isOpen) {
       const batch = this.entries.splice(0, this.config.monitoring.apiUsageBatchSize);
       try {
-        await this.writer.query(
-          `INSERT INTO api_usage_logs (method, route, status_code, duration_ms, user_id, admin_user_id, ip, created_at)
-           SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::float8[], $5::uuid[], $6::uuid[], $7::varchar[], $8::timestamptz[])`,
-          [
-            batch.map((e) => e.method),
-            batch.map((e) => e.route.slice(0, 255)),
-            batch.map((e) => e.statusCode),
-            batch.map((e) => e.durationMs),
-            batch.map((e) => e.userId),
-            batch.map((e) => e.adminUserId),
-            batch.map((e) => e.ip?.slice(0, 64) ?? null),
-            batch.map((e) => e.createdAt.toISOString()),
-          ],
+        await this.writer.copy(
+          'COPY api_usage_logs (method, route, status_code, duration_ms, user_id, admin_user_id, ip, created_at) FROM STDIN',
+          batch.map(copyLine).join(''),
         );
         written += batch.length;
         this.metrics.usageLogRows.inc({ result: 'written' }, batch.length);

@@ -1,0 +1,22 @@
+import type { PoolClient } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * One field in COPY's text format: \N is null; backslash, tab, newline and carriage return are
+ * escaped. NUL cannot be stored in text: it becomes the six characters `\u0000`.
+ */
+export function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/[\\\t\n\r\u0000]/g, (c) => COPY_ESCAPES[c]);
+}
+
+const COPY_SPECIAL = /[\\\t\n\r\u0000]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u0000': '\\\\u0000' };
+
+/** Runs `COPY … FROM STDIN` on the client with rows already in COPY's text format. */
+export async function copyFrom(client: PoolClient, sql: string, data: string): Promise<void> {
+  await pipeline(Readable.from([data]), client.query(copyFromStdin(sql)));
+}
