@@ -64,6 +64,8 @@ interface Scenario {
 interface Measurement {
   /** Server process CPU per answered request, ms: comparable even when the machine is busy. */
   cpuMsPerRequest: number;
+  /** PostgreSQL CPU per answered request, ms. */
+  databaseCpuMsPerRequest: number;
   rps: number;
   p50: number;
   p95: number;
@@ -83,6 +85,23 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds used so far by every PostgreSQL process of the machine (the bench's server is the only one running). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -127,6 +146,8 @@ interface Sample {
   failures: number;
   /** CPU seconds the server process spent during the measured run. */
   serverCpu: number;
+  /** CPU seconds PostgreSQL spent during the measured run. */
+  databaseCpu: number;
 }
 
 /** One autocannon run after a short warm-up; latencies of 2xx answers only. */
@@ -153,17 +174,21 @@ async function sample(port: number, pid: number | undefined, scenario: Scenario,
   };
   await run(1, false); // warm-up: JIT, pools, caches
   const cpuBefore = cpuSeconds(pid);
+  const databaseCpuBefore = postgresCpuSeconds();
   const result = await run(duration, true);
   const serverCpu = cpuSeconds(pid) - cpuBefore;
-  return { latencies, seconds: result.duration, failures: result.non2xx + result.errors + result.timeouts, serverCpu };
+  const databaseCpu = postgresCpuSeconds() - databaseCpuBefore;
+  return { latencies, seconds: result.duration, failures: result.non2xx + result.errors + result.timeouts, serverCpu, databaseCpu };
 }
 
 function summarise(samples: Sample[]): Measurement {
   const sorted = Float64Array.from(samples.flatMap((s) => s.latencies)).sort();
   const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
   const cpu = samples.reduce((sum, s) => sum + s.serverCpu, 0);
+  const databaseCpu = samples.reduce((sum, s) => sum + s.databaseCpu, 0);
   return {
     cpuMsPerRequest: (cpu * 1000) / Math.max(1, sorted.length),
+    databaseCpuMsPerRequest: (databaseCpu * 1000) / Math.max(1, sorted.length),
     rps: sorted.length / seconds,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
@@ -284,14 +309,14 @@ async function main() {
       `API benchmark: ${counts.users} users, ${counts.transactions} transactions, ${counts.investments} investments, ${counts.assets} assets; ` +
         `autocannon ${connections} connections (analytics 2, timeout 60s), ${rounds} alternating rounds × ${slice}s per implementation (each after 1s warm-up); Node ${process.version}`,
       '',
-      `| route | impl | req/s | p50 ms | p95 ms | p95 target | p95 ok | app/floor req/s | ≥0.7× | Node CPU ms/req | failures |`,
-      `|---|---|---:|---:|---:|---:|:-:|---:|:-:|---:|---:|`,
+      `| route | impl | req/s | p50 ms | p95 ms | p95 target | p95 ok | app/floor req/s | ≥0.7× | Node CPU ms/req | PostgreSQL CPU ms/req | failures |`,
+      `|---|---|---:|---:|---:|---:|:-:|---:|:-:|---:|---:|---:|`,
     ];
     for (const { scenario, app: a, floor: f } of rows) {
       const ratio = a.rps / f.rps;
       lines.push(
-        `| ${scenario.name} | app | ${fmt(a.rps, 0)} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${scenario.targetP95} | ${a.p95 <= scenario.targetP95 ? 'yes' : 'NO'} | ${fmt(ratio, 2)} | ${ratio >= 0.7 ? 'yes' : 'NO'} | ${fmt(a.cpuMsPerRequest, 2)} | ${a.failures} |`,
-        `| ${scenario.name} | floor | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p95)} | | | | | ${fmt(f.cpuMsPerRequest, 2)} | ${f.failures} |`,
+        `| ${scenario.name} | app | ${fmt(a.rps, 0)} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${scenario.targetP95} | ${a.p95 <= scenario.targetP95 ? 'yes' : 'NO'} | ${fmt(ratio, 2)} | ${ratio >= 0.7 ? 'yes' : 'NO'} | ${fmt(a.cpuMsPerRequest, 2)} | ${fmt(a.databaseCpuMsPerRequest, 2)} | ${a.failures} |`,
+        `| ${scenario.name} | floor | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p95)} | | | | | ${fmt(f.cpuMsPerRequest, 2)} | ${fmt(f.databaseCpuMsPerRequest, 2)} | ${f.failures} |`,
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
