@@ -198,6 +198,23 @@ export class UsersRepository {
       params,
     );
     const userExists = rows[0]?.userExists === true;
-    return { userExists, rows: rows.filter((row) => row.id !== null).map(({ userExists: _found, ...row }) => row) };
+    // Spelled out rather than `({ userExists, ...row })`, which copies key by key on every row.
+    const page = rows
+      .filter((row) => row.id !== null)
+      .map(
+        (row): TransactionRow => ({
+          id: row.id,
+          type: row.type,
+          amount: row.amount,
+          currency: row.currency,
+          status: row.status,
+          txHash: row.txHash,
+          assetId: row.assetId,
+          investmentId: row.investmentId,
+          createdAt: row.createdAt,
+          cursorAt: row.cursorAt,
+        }),
+      );
+    return { userExists, rows: page };
   }
 }

@@ -129,7 +129,17 @@ export class UsersService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(({ cursorAt: _cursorAt, ...item }) => item),
+      items: page.map((row) => ({
+        id: row.id,
+        type: row.type,
+        amount: row.amount,
+        currency: row.currency,
+        status: row.status,
+        txHash: row.txHash,
+        assetId: row.assetId,
+        investmentId: row.investmentId,
+        createdAt: row.createdAt,
+      })),
       nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.cursorAt, id: last.id }) : null,
     };
   }
