@@ -16,6 +16,9 @@ export const UNMATCHED_ROUTE = '(unmatched)';
  */
 @Injectable()
 export class RequestTracker {
+  /** The histogram's child per (method, status, route): labels are hashed once, not per request. */
+  private readonly durations = new Map<string, { observe(seconds: number): void }>();
+
   constructor(
     private readonly metrics: MetricsService,
     private readonly usage: ApiUsageBuffer,
@@ -35,7 +38,13 @@ export class RequestTracker {
     // Fastify's not-found handler has no route pattern.
     const label = (request.is404 ? undefined : request.routeOptions.url) ?? UNMATCHED_ROUTE;
     const statusCode = reply.statusCode;
-    this.metrics.httpDuration.observe({ method: request.method, route: label, status_code: statusCode }, durationMs / 1000);
+    const key = `${request.method} ${statusCode} ${label}`;
+    let duration = this.durations.get(key);
+    if (!duration) {
+      duration = this.metrics.httpDuration.labels({ method: request.method, route: label, status_code: statusCode });
+      this.durations.set(key, duration);
+    }
+    duration.observe(durationMs / 1000);
     this.stats.count();
     if (!request.url.startsWith('/api/')) return;
     const principal = (request as AuthenticatedRequest).principal;
