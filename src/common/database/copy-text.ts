@@ -1,7 +1,5 @@
 import type { PoolClient } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 /**
  * One field in COPY's text format: \N is null; backslash, tab, newline and carriage return are
@@ -16,7 +14,16 @@ export function copyField(value: string | null): string {
 const COPY_SPECIAL = /[\\\t\n\r\u0000]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u0000': '\\\\u0000' };
 
-/** Runs `COPY … FROM STDIN` on the client with rows already in COPY's text format. */
-export async function copyFrom(client: PoolClient, sql: string, data: string): Promise<void> {
-  await pipeline(Readable.from([data]), client.query(copyFromStdin(sql)));
+/**
+ * Runs `COPY … FROM STDIN` on the client with rows already in COPY's text format; resolves once
+ * the server has confirmed it ('finish'). The stream is written directly: stream.pipeline would
+ * build an AbortController and a DOMException (with its stack) per call.
+ */
+export function copyFrom(client: PoolClient, sql: string, data: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFromStdin(sql));
+    stream.once('error', reject);
+    stream.once('finish', resolve);
+    stream.end(data);
+  });
 }
