@@ -37,6 +37,8 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
   private entries: ApiUsageEntry[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<number> = Promise.resolve(0);
+  /** A flush for a full batch is already waiting its turn: one is enough. */
+  private batchFlushQueued = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -51,7 +53,10 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    // Requests still finishing may record while the last rows are written.
+    while (this.entries.length > 0 && this.writer.isOpen) {
+      if ((await this.flush()) === 0) break;
+    }
   }
 
   get pending(): number {
@@ -64,19 +69,30 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
       const dropped = this.entries.splice(0, this.entries.length - MAX_BUFFERED);
       this.metrics.usageLogRows.inc({ result: 'dropped' }, dropped.length);
     }
-    if (this.entries.length >= this.config.monitoring.apiUsageBatchSize) void this.flush();
+    if (this.entries.length >= this.config.monitoring.apiUsageBatchSize && !this.batchFlushQueued) {
+      this.batchFlushQueued = true;
+      void this.flush();
+    }
   }
 
-  /** Writes everything buffered so far (flushes are serialised); resolves with the rows written. */
+  /**
+   * Writes what is buffered when the flush starts (flushes are serialised); entries recorded
+   * meanwhile wait for the next one, so steady traffic makes full batches rather than a stream
+   * of tiny COPYs. Resolves with the rows written.
+   */
   flush(): Promise<number> {
     this.flushing = this.flushing.then(() => this.writeBatches());
     return this.flushing;
   }
 
   private async writeBatches(): Promise<number> {
+    this.batchFlushQueued = false;
     let written = 0;
-    while (this.entries.length > 0 && this.writer.isOpen) {
-      const batch = this.entries.splice(0, this.config.monitoring.apiUsageBatchSize);
+    let due = this.entries.length;
+    while (due > 0 && this.writer.isOpen) {
+      const batch = this.entries.splice(0, Math.min(due, this.config.monitoring.apiUsageBatchSize));
+      if (batch.length === 0) break;
+      due -= batch.length;
       try {
         await this.writer.copy(
           'COPY api_usage_logs (method, route, status_code, duration_ms, user_id, admin_user_id, ip, created_at) FROM STDIN',
