@@ -87,21 +87,28 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds used so far by every PostgreSQL process of the machine (the bench's server is the only one running). */
-function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds used so far by each PostgreSQL process of the machine (the bench's server is the only one running). */
+function postgresCpuSeconds(): Map<string, number> {
+  const used = new Map<string, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      used.set(entry, (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       // the process ended while we looked
     }
   }
-  return total;
+  return used;
+}
+
+/** CPU PostgreSQL spent between two readings; a process that ended in between (an autovacuum worker) is not counted. */
+function postgresCpuSpent(before: Map<string, number>, after: Map<string, number>): number {
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -177,7 +184,7 @@ async function sample(port: number, pid: number | undefined, scenario: Scenario,
   const databaseCpuBefore = postgresCpuSeconds();
   const result = await run(duration, true);
   const serverCpu = cpuSeconds(pid) - cpuBefore;
-  const databaseCpu = postgresCpuSeconds() - databaseCpuBefore;
+  const databaseCpu = postgresCpuSpent(databaseCpuBefore, postgresCpuSeconds());
   return { latencies, seconds: result.duration, failures: result.non2xx + result.errors + result.timeouts, serverCpu, databaseCpu };
 }
 
