@@ -14,6 +14,7 @@ import { AccessTokenGuard } from './guards/access-token.guard';
 import { InvestorSignInRepository } from './investor-sign-in.repository';
 import { resolveJwtSecret } from './jwt-secret';
 import { LoginAttemptLimiter, NonceRequestLimiter } from './login-attempt-limiter';
+import { RateLimitWindows } from './rate-limit-windows';
 import { PasswordHasher } from './password-hasher';
 import { SiweService } from './siwe.service';
 import { WalletAuthService } from './wallet-auth.service';
@@ -47,6 +48,7 @@ import { WalletAuthService } from './wallet-auth.service';
     PasswordHasher,
     LoginAttemptLimiter,
     NonceRequestLimiter,
+    RateLimitWindows,
     AdminAuthService,
   ],
   exports: [AccessTokenService, AccountStatusWatcher, JwtModule, SiweService, AuthNonceRepository, PasswordHasher],

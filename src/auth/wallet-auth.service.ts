@@ -25,7 +25,7 @@ export class WalletAuthService {
   ) {}
 
   async issueChallenge(address: string, origin: SignInOrigin, ip: string): Promise<SignInChallenge> {
-    const wait = this.nonceLimiter.take(ip);
+    const wait = await this.nonceLimiter.take(ip);
     if (wait > 0) throw AuthError.tooManyAttempts(wait);
     return this.siwe.issueChallenge(address, origin);
   }

@@ -11,7 +11,7 @@ import {
   InvestmentRollupUserCategory,
 } from '../assets/entities/investment-rollup.entity';
 import { AuthNonce } from '../auth/entities/auth-nonce.entity';
-import { LoginFailureWindow } from '../auth/entities/login-failure-window.entity';
+import { RateLimitWindow } from '../auth/entities/rate-limit-window.entity';
 import { BlockchainEvent } from '../blockchain/entities/blockchain-event.entity';
 import { ContractInteraction } from '../blockchain/entities/contract-interaction.entity';
 import { ScannerCheckpoint } from '../blockchain/entities/scanner-checkpoint.entity';
@@ -54,7 +54,7 @@ export const ENTITIES = [
   ImportQuarantine,
   IdempotencyKey,
   AuthNonce,
-  LoginFailureWindow,
+  RateLimitWindow,
   InvestmentRollupQueueEntry,
   InvestmentRollupPair,
   InvestmentRollupAsset,

@@ -206,7 +206,7 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
         for (let i = 0; i < 5; i++) await from(i < 3 ? testApp : second).send({ email: 'spread@pend.test', password: `guess ${i}` }).expect(401);
         expect((await from(testApp).send({ email: 'spread@pend.test', password }).expect(429)).body.code).toBe('too_many_attempts');
         expect((await from(second).send({ email: 'spread@pend.test', password }).expect(429)).body.code).toBe('too_many_attempts');
-        const keys: { key: string }[] = await testApp.dataSource.query(`SELECT key FROM login_failure_windows`);
+        const keys: { key: string }[] = await testApp.dataSource.query(`SELECT key FROM rate_limit_windows`);
         expect(keys.length).toBeGreaterThan(0);
         expect(JSON.stringify(keys)).not.toContain('spread');
       } finally {
@@ -258,12 +258,19 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       const signature = await user.account.signMessage({ message: nonce.body.message });
       await request(configured.http).post('/api/auth/wallet').set('Host', 'other.example').send({ message: nonce.body.message, signature }).expect(200);
 
-      // SIWE_NONCE_RATE_PER_MINUTE=3 per client address: two more, then 429; another address is unaffected.
-      const ask = (ip: string) => request(configured.http).post('/api/auth/nonce').set('X-Forwarded-For', ip).send({ address: user.account.address });
-      await ask('127.0.0.1').expect(201);
-      await ask('127.0.0.1').expect(201);
-      expect((await ask('127.0.0.1').expect(429)).body.code).toBe('too_many_attempts');
-      await ask('198.51.100.99').expect(201);    } finally {
+      // SIWE_NONCE_RATE_PER_MINUTE=3 per client address, counted in PostgreSQL: one more here and one on a
+      // second instance, then 429 on both; another address is unaffected.
+      const second = await createTestApp({ databaseUrl: configured.databaseUrl, env: { SIWE_NONCE_RATE_PER_MINUTE: '3' } });
+      try {
+        const ask = (app: TestApp, ip: string) => request(app.http).post('/api/auth/nonce').set('X-Forwarded-For', ip).send({ address: user.account.address });
+        await ask(configured, '127.0.0.1').expect(201);
+        await ask(second, '127.0.0.1').expect(201);
+        expect((await ask(configured, '127.0.0.1').expect(429)).body.code).toBe('too_many_attempts');
+        expect((await ask(second, '127.0.0.1').expect(429)).body.code).toBe('too_many_attempts');
+        await ask(second, '198.51.100.99').expect(201);
+      } finally {
+        await second.close();
+      }    } finally {
       await configured.close();
     }
   });
