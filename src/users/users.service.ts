@@ -19,7 +19,7 @@ import { TransactionHistoryQueryDto, TransactionPageDto } from './dto/transactio
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { RegisteredUserDto, UserDetailDto } from './dto/user-detail.dto';
 import { UserError } from './users.errors';
-import { UsersRepository } from './users.repository';
+import { toTransactionItem, UsersRepository } from './users.repository';
 
 /** Lowercase hex SHA-256 of the E.164 number's UTF-8 bytes (the legacy store's phone hash). */
 export function phoneHashOf(e164: string): string {
@@ -129,17 +129,7 @@ export class UsersService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => ({
-        id: row.id,
-        type: row.type,
-        amount: row.amount,
-        currency: row.currency,
-        status: row.status,
-        txHash: row.txHash,
-        assetId: row.assetId,
-        investmentId: row.investmentId,
-        createdAt: row.createdAt,
-      })),
+      items: page.map(toTransactionItem),
       nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.cursorAt, id: last.id }) : null,
     };
   }
