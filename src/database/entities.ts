@@ -63,7 +63,10 @@ export const ENTITIES = [
   InvestmentRollupTotal,
 ];
 
-/** The 17 domain tables; the rest (import_*, idempotency_keys, auth_nonces, scanner_checkpoints) support them. */
+/**
+ * The 17 domain tables; the rest support them (import_*, idempotency_keys, auth_nonces, rate_limit_windows,
+ * scanner_checkpoints, and the investment_rollup_* tables behind the analytics route).
+ */
 export const DOMAIN_TABLES = [
   'users',
   'user_profiles',

@@ -52,7 +52,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return;
       }
       const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-      send(status, this.body(status, message));
+      send(status, errorBody(status, message));
       return;
     }
     if (exception instanceof DomainError) {
@@ -63,17 +63,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
       const known = PG_CLIENT_ERRORS[code];
       if (known) {
-        send(known.status, this.body(known.status, known.message));
+        send(known.status, errorBody(known.status, known.message));
         return;
       }
     }
     this.logger.error(exception instanceof Error ? exception : String(exception), `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`);
-    send(HttpStatus.INTERNAL_SERVER_ERROR, this.body(500, 'Internal server error'));
+    send(HttpStatus.INTERNAL_SERVER_ERROR, errorBody(500, 'Internal server error'));
   }
 
-  private body(statusCode: number, message: string | string[]): ErrorBody {
-    return errorBody(statusCode, message);
-  }
 }
 
 export function errorBody(statusCode: number, message: string | string[]): ErrorBody {

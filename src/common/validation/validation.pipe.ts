@@ -11,6 +11,11 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
+/** The same DTO class and fields: a handler may change its copy without touching the remembered one. */
+function shallowCopy(dto: object): object {
+  return Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as object, dto);
+}
+
 /** Distinct query strings remembered per DTO class; the map starts over when full. */
 const MAX_REMEMBERED_QUERIES = 2_000;
 
@@ -30,11 +35,11 @@ export class MemoizingValidationPipe extends ValidationPipe {
     if (!remembered) this.validQueries.set(metatype, (remembered = new Map()));
     const key = JSON.stringify(value);
     const known = remembered.get(key);
-    if (known) return Object.assign(Object.create(Object.getPrototypeOf(known) as object) as object, known);
+    if (known) return shallowCopy(known);
     const dto: unknown = await super.transform(value, metadata);
     if (dto && typeof dto === 'object') {
       if (remembered.size >= MAX_REMEMBERED_QUERIES) remembered.clear();
-      remembered.set(key, Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as object, dto));
+      remembered.set(key, shallowCopy(dto));
     }
     return dto;
   }
