@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AdminLog } from './entities/admin-log.entity';
 
 export interface AdminAuditEntry {
   adminId: string;

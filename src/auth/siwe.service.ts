@@ -65,7 +65,7 @@ export class SiweService {
       throw AuthError.invalidSignIn('wrong domain, malformed fields or expired message');
     }
     const address = getAddress(fields.address);
-    let valid = false;
+    let valid: boolean;
     try {
       valid = await verifyMessage({ address, message, signature });
     } catch {

@@ -15,7 +15,7 @@ async function main() {
   const server = await startEmbeddedPostgres({ dataDir, port: Number(port), database, stopOnSignals: false });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   const stop = () => {
-    server.stop().finally(() => process.exit(0));
+    void server.stop().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

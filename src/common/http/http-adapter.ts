@@ -44,7 +44,7 @@ function useStrictJsonBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
     // Clients send `Content-Type: application/json` with no body on bodiless POSTs: no body, as Express had it.
     if (body.length === 0) return done(null, undefined);
-    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+    void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(new BadRequestException('The body is not valid JSON, or it names __proto__ or constructor.prototype'), undefined);
       if (value === null || typeof value !== 'object') return done(new BadRequestException('The JSON body must be an object or an array'), undefined);
       done(null, value);

@@ -128,7 +128,6 @@ export class JsonRecordScanner {
       if (this.mode !== Mode.Structure) {
         const end = this.scanValue(chunk, i);
         if (end < 0) {
-          i = n;
           break;
         }
         this.finishValue(chunk, partStart, end, base + end);
@@ -142,7 +141,6 @@ export class JsonRecordScanner {
         if (end < 0) {
           this.keyParts.push(chunk.subarray(i));
           if (base + n - this.keyStart > 1024 * 1024) throw new JsonScanError('an object key is longer than 1 MiB', base + i, false);
-          i = n;
           break;
         }
         this.keyParts.push(chunk.subarray(i, end - 1));

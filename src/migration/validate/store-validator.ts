@@ -68,7 +68,11 @@ export async function validateStore(options: { dataSource: DataSource; source: s
       kinds[u.table].source++;
       if (isQuarantined(u.file, u.location)) {
         kinds[u.table].quarantined++;
-        for (const nested of walk(u)) if (nested !== u) kinds[nested.table].source++, kinds[nested.table].quarantined++;
+        for (const nested of walk(u)) {
+          if (nested === u) continue;
+          kinds[nested.table].source++;
+          kinds[nested.table].quarantined++;
+        }
         return;
       }
       if (u.key === null || u.row === null) {
