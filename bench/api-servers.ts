@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import * as http from 'node:http';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { assetAnalyticsSql, assetSearchSql, AssetSearch, ROLLUP_FOLD_LOCK, ROLLUP_FOLD_SQL, ROLLUP_PENDING_SQL } from '../src/assets/assets.sql';
+import {
+  assetAnalyticsSql,
+  assetSearchSql,
+  AssetSearch,
+  ROLLUP_FOLD_LOCK,
+  ROLLUP_FOLD_SQL,
+  ROLLUP_PENDING_SQL,
+} from '../src/assets/assets.sql';
 import { AccessTokenService } from '../src/auth/access-token.service';
 import { createApp } from '../src/bootstrap';
 import { readRows } from '../src/common/database/read-rows';
@@ -46,7 +53,8 @@ async function startApp(databaseUrl: string, port: number, poolMax: number) {
     if (newline < 0) return;
     const request = JSON.parse(buffered.slice(0, newline)) as { tokens: { user: string[]; admin: string[] } };
     buffered = buffered.slice(newline + 1);
-    const issue = (kind: 'user' | 'admin', ids: string[]) => Promise.all(ids.map(async (id) => (await tokens.issue(kind, id, 3600)).accessToken));
+    const issue = (kind: 'user' | 'admin', ids: string[]) =>
+      Promise.all(ids.map(async (id) => (await tokens.issue(kind, id, 3600)).accessToken));
     const minted = { user: await issue('user', request.tokens.user), admin: await issue('admin', request.tokens.admin) };
     process.stdout.write(`${JSON.stringify({ tokens: minted })}\n`);
   });

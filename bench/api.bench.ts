@@ -116,10 +116,17 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function spawnServer(mode: 'app' | 'floor', databaseUrl: string, port: number): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
+function spawnServer(
+  mode: 'app' | 'floor',
+  databaseUrl: string,
+  port: number,
+): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to both servers' node: profiles to compare.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, SERVERS, mode, databaseUrl, String(port)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, SERVERS, mode, databaseUrl, String(port)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const queue: string[] = [];
   const waiters: ((line: string) => void)[] = [];
   let buffered = '';
@@ -226,7 +233,12 @@ async function main() {
 
   fs.mkdirSync(dataDir, { recursive: true });
   fs.chmodSync(dataDir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port: Number(flags['pg-port']), database: 'postgres', stopOnSignals: false });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'data'),
+    port: Number(flags['pg-port']),
+    database: 'postgres',
+    stopOnSignals: false,
+  });
   const children: ChildProcess[] = [];
   try {
     const database = `bench_u${size.users}_t${size.transactionsPerUser}_i${String(size.investmentsPerUser).replace('.', '_')}_a${size.assets}`;
@@ -282,7 +294,11 @@ async function main() {
           return { path: `/api/users/${sampleUsers[k]}`, token: tokens.user[k] };
         },
       },
-      { name: 'GET /api/assets (search)', targetP95: 45, request: (i) => ({ path: `/api/assets?${pick(searches, i)}`, token: tokens.user[i % tokens.user.length] }) },
+      {
+        name: 'GET /api/assets (search)',
+        targetP95: 45,
+        request: (i) => ({ path: `/api/assets?${pick(searches, i)}`, token: tokens.user[i % tokens.user.length] }),
+      },
       {
         name: 'GET /api/users/:id/transactions',
         targetP95: 75,
@@ -291,7 +307,12 @@ async function main() {
           return { path: `/api/users/${sampleUsers[k]}/transactions?limit=20`, token: tokens.user[k] };
         },
       },
-      { name: 'GET /api/assets/analytics', targetP95: 200, connections: 2, request: () => ({ path: '/api/assets/analytics', token: tokens.admin[0] }) },
+      {
+        name: 'GET /api/assets/analytics',
+        targetP95: 200,
+        connections: 2,
+        request: () => ({ path: '/api/assets/analytics', token: tokens.admin[0] }),
+      },
     ];
 
     const rows: { scenario: Scenario; app: Measurement; floor: Measurement }[] = [];

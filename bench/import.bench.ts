@@ -28,9 +28,21 @@ const run = promisify(execFile);
 
 /** The imported tables, parents before children (COPY order). */
 const TABLES = [
-  'user_tiers', 'admin_users', 'admin_permissions', 'scanner_checkpoints', 'assets', 'users', 'user_profiles',
-  'investments', 'investment_agreements', 'transactions', 'kyc_applications', 'kyc_documents', 'admin_logs',
-  'blockchain_events', 'contract_interactions',
+  'user_tiers',
+  'admin_users',
+  'admin_permissions',
+  'scanner_checkpoints',
+  'assets',
+  'users',
+  'user_profiles',
+  'investments',
+  'investment_agreements',
+  'transactions',
+  'kyc_applications',
+  'kyc_documents',
+  'admin_logs',
+  'blockchain_events',
+  'contract_interactions',
 ];
 
 function log(message: string): void {
@@ -80,8 +92,17 @@ async function ensureStore(users: number, transactionsPerUser: number, seed: str
     const started = Date.now();
     const child = spawn(
       process.execPath,
-      [path.join(DIST, 'migration/cli/generate-store.cli.js'), '--out', partial, '--users', String(users),
-        '--transactions-per-user', String(transactionsPerUser), '--seed', seed],
+      [
+        path.join(DIST, 'migration/cli/generate-store.cli.js'),
+        '--out',
+        partial,
+        '--users',
+        String(users),
+        '--transactions-per-user',
+        String(transactionsPerUser),
+        '--seed',
+        seed,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let stdout = '';
@@ -151,23 +172,37 @@ async function freshDatabase(serverUrl: string, name: string): Promise<string> {
     await client.query(`CREATE DATABASE ${name}`);
   });
   const url = databaseUrl(serverUrl, name);
-  await run(process.execPath, [path.join(DIST, 'cli/db.cli.js'), 'setup'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' } });
+  await run(process.execPath, [path.join(DIST, 'cli/db.cli.js'), 'setup'], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
+  });
   return url;
 }
 
 /** Runs the importer CLI, sampling its peak RSS (VmHWM) from /proc until it exits. */
-async function runImporter(url: string, store: string, batchSize: string | undefined, writers: string | undefined): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
+async function runImporter(
+  url: string,
+  store: string,
+  batchSize: string | undefined,
+  writers: string | undefined,
+): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
   // The heap cap of the migrate:json npm script, so the figure is the one a real run has.
   const args = ['--max-old-space-size=256', path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store];
   if (batchSize) args.push('--batch-size', batchSize);
   if (writers) args.push('--writers', writers);
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderrTail = '';
   let lastLine = '';
   const remember = (text: string) => {
-    const line = text.trim().split('\n').filter((l) => l.startsWith('[migrate:json]')).pop();
+    const line = text
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('[migrate:json]'))
+      .pop();
     if (line) lastLine = line;
   };
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -274,7 +309,14 @@ async function main(): Promise<void> {
 
     const header = ['', 'rows', 'seconds', 'rows/s', 'vs COPY', 'peak RSS MB'];
     const lines = [
-      ['importer (npm run migrate:json)', format(importedRows), format(imported.seconds, 1), format(importRate), `${ratio.toFixed(2)}×`, format(imported.peakRssMb)],
+      [
+        'importer (npm run migrate:json)',
+        format(importedRows),
+        format(imported.seconds, 1),
+        format(importRate),
+        `${ratio.toFixed(2)}×`,
+        format(imported.peakRssMb),
+      ],
       ['PostgreSQL COPY FROM STDIN', format(copyRows), format(copy.seconds, 1), format(copyRate), '1.00×', '—'],
     ];
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));

@@ -10,7 +10,15 @@ import { UserDetailDto } from '../users/dto/user-detail.dto';
 import { UsersService } from '../users/users.service';
 import { AdminAuditService } from './admin-audit.service';
 import { AdminRepository } from './admin.repository';
-import { AdminLogDto, AdminLogPageDto, AdminLogQueryDto, AdminUserListItemDto, AdminUserListQueryDto, AdminUserPageDto, ChangeUserStatusDto } from './dto/admin-users.dto';
+import {
+  AdminLogDto,
+  AdminLogPageDto,
+  AdminLogQueryDto,
+  AdminUserListItemDto,
+  AdminUserListQueryDto,
+  AdminUserPageDto,
+  ChangeUserStatusDto,
+} from './dto/admin-users.dto';
 
 /** Keeps `limit` rows and turns the extra one into the next page's cursor. */
 function toPage<T extends { id: string; cursorAt: string }>(rows: T[], limit: number) {

@@ -6,12 +6,7 @@ import { AdminAuditService } from '../admin/admin-audit.service';
 import { permits } from '../admin/permissions';
 import { AuthPrincipal } from '../auth/principal';
 import { canMoveAsset } from './asset-status';
-import {
-  AssetNotFoundError,
-  IllegalAssetTransitionError,
-  InvalidAssetFieldError,
-  TargetBelowCommittedError,
-} from './assets.errors';
+import { AssetNotFoundError, IllegalAssetTransitionError, InvalidAssetFieldError, TargetBelowCommittedError } from './assets.errors';
 import { AssetFields, AssetsRepository } from './assets.repository';
 import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
@@ -132,7 +127,10 @@ export class AssetsService {
         action: 'asset.update',
         targetType: 'asset',
         targetId: id,
-        details: { changes: { ...dto }, ...(dto.status && dto.status !== current.status ? { statusFrom: current.status, statusTo: dto.status } : {}) },
+        details: {
+          changes: { ...dto },
+          ...(dto.status && dto.status !== current.status ? { statusFrom: current.status, statusTo: dto.status } : {}),
+        },
         ip,
       });
       return asset;

@@ -38,9 +38,8 @@ export class AdminCredentialsRepository {
   }
 
   async recordSuccessfulLogin(adminId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE admin_users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1`,
-      [adminId],
-    );
+    await this.dataSource.query(`UPDATE admin_users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1`, [
+      adminId,
+    ]);
   }
 }

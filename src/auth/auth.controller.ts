@@ -44,7 +44,10 @@ export class AuthController {
       'POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.',
   })
   @ApiResponse({ status: 200, type: UserAccessTokenDto })
-  signInWithWallet(@Body() body: WalletSignInDto, @RequestOrigin() origin: { host: string; protocol: string }): Promise<UserAccessTokenDto> {
+  signInWithWallet(
+    @Body() body: WalletSignInDto,
+    @RequestOrigin() origin: { host: string; protocol: string },
+  ): Promise<UserAccessTokenDto> {
     return this.wallet.signIn(body.message, body.signature, resolveSignInOrigin(this.config, origin));
   }
 

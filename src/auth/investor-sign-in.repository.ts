@@ -6,10 +6,9 @@ import { UserStatus } from '../users/entities/user.entity';
 @Injectable()
 export class InvestorSignInRepository {
   async findInvestorByWallet(manager: EntityManager, address: string): Promise<{ id: string; status: UserStatus } | null> {
-    const rows: { id: string; status: UserStatus }[] = await manager.query(
-      `SELECT id, status FROM users WHERE blockchain_address = $1`,
-      [address],
-    );
+    const rows: { id: string; status: UserStatus }[] = await manager.query(`SELECT id, status FROM users WHERE blockchain_address = $1`, [
+      address,
+    ]);
     return rows[0] ?? null;
   }
 

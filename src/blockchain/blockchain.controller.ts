@@ -42,7 +42,11 @@ export class AdminBlockchainController {
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 events; idempotent on (chain id, tx hash, log index)' })
   @ApiOkResponse({ type: IngestResult })
-  ingestEvents(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestEventsDto, @Req() request: FastifyRequest): Promise<IngestResult> {
+  ingestEvents(
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @Body() dto: IngestEventsDto,
+    @Req() request: FastifyRequest,
+  ): Promise<IngestResult> {
     return this.blockchain.ingestEvents(admin.id, dto, request.ip ?? null);
   }
 
@@ -51,7 +55,11 @@ export class AdminBlockchainController {
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 contract calls; idempotent on (chain id, tx hash, method)' })
   @ApiOkResponse({ type: IngestResult })
-  ingestInteractions(@CurrentPrincipal() admin: AuthPrincipal, @Body() dto: IngestInteractionsDto, @Req() request: FastifyRequest): Promise<IngestResult> {
+  ingestInteractions(
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @Body() dto: IngestInteractionsDto,
+    @Req() request: FastifyRequest,
+  ): Promise<IngestResult> {
     return this.blockchain.ingestInteractions(admin.id, dto, request.ip ?? null);
   }
 }

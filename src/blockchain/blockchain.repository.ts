@@ -101,7 +101,9 @@ export class BlockchainRepository {
     if (filter.fromBlock) where.push(`e.block_number >= ${param(filter.fromBlock)}::bigint`);
     if (filter.toBlock) where.push(`e.block_number <= ${param(filter.toBlock)}::bigint`);
     if (filter.after) {
-      where.push(`(e.block_number, e.log_index, e.id) > (${param(filter.after.blockNumber)}::bigint, ${param(filter.after.logIndex)}::int, ${param(filter.after.id)}::uuid)`);
+      where.push(
+        `(e.block_number, e.log_index, e.id) > (${param(filter.after.blockNumber)}::bigint, ${param(filter.after.logIndex)}::int, ${param(filter.after.id)}::uuid)`,
+      );
     }
     return this.dataSource.query(
       `SELECT ${EVENT_COLUMNS} FROM blockchain_events e WHERE ${where.join(' AND ')}

@@ -27,7 +27,11 @@ function decodeCursor(cursor: string, shape: ('block' | 'int' | 'uuid')[]): unkn
     Array.isArray(key) &&
     key.length === shape.length &&
     shape.every((kind, i) =>
-      kind === 'block' ? typeof key[i] === 'string' && BLOCK.test(key[i]) : kind === 'int' ? Number.isSafeInteger(key[i]) && key[i] >= 0 : typeof key[i] === 'string' && UUID.test(key[i]),
+      kind === 'block'
+        ? typeof key[i] === 'string' && BLOCK.test(key[i])
+        : kind === 'int'
+          ? Number.isSafeInteger(key[i]) && key[i] >= 0
+          : typeof key[i] === 'string' && UUID.test(key[i]),
     );
   if (!valid) throw new InvalidQueryError('cursor', 'is malformed');
   return key as unknown[];
@@ -45,7 +49,13 @@ export class BlockchainService {
     return this.dataSource.transaction(async (manager) => {
       const inserted = await this.chain.insertEventsSkippingDuplicates(manager, dto.events);
       const result = { inserted, duplicates: dto.events.length - inserted };
-      await this.audit.record(manager, { adminId, action: 'blockchain.events.ingest', targetType: 'blockchain_events', details: result, ip });
+      await this.audit.record(manager, {
+        adminId,
+        action: 'blockchain.events.ingest',
+        targetType: 'blockchain_events',
+        details: result,
+        ip,
+      });
       return result;
     });
   }
@@ -54,7 +64,13 @@ export class BlockchainService {
     return this.dataSource.transaction(async (manager) => {
       const inserted = await this.chain.insertInteractionsSkippingDuplicates(manager, dto.interactions);
       const result = { inserted, duplicates: dto.interactions.length - inserted };
-      await this.audit.record(manager, { adminId, action: 'blockchain.interactions.ingest', targetType: 'contract_interactions', details: result, ip });
+      await this.audit.record(manager, {
+        adminId,
+        action: 'blockchain.interactions.ingest',
+        targetType: 'contract_interactions',
+        details: result,
+        ip,
+      });
       return result;
     });
   }

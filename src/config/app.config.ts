@@ -1,16 +1,5 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import * as path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '');
@@ -20,115 +9,202 @@ const toBoolean = ({ value }: { value: unknown }) =>
 
 /** Every environment variable the app reads, with its rules. Defaults live in `loadAppConfig`. */
 class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   EMBEDDED_PG_DATA_DIR?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
   EMBEDDED_PG_PORT?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   DB_POOL_MAX?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   DB_POOL_IDLE_TIMEOUT_MS?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DB_CONNECT_TIMEOUT_MS?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
   DB_CONNECT_RETRIES?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   DB_SLOW_QUERY_MS?: number;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   DB_MIGRATIONS_RUN?: boolean;
 
-  @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  @IsOptional()
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(60)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
   JWT_TTL_SECONDS?: number;
 
   /** Sign-In with Ethereum: the domain (host[:port]) and URI the messages name; default: the request's host. */
-  @IsOptional() @Matches(/^[a-z0-9.-]+(:\d{1,5})?$/i, { message: 'SIWE_DOMAIN must be a host[:port]' })
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]+(:\d{1,5})?$/i, { message: 'SIWE_DOMAIN must be a host[:port]' })
   SIWE_DOMAIN?: string;
 
-  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'SIWE_URI must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'SIWE_URI must be an http(s) URL' })
   SIWE_URI?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   SIWE_CHAIN_ID?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(3600)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(3600)
   SIWE_NONCE_TTL_SECONDS?: number;
 
   /** Sign-in nonces one client address may ask for per minute. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   SIWE_NONCE_RATE_PER_MINUTE?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   BACKUP_DIR?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   BACKUP_CRON?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   BACKUP_ENABLED?: boolean;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   API_USAGE_RETENTION_DAYS?: number;
 
   // Operations (src/system): backups, health thresholds, usage logs, metrics sampling.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   BACKUP_RETENTION_DAILY?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   BACKUP_RETENTION_WEEKLY?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   BACKUP_RETENTION_MONTHLY?: number;
 
-  @IsOptional() @Type(() => Number) @Min(0.001)
+  @IsOptional()
+  @Type(() => Number)
+  @Min(0.001)
   BACKUP_MAX_AGE_HOURS?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   PG_BIN_DIR?: string;
 
-  @IsOptional() @Type(() => Number) @Min(0) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @Min(0)
+  @Max(100)
   HEALTH_DISK_MAX_USED_PERCENT?: number;
 
-  @IsOptional() @Type(() => Number) @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @Min(0)
   HEALTH_HEAP_MAX_MB?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
   HEALTH_CHECK_TIMEOUT_MS?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
   API_USAGE_FLUSH_MS?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   API_USAGE_BATCH_SIZE?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   SYSTEM_METRICS_RETENTION_DAYS?: number;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   MONITORING_JOBS_ENABLED?: boolean;
 }
 

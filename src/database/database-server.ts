@@ -17,7 +17,10 @@ export async function provideDatabaseServer(
   if (config.database.url) {
     return { url: config.database.url, stop: async () => undefined };
   }
-  logger.log(`Starting embedded PostgreSQL 15 (data: ${config.database.embeddedDataDir}, port ${config.database.embeddedPort})`, 'Database');
+  logger.log(
+    `Starting embedded PostgreSQL 15 (data: ${config.database.embeddedDataDir}, port ${config.database.embeddedPort})`,
+    'Database',
+  );
   const database = await startEmbeddedPostgres({
     dataDir: config.database.embeddedDataDir,
     port: config.database.embeddedPort,

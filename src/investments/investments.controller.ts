@@ -30,7 +30,8 @@ export class InvestmentsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Same key + same body replays the first answer, a refusal (403/404/409/422) included; another body is 422. A 400 does not use the key.',
+    description:
+      'Same key + same body replays the first answer, a refusal (403/404/409/422) included; another body is 422. A 400 does not use the key.',
   })
   @ApiCreatedResponse({ type: InvestmentView })
   async create(
@@ -40,7 +41,12 @@ export class InvestmentsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<InvestmentView | ErrorBody> {
-    const result = await this.investments.invest({ userId: principal.id, dto, ip: request.ip ?? null, idempotencyKey: parseIdempotencyKey(idempotencyKey) });
+    const result = await this.investments.invest({
+      userId: principal.id,
+      dto,
+      ip: request.ip ?? null,
+      idempotencyKey: parseIdempotencyKey(idempotencyKey),
+    });
     response.status(result.status);
     if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.body;
@@ -74,7 +80,12 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiOperation({ summary: 'pending → confirmed; its transaction completes; audited' })
   @ApiOkResponse({ type: InvestmentView })
-  confirm(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ConfirmInvestmentDto, @Req() request: FastifyRequest) {
+  confirm(
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ConfirmInvestmentDto,
+    @Req() request: FastifyRequest,
+  ) {
     return this.investments.act(admin, id, 'confirm', { ...dto }, request.ip ?? null);
   }
 
@@ -83,7 +94,12 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiOperation({ summary: 'pending → cancelled; its transaction fails; audited' })
   @ApiOkResponse({ type: InvestmentView })
-  cancel(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: FastifyRequest) {
+  cancel(
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: InvestmentReasonDto,
+    @Req() request: FastifyRequest,
+  ) {
     return this.investments.act(admin, id, 'cancel', { ...dto }, request.ip ?? null);
   }
 
@@ -92,7 +108,12 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiOperation({ summary: 'confirmed → refunded, with a refund transaction; audited' })
   @ApiOkResponse({ type: InvestmentView })
-  refund(@CurrentPrincipal() admin: AuthPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: InvestmentReasonDto, @Req() request: FastifyRequest) {
+  refund(
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: InvestmentReasonDto,
+    @Req() request: FastifyRequest,
+  ) {
     return this.investments.act(admin, id, 'refund', { ...dto }, request.ip ?? null);
   }
 }

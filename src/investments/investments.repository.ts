@@ -21,7 +21,8 @@ function withAgreement<T extends AgreementColumns>(row: T): Omit<T, keyof Agreem
   const { agreementVersion, agreementAcceptedAt, agreementSignature, ...rest } = row;
   return {
     ...rest,
-    agreement: agreementVersion === null ? null : { version: agreementVersion, acceptedAt: agreementAcceptedAt!, signature: agreementSignature },
+    agreement:
+      agreementVersion === null ? null : { version: agreementVersion, acceptedAt: agreementAcceptedAt!, signature: agreementSignature },
   };
 }
 
@@ -161,7 +162,12 @@ export class InvestmentsRepository {
     );
   }
 
-  private async settleInvestmentTransaction(manager: EntityManager, investmentId: string, status: TransactionStatus, txHash: string | null) {
+  private async settleInvestmentTransaction(
+    manager: EntityManager,
+    investmentId: string,
+    status: TransactionStatus,
+    txHash: string | null,
+  ) {
     await manager.query(
       `UPDATE transactions SET status = $2, tx_hash = COALESCE($3, tx_hash)
        WHERE investment_id = $1 AND type = '${TransactionType.Investment}' AND status = '${TransactionStatus.Pending}'`,

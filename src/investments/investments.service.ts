@@ -48,7 +48,9 @@ function canonicalJson(value: unknown): string {
 }
 
 function requestHash(dto: CreateInvestmentDto): string {
-  return createHash('sha256').update(`POST /api/investments\n${canonicalJson(dto)}`).digest('hex');
+  return createHash('sha256')
+    .update(`POST /api/investments\n${canonicalJson(dto)}`)
+    .digest('hex');
 }
 
 @Injectable()
@@ -120,10 +122,14 @@ export class InvestmentsService {
 
     const amount = new Decimal(dto.amount);
     if (amount.lt(asset.minInvestment)) {
-      throw new InvestmentError('amount_below_minimum', `amount must be at least ${asset.minInvestment}`, 422, { minInvestment: asset.minInvestment });
+      throw new InvestmentError('amount_below_minimum', `amount must be at least ${asset.minInvestment}`, 422, {
+        minInvestment: asset.minInvestment,
+      });
     }
     if (asset.maxInvestment !== null && amount.gt(asset.maxInvestment)) {
-      throw new InvestmentError('amount_above_maximum', `amount must be at most ${asset.maxInvestment}`, 422, { maxInvestment: asset.maxInvestment });
+      throw new InvestmentError('amount_above_maximum', `amount must be at most ${asset.maxInvestment}`, 422, {
+        maxInvestment: asset.maxInvestment,
+      });
     }
     if (investor.tierMaxSingleInvestment !== null && amount.gt(investor.tierMaxSingleInvestment)) {
       throw new InvestmentError(

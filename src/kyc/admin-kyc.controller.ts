@@ -43,7 +43,12 @@ export class AdminKycController {
   @RequirePermissions('kyc:review')
   @ApiOperation({ summary: 'pending or in_review → approved (409 from a final state); audited' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
-  approve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ApproveKycDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+  approve(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ApproveKycDto,
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @ClientIp() ip: string,
+  ) {
     return this.kyc.decide(id, KycStatus.Approved, { adminId: admin.id, ip }, body.note ? { note: body.note } : {});
   }
 
@@ -52,7 +57,12 @@ export class AdminKycController {
   @RequirePermissions('kyc:review')
   @ApiOperation({ summary: 'pending or in_review → rejected with a reason (409 from a final state); audited' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
-  reject(@Param('id', ParseUUIDPipe) id: string, @Body() body: RejectKycDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+  reject(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RejectKycDto,
+    @CurrentPrincipal() admin: AuthPrincipal,
+    @ClientIp() ip: string,
+  ) {
     return this.kyc.decide(id, KycStatus.Rejected, { adminId: admin.id, ip }, { reason: body.reason });
   }
 }

@@ -15,7 +15,8 @@ export class KycController {
   @Post()
   @ApiOperation({
     summary: 'Submit a KYC application with document metadata (the files are in object storage)',
-    description: '409 `kyc_application_open` while another application awaits review; 409 `kyc_already_approved` for a level already approved.',
+    description:
+      '409 `kyc_application_open` while another application awaits review; 409 `kyc_already_approved` for a level already approved.',
   })
   @ApiResponse({ status: 201, type: KycApplicationDto })
   submit(@CurrentPrincipal() principal: AuthPrincipal, @Body() body: SubmitKycApplicationDto): Promise<KycApplicationDto> {

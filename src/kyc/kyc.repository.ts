@@ -140,9 +140,16 @@ export class KycRepository {
       [applicationId, decision.status, decision.adminId, decision.rejectionReason],
     );
     const documentStatus =
-      decision.status === KycStatus.Approved ? KycDocumentStatus.Accepted : decision.status === KycStatus.Rejected ? KycDocumentStatus.Rejected : null;
+      decision.status === KycStatus.Approved
+        ? KycDocumentStatus.Accepted
+        : decision.status === KycStatus.Rejected
+          ? KycDocumentStatus.Rejected
+          : null;
     if (documentStatus) {
-      await manager.query(`UPDATE kyc_documents SET status = $2 WHERE application_id = $1 AND status = 'pending'`, [applicationId, documentStatus]);
+      await manager.query(`UPDATE kyc_documents SET status = $2 WHERE application_id = $1 AND status = 'pending'`, [
+        applicationId,
+        documentStatus,
+      ]);
     }
   }
 }

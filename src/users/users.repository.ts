@@ -219,7 +219,9 @@ export class UsersRepository {
       params,
     );
     const userExists = rows[0]?.userExists === true;
-    const page = rows.filter((row) => row.id !== null).map((row): TransactionRow => Object.assign(toTransactionItem(row), { cursorAt: row.cursorAt }));
+    const page = rows
+      .filter((row) => row.id !== null)
+      .map((row): TransactionRow => Object.assign(toTransactionItem(row), { cursorAt: row.cursorAt }));
     return { userExists, rows: page };
   }
 }

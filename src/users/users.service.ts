@@ -108,7 +108,10 @@ export class UsersService {
 
   async updateProfile(userId: string, dto: UpdateProfileDto): Promise<UserDetailDto> {
     await this.dataSource.transaction(async (manager) => {
-      await this.users.updateContactDetails(manager, userId, { displayName: dto.displayName, email: dto.email?.toLowerCase() ?? dto.email });
+      await this.users.updateContactDetails(manager, userId, {
+        displayName: dto.displayName,
+        email: dto.email?.toLowerCase() ?? dto.email,
+      });
       await this.users.upsertProfile(manager, userId, dto);
     });
     return this.getUserDetail(userId);

@@ -77,7 +77,9 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       allowed: [AdminRole.Superadmin, AdminRole.Compliance],
       okStatus: 200,
       send: async (token) =>
-        withToken(request(testApp.http).post(`/api/admin/kyc/${await pendingApplication()}/reject`), token).send({ reason: 'blurred scan' }),
+        withToken(request(testApp.http).post(`/api/admin/kyc/${await pendingApplication()}/reject`), token).send({
+          reason: 'blurred scan',
+        }),
     },
     {
       name: 'GET /api/admin/users',
@@ -123,7 +125,9 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       allowed: [AdminRole.Superadmin],
       okStatus: 200,
       send: async (token) =>
-        withToken(request(testApp.http).patch(`/api/admin/admins/${(await createAdmin(testApp, AdminRole.Analyst)).id}`), token).send({ role: 'support' }),
+        withToken(request(testApp.http).patch(`/api/admin/admins/${(await createAdmin(testApp, AdminRole.Analyst)).id}`), token).send({
+          role: 'support',
+        }),
     },
     {
       name: 'GET /api/admin/logs',
@@ -136,8 +140,7 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
   const callers: Caller[] = [...Object.values(AdminRole), 'investor', 'anonymous'];
   const matrix = routes.flatMap((route) =>
     callers.map((caller) => {
-      const expected =
-        caller === 'anonymous' ? 401 : caller === 'investor' ? 403 : route.allowed.includes(caller) ? route.okStatus : 403;
+      const expected = caller === 'anonymous' ? 401 : caller === 'investor' ? 403 : route.allowed.includes(caller) ? route.okStatus : 403;
       return [route.name, caller, expected, route] as const;
     }),
   );
@@ -192,7 +195,10 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         .set('Authorization', `Bearer ${tokens.support}`)
         .expect(200);
       expect(byWallet.body.items).toEqual([expect.objectContaining({ id: user.id, walletAddress: user.account.address, tier: 'basic' })]);
-      await testApp.dataSource.query(`UPDATE users SET phone_e164 = '+442079460123', phone_hash = encode(sha256('+442079460123'::bytea), 'hex') WHERE id = $1`, [user.id]);
+      await testApp.dataSource.query(
+        `UPDATE users SET phone_e164 = '+442079460123', phone_hash = encode(sha256('+442079460123'::bytea), 'hex') WHERE id = $1`,
+        [user.id],
+      );
       const byPhone = await request(testApp.http)
         .get(`/api/admin/users?phone=${encodeURIComponent('+44 20 7946 0123')}`)
         .set('Authorization', `Bearer ${tokens.support}`)
@@ -213,7 +219,10 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       expect(seen.size).toBe(total);
 
       for (const query of ['wallet=0x12', 'phone=12345', 'status=frozen', 'limit=-1', 'cursor=%00', 'q=drop']) {
-        const res = await request(testApp.http).get(`/api/admin/users?${query}`).set('Authorization', `Bearer ${tokens.support}`).expect(400);
+        const res = await request(testApp.http)
+          .get(`/api/admin/users?${query}`)
+          .set('Authorization', `Bearer ${tokens.support}`)
+          .expect(400);
         expect(JSON.stringify(res.body.message)).toContain(query.split('=')[0]);
       }
     });
@@ -222,7 +231,10 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       const repository = testApp.app.get(AdminRepository);
       const queries = [
         repository.buildUserListQuery({ limit: 21 }),
-        repository.buildUserListQuery({ limit: 21, after: { at: '2030-01-01T00:00:00.000001Z', id: '00000000-0000-4000-8000-000000000000' } }),
+        repository.buildUserListQuery({
+          limit: 21,
+          after: { at: '2030-01-01T00:00:00.000001Z', id: '00000000-0000-4000-8000-000000000000' },
+        }),
       ];
       await testApp.dataSource.transaction(async (manager) => {
         // A small table would be scanned and sorted whole; this session takes an index whenever one can serve the query.
@@ -264,7 +276,9 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
 
     it('writes neither the change nor the audit entry when the audit insert fails', async () => {
       const user = await createUser(testApp);
-      await testApp.dataSource.query(`ALTER TABLE admin_logs ADD CONSTRAINT tmp_refuse_status_audit CHECK (action <> 'user.status_change') NOT VALID`);
+      await testApp.dataSource.query(
+        `ALTER TABLE admin_logs ADD CONSTRAINT tmp_refuse_status_audit CHECK (action <> 'user.status_change') NOT VALID`,
+      );
       try {
         await request(testApp.http)
           .patch(`/api/admin/users/${user.id}/status`)
@@ -284,7 +298,11 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       [{ status: 'suspended', reason: 'ok reason', tierId: 1 }, 'tierId'],
     ])('rejects status change %j with 400 naming %s and writes nothing', async (body, field) => {
       const user = await createUser(testApp);
-      const res = await request(testApp.http).patch(`/api/admin/users/${user.id}/status`).set('Authorization', `Bearer ${tokens.superadmin}`).send(body).expect(400);
+      const res = await request(testApp.http)
+        .patch(`/api/admin/users/${user.id}/status`)
+        .set('Authorization', `Bearer ${tokens.superadmin}`)
+        .send(body)
+        .expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
       expect((await testApp.dataSource.query(`SELECT status FROM users WHERE id = $1`, [user.id]))[0].status).toBe('active');
       expect(await testApp.dataSource.query(`SELECT 1 FROM admin_logs WHERE target_id = $1`, [user.id])).toHaveLength(0);
@@ -296,12 +314,17 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         .set('Authorization', `Bearer ${tokens.superadmin}`)
         .send({ status: 'suspended', reason: 'nobody' })
         .expect(404);
-      await request(testApp.http).patch(`/api/admin/users/1%20OR%201=1/status`).set('Authorization', `Bearer ${tokens.superadmin}`).send({ status: 'suspended', reason: 'nobody' }).expect(400);
+      await request(testApp.http)
+        .patch(`/api/admin/users/1%20OR%201=1/status`)
+        .set('Authorization', `Bearer ${tokens.superadmin}`)
+        .send({ status: 'suspended', reason: 'nobody' })
+        .expect(400);
     });
   });
 
   describe('admin accounts', () => {
-    const asSuperadmin = (req: request.Test) => req.set('Authorization', `Bearer ${tokens.superadmin}`).set('X-Forwarded-For', '192.0.2.50');
+    const asSuperadmin = (req: request.Test) =>
+      req.set('Authorization', `Bearer ${tokens.superadmin}`).set('X-Forwarded-For', '192.0.2.50');
 
     it('GET /api/admin/me names the admin and the grants the console should offer', async () => {
       const res = await request(testApp.http).get('/api/admin/me').set('Authorization', `Bearer ${tokens.compliance}`).expect(200);
@@ -315,9 +338,19 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         .expect(201);
       expect(res.body).toMatchObject({ email: 'new.reviewer@pend.test', role: 'compliance', active: true, name: 'New Reviewer' });
       expect(JSON.stringify(res.body)).not.toMatch(/password|\$2b\$/i);
-      const [log] = await testApp.dataSource.query(`SELECT action, admin_user_id, details, ip FROM admin_logs WHERE target_id = $1`, [res.body.id]);
-      expect(log).toEqual({ action: 'admin.create', admin_user_id: admins.superadmin.id, details: { email: 'new.reviewer@pend.test', role: 'compliance' }, ip: '192.0.2.50' });
-      const login = await request(testApp.http).post('/api/auth/admin/login').send({ email: 'new.reviewer@pend.test', password: 'first password 42' }).expect(200);
+      const [log] = await testApp.dataSource.query(`SELECT action, admin_user_id, details, ip FROM admin_logs WHERE target_id = $1`, [
+        res.body.id,
+      ]);
+      expect(log).toEqual({
+        action: 'admin.create',
+        admin_user_id: admins.superadmin.id,
+        details: { email: 'new.reviewer@pend.test', role: 'compliance' },
+        ip: '192.0.2.50',
+      });
+      const login = await request(testApp.http)
+        .post('/api/auth/admin/login')
+        .send({ email: 'new.reviewer@pend.test', password: 'first password 42' })
+        .expect(200);
       expect(login.body.adminId).toBe(res.body.id);
       const clash = await asSuperadmin(request(testApp.http).post('/api/admin/admins'))
         .send({ email: 'new.reviewer@pend.test', role: 'analyst', password: 'first password 42' })
@@ -327,24 +360,42 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
 
     it('changes role and active flag (audited); a disabled admin is out at once; nobody can demote or disable themselves', async () => {
       const target = await createAdmin(testApp, AdminRole.Support);
-      const changed = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`)).send({ role: 'analyst' }).expect(200);
+      const changed = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`))
+        .send({ role: 'analyst' })
+        .expect(200);
       expect(changed.body.role).toBe('analyst');
       await request(testApp.http).get('/api/admin/kyc').set('Authorization', `Bearer ${target.token}`).expect(403); // analysts lack kyc:read
-      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`)).send({ active: false }).expect(200);
+      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`))
+        .send({ active: false })
+        .expect(200);
       await request(testApp.http).get('/api/admin/users').set('Authorization', `Bearer ${target.token}`).expect(401);
-      const logs = await testApp.dataSource.query(`SELECT details FROM admin_logs WHERE action = 'admin.update' AND target_id = $1 ORDER BY "timestamp"`, [target.id]);
+      const logs = await testApp.dataSource.query(
+        `SELECT details FROM admin_logs WHERE action = 'admin.update' AND target_id = $1 ORDER BY "timestamp"`,
+        [target.id],
+      );
       expect(logs.map((l: { details: { changes: object } }) => l.details.changes)).toEqual([{ role: 'analyst' }, { active: false }]);
 
-      const self = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`)).send({ active: false }).expect(409);
+      const self = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`))
+        .send({ active: false })
+        .expect(409);
       expect(self.body.code).toBe('admin_self_change');
-      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`)).send({ role: 'analyst' }).expect(409);
-      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`)).send({ name: 'Still Super' }).expect(200);
+      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`))
+        .send({ role: 'analyst' })
+        .expect(409);
+      await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${admins.superadmin.id}`))
+        .send({ name: 'Still Super' })
+        .expect(200);
     });
 
     it('clears a login lock with unlock: true', async () => {
       const locked = await createAdmin(testApp, AdminRole.Support);
-      await testApp.dataSource.query(`UPDATE admin_users SET failed_login_count = 10, locked_until = now() + interval '10 minutes' WHERE id = $1`, [locked.id]);
-      const res = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${locked.id}`)).send({ unlock: true }).expect(200);
+      await testApp.dataSource.query(
+        `UPDATE admin_users SET failed_login_count = 10, locked_until = now() + interval '10 minutes' WHERE id = $1`,
+        [locked.id],
+      );
+      const res = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${locked.id}`))
+        .send({ unlock: true })
+        .expect(200);
       expect(res.body.lockedUntil).toBeNull();
     });
 
@@ -379,7 +430,10 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         cursor = res.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `t${30 - i}`));
-      const one = await request(testApp.http).get('/api/admin/logs?targetType=thing&targetId=t7').set('Authorization', `Bearer ${tokens.compliance}`).expect(200);
+      const one = await request(testApp.http)
+        .get('/api/admin/logs?targetType=thing&targetId=t7')
+        .set('Authorization', `Bearer ${tokens.compliance}`)
+        .expect(200);
       expect(one.body.items).toEqual([expect.objectContaining({ action: 'test.bulk', targetId: 't7', adminId: admins.superadmin.id })]);
       await request(testApp.http).get('/api/admin/logs?adminId=nope').set('Authorization', `Bearer ${tokens.compliance}`).expect(400);
       await request(testApp.http).get('/api/admin/logs?limit=1000').set('Authorization', `Bearer ${tokens.compliance}`).expect(400);
@@ -389,7 +443,10 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
       const repository = testApp.app.get(AdminRepository);
       const queries = [
         repository.buildAdminLogQuery({ limit: 51 }),
-        repository.buildAdminLogQuery({ limit: 51, after: { at: '2020-01-01T00:00:10.000001Z', id: '00000000-0000-4000-8000-000000000000' } }),
+        repository.buildAdminLogQuery({
+          limit: 51,
+          after: { at: '2020-01-01T00:00:10.000001Z', id: '00000000-0000-4000-8000-000000000000' },
+        }),
       ];
       await testApp.dataSource.transaction(async (manager) => {
         // A small table would be scanned whole; this session prefers an index when one can serve the query.

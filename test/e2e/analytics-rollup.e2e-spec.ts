@@ -39,7 +39,9 @@ describe('Analytics rollup: exact against the investments after every kind of wr
       const user = await createUser(testApp);
       await setKycStatus(testApp, user.id, 'approved');
       // No single-investment limit: amounts up to the targets.
-      await testApp.dataSource.query(`UPDATE users SET tier_id = (SELECT id FROM user_tiers WHERE name = 'platinum') WHERE id = $1`, [user.id]);
+      await testApp.dataSource.query(`UPDATE users SET tier_id = (SELECT id FROM user_tiers WHERE name = 'platinum') WHERE id = $1`, [
+        user.id,
+      ]);
       investors.push(user);
     }
   });
@@ -110,7 +112,11 @@ describe('Analytics rollup: exact against the investments after every kind of wr
     await act(c1, 'confirm');
     body = await expectExact();
     // Alice holds two venture assets: once in the category, once on the platform.
-    expect(body.categories.find((c: { category: string }) => c.category === 'venture')).toMatchObject({ investors: 2, investments: 3, raisedAmount: '170.123456' });
+    expect(body.categories.find((c: { category: string }) => c.category === 'venture')).toMatchObject({
+      investors: 2,
+      investments: 3,
+      raisedAmount: '170.123456',
+    });
     expect(body.platform).toMatchObject({ investors: 3, investments: 4, raisedAmount: '1000170.123455' });
 
     await act(a1, 'refund');
@@ -135,15 +141,24 @@ describe('Analytics rollup: exact against the investments after every kind of wr
          FROM unnest($1::uuid[]) u, unnest($2::uuid[]) a, generate_series(1, 4) g`,
       [ids, [v1, v2, r1]],
     );
-    await testApp.dataSource.query(`UPDATE investments SET status = 'confirmed' WHERE status = 'pending' AND amount = 4.5 AND user_id = $1`, [ids[4]]);
-    await testApp.dataSource.query(`UPDATE investments SET amount = amount + 0.000001 WHERE status = 'confirmed' AND user_id = $1`, [ids[3]]);
+    await testApp.dataSource.query(
+      `UPDATE investments SET status = 'confirmed' WHERE status = 'pending' AND amount = 4.5 AND user_id = $1`,
+      [ids[4]],
+    );
+    await testApp.dataSource.query(`UPDATE investments SET amount = amount + 0.000001 WHERE status = 'confirmed' AND user_id = $1`, [
+      ids[3],
+    ]);
     await expectExact();
 
     await testApp.dataSource.query(`DELETE FROM investments WHERE user_id = $1`, [ids[5]]);
     await expectExact();
 
     // R1 becomes venture: every venture investor of R1 must be counted once in venture.
-    await request(testApp.http).patch(`/api/admin/assets/${r1}`).set('Authorization', `Bearer ${admin.token}`).send({ category: 'venture' }).expect(200);
+    await request(testApp.http)
+      .patch(`/api/admin/assets/${r1}`)
+      .set('Authorization', `Bearer ${admin.token}`)
+      .send({ category: 'venture' })
+      .expect(200);
     const body = await expectExact();
     expect(body.categories.map((c: { category: string }) => c.category)).toEqual(['venture']);
     const [{ n }] = await testApp.dataSource.query(`SELECT count(DISTINCT user_id)::int AS n FROM investments WHERE status = 'confirmed'`);
@@ -155,7 +170,9 @@ describe('Analytics rollup: exact against the investments after every kind of wr
     // R1 is fully subscribed by now: V1 and V2.
     for (let i = 0; i < 24; i++) pending.push(await invest(investors[i % 5], assets[i % 2], `${10 + i}`));
     const results = await Promise.all([
-      ...pending.map((id) => request(testApp.http).post(`/api/admin/investments/${id}/confirm`).set('Authorization', `Bearer ${admin.token}`).send({})),
+      ...pending.map((id) =>
+        request(testApp.http).post(`/api/admin/investments/${id}/confirm`).set('Authorization', `Bearer ${admin.token}`).send({}),
+      ),
       ...Array.from({ length: 6 }, () => request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${admin.token}`)),
     ]);
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));

@@ -35,7 +35,11 @@ describe('Assets API', () => {
 
   describe('POST /api/admin/assets', () => {
     it('creates a draft, money as exact strings, address checksummed, audited in admin_logs', async () => {
-      const res = await request(testApp.http).post('/api/admin/assets').set('Authorization', `Bearer ${superadmin.token}`).send(validAsset).expect(201);
+      const res = await request(testApp.http)
+        .post('/api/admin/assets')
+        .set('Authorization', `Bearer ${superadmin.token}`)
+        .send(validAsset)
+        .expect(201);
       expect(res.body).toMatchObject({
         name: 'Harbour Lofts',
         status: 'draft',
@@ -84,29 +88,45 @@ describe('Assets API', () => {
   describe('PATCH /api/admin/assets/:id', () => {
     it('walks draft → open → funded → closed and refuses illegal moves with 409', async () => {
       const id = await insertAsset(testApp, { status: 'draft' });
-      const patch = (body: object) => request(testApp.http).patch(`/api/admin/assets/${id}`).set('Authorization', `Bearer ${superadmin.token}`).send(body);
+      const patch = (body: object) =>
+        request(testApp.http).patch(`/api/admin/assets/${id}`).set('Authorization', `Bearer ${superadmin.token}`).send(body);
       expect((await patch({ status: 'open', name: 'Renamed' }).expect(200)).body).toMatchObject({ status: 'open', name: 'Renamed' });
       expect((await patch({ status: 'draft' }).expect(409)).body.code).toBe('illegal_asset_transition');
       await patch({ status: 'funded' }).expect(200);
       await patch({ status: 'closed' }).expect(200);
       await patch({ status: 'cancelled' }).expect(409);
-      const actions = await testApp.dataSource.query(`SELECT details->>'statusTo' AS "to" FROM admin_logs WHERE target_id = $1 ORDER BY "timestamp"`, [id]);
+      const actions = await testApp.dataSource.query(
+        `SELECT details->>'statusTo' AS "to" FROM admin_logs WHERE target_id = $1 ORDER BY "timestamp"`,
+        [id],
+      );
       expect(actions.map((a: { to: string }) => a.to)).toEqual(['open', 'funded', 'closed']);
     });
 
     it('refuses a target below what investors already committed (409) and null for required fields (400)', async () => {
       const id = await insertAsset(testApp, { targetAmount: '1000' });
       const user = await createUser(testApp);
-      await testApp.dataSource.query(`INSERT INTO investments (user_id, asset_id, amount, status) VALUES ($1, $2, '600', 'pending')`, [user.id, id]);
-      const patch = (body: object) => request(testApp.http).patch(`/api/admin/assets/${id}`).set('Authorization', `Bearer ${superadmin.token}`).send(body);
+      await testApp.dataSource.query(`INSERT INTO investments (user_id, asset_id, amount, status) VALUES ($1, $2, '600', 'pending')`, [
+        user.id,
+        id,
+      ]);
+      const patch = (body: object) =>
+        request(testApp.http).patch(`/api/admin/assets/${id}`).set('Authorization', `Bearer ${superadmin.token}`).send(body);
       expect((await patch({ targetAmount: '500' }).expect(409)).body.code).toBe('target_below_committed');
       expect((await patch({ name: null }).expect(400)).body.message).toContain('name');
       await patch({ targetAmount: '600' }).expect(200);
     });
 
     it('404 for an unknown asset, 400 for a malformed id', async () => {
-      await request(testApp.http).patch('/api/admin/assets/7d0c9a1e-7a57-4f55-9a57-2f2b8f3f0d11').set('Authorization', `Bearer ${superadmin.token}`).send({ name: 'x' }).expect(404);
-      const res = await request(testApp.http).patch('/api/admin/assets/nope').set('Authorization', `Bearer ${superadmin.token}`).send({ name: 'x' }).expect(400);
+      await request(testApp.http)
+        .patch('/api/admin/assets/7d0c9a1e-7a57-4f55-9a57-2f2b8f3f0d11')
+        .set('Authorization', `Bearer ${superadmin.token}`)
+        .send({ name: 'x' })
+        .expect(404);
+      const res = await request(testApp.http)
+        .patch('/api/admin/assets/nope')
+        .set('Authorization', `Bearer ${superadmin.token}`)
+        .send({ name: 'x' })
+        .expect(400);
       expect(res.body.message).toEqual(['id must be a UUID']);
     });
   });
@@ -117,9 +137,21 @@ describe('Assets API', () => {
       await testApp.dataSource.query(`DELETE FROM investments`);
       await testApp.dataSource.query(`DELETE FROM assets`);
       ids = {
-        solar: await insertAsset(testApp, { name: 'Solar Farm Andalusia', category: 'commodities', expectedApy: '7.5', targetAmount: '5000', description: 'Photovoltaic 50%_share' }),
+        solar: await insertAsset(testApp, {
+          name: 'Solar Farm Andalusia',
+          category: 'commodities',
+          expectedApy: '7.5',
+          targetAmount: '5000',
+          description: 'Photovoltaic 50%_share',
+        }),
         loans: await insertAsset(testApp, { name: 'SME Loans III', category: 'private_credit', expectedApy: '11', targetAmount: '2000' }),
-        tower: await insertAsset(testApp, { name: 'Office Tower', category: 'real_estate', expectedApy: '5.25', targetAmount: '9000', status: 'funded' }),
+        tower: await insertAsset(testApp, {
+          name: 'Office Tower',
+          category: 'real_estate',
+          expectedApy: '5.25',
+          targetAmount: '9000',
+          status: 'funded',
+        }),
         secret: await insertAsset(testApp, { name: 'Secret Solar Draft', category: 'commodities', expectedApy: '9', status: 'draft' }),
       };
     });
@@ -140,7 +172,9 @@ describe('Assets API', () => {
     });
 
     it('filters by category and APY range and sorts', async () => {
-      expect((await list(investor.token, '?category=private_credit').expect(200)).body.items.map((a: { id: string }) => a.id)).toEqual([ids.loans]);
+      expect((await list(investor.token, '?category=private_credit').expect(200)).body.items.map((a: { id: string }) => a.id)).toEqual([
+        ids.loans,
+      ]);
       const ranged = await list(investor.token, '?minApy=5.25&maxApy=7.5&sort=expectedApy&order=asc').expect(200);
       expect(ranged.body.items.map((a: { expectedApy: string }) => a.expectedApy)).toEqual(['5.2500', '7.5000']);
       const byTarget = await list(investor.token, '?sort=targetAmount&order=desc').expect(200);
@@ -204,18 +238,50 @@ describe('Assets API', () => {
       );
       const res = await request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${analyst.token}`).expect(200);
       const assetA = res.body.assets.find((row: { id: string }) => row.id === a);
-      expect(assetA).toMatchObject({ raisedAmount: '300.000001', targetAmount: '1000.000000', fundedPercent: '30.00', investors: 2, investments: 3, averageTicket: '100.000000' });
+      expect(assetA).toMatchObject({
+        raisedAmount: '300.000001',
+        targetAmount: '1000.000000',
+        fundedPercent: '30.00',
+        investors: 2,
+        investments: 3,
+        averageTicket: '100.000000',
+      });
       const venture = res.body.categories.find((row: { category: string }) => row.category === 'venture');
-      expect(venture).toMatchObject({ assets: 2, targetAmount: '4000.000000', raisedAmount: '700.000001', investors: 2, investments: 4, fundedPercent: '17.50' });
+      expect(venture).toMatchObject({
+        assets: 2,
+        targetAmount: '4000.000000',
+        raisedAmount: '700.000001',
+        investors: 2,
+        investments: 4,
+        fundedPercent: '17.50',
+      });
       const realEstate = res.body.categories.find((row: { category: string }) => row.category === 'real_estate');
       expect(realEstate).toMatchObject({ assets: 1, raisedAmount: '0.000000', investors: 0, averageTicket: null });
-      expect(res.body.platform).toMatchObject({ assets: 3, targetAmount: '4500.000000', raisedAmount: '700.000001', investors: 2, investments: 4 });
+      expect(res.body.platform).toMatchObject({
+        assets: 3,
+        targetAmount: '4500.000000',
+        raisedAmount: '700.000001',
+        investors: 2,
+        investments: 4,
+      });
     });
   });
 
   it('documents the routes in OpenAPI', async () => {
     const res = await request(testApp.http).get('/api/docs-json').expect(200);
-    for (const path of ['/api/assets', '/api/assets/{id}', '/api/assets/analytics', '/api/admin/assets', '/api/admin/assets/{id}', '/api/investments', '/api/investments/me', '/api/admin/investments/{id}/confirm', '/api/admin/blockchain/events', '/api/blockchain/events', '/api/blockchain/interactions']) {
+    for (const path of [
+      '/api/assets',
+      '/api/assets/{id}',
+      '/api/assets/analytics',
+      '/api/admin/assets',
+      '/api/admin/assets/{id}',
+      '/api/investments',
+      '/api/investments/me',
+      '/api/admin/investments/{id}/confirm',
+      '/api/admin/blockchain/events',
+      '/api/blockchain/events',
+      '/api/blockchain/interactions',
+    ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }
     expect(res.body.components.schemas.CreateInvestmentDto.required).toEqual(expect.arrayContaining(['assetId', 'amount', 'agreement']));
@@ -229,9 +295,24 @@ describe('Assets API', () => {
     });
     const auth = (test: request.Test, token?: string) => (token ? test.set('Authorization', `Bearer ${token}`) : test);
     routes.push(
-      { name: 'POST /api/admin/assets', permission: 'assets:write', ok: 201, call: (t) => auth(request(testApp.http).post('/api/admin/assets').send({ name: 'M', category: 'venture', targetAmount: '10' }), t) },
-      { name: 'PATCH /api/admin/assets/:id', permission: 'assets:write', ok: 200, call: (t) => auth(request(testApp.http).patch(`/api/admin/assets/${assetId}`).send({ description: 'edited' }), t) },
-      { name: 'GET /api/assets/analytics', permission: 'analytics:read', ok: 200, call: (t) => auth(request(testApp.http).get('/api/assets/analytics'), t) },
+      {
+        name: 'POST /api/admin/assets',
+        permission: 'assets:write',
+        ok: 201,
+        call: (t) => auth(request(testApp.http).post('/api/admin/assets').send({ name: 'M', category: 'venture', targetAmount: '10' }), t),
+      },
+      {
+        name: 'PATCH /api/admin/assets/:id',
+        permission: 'assets:write',
+        ok: 200,
+        call: (t) => auth(request(testApp.http).patch(`/api/admin/assets/${assetId}`).send({ description: 'edited' }), t),
+      },
+      {
+        name: 'GET /api/assets/analytics',
+        permission: 'analytics:read',
+        ok: 200,
+        call: (t) => auth(request(testApp.http).get('/api/assets/analytics'), t),
+      },
     );
 
     it.each(routes.map((r) => [r.name, r] as const))('%s', async (_name, route) => {

@@ -28,13 +28,17 @@ describe('admin:create CLI (node dist, as the npm script runs it) then login ove
 
   it('creates an admin from ADMIN_PASSWORD with a bcrypt cost-12 hash, audited, who can then log in', async () => {
     const password = 'a long enough admin password';
-    const run = runCreate(['--email', 'First.Admin@Pend.test', '--role', 'superadmin', '--name', 'First Admin'], { ADMIN_PASSWORD: password });
+    const run = runCreate(['--email', 'First.Admin@Pend.test', '--role', 'superadmin', '--name', 'First Admin'], {
+      ADMIN_PASSWORD: password,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/Created admin first\.admin@pend\.test \(superadmin\)/);
     expect(run.stdout).not.toContain(password);
 
-    const [admin] = await testApp.dataSource.query(`SELECT id, role, name, active, password_hash FROM admin_users WHERE email = 'first.admin@pend.test'`);
+    const [admin] = await testApp.dataSource.query(
+      `SELECT id, role, name, active, password_hash FROM admin_users WHERE email = 'first.admin@pend.test'`,
+    );
     expect(admin).toMatchObject({ role: 'superadmin', name: 'First Admin', active: true });
     expect(admin.password_hash).toMatch(/^\$2b\$12\$/);
     const logs = await testApp.dataSource.query(`SELECT action, target_id, details FROM admin_logs WHERE admin_user_id = $1`, [admin.id]);
@@ -45,7 +49,9 @@ describe('admin:create CLI (node dist, as the npm script runs it) then login ove
   });
 
   it('refuses a password given as an argument, a missing password off a terminal, bad role, short password and a duplicate', async () => {
-    const asArgument = runCreate(['--email', 'x@pend.test', '--role', 'analyst', '--password', 'secret-secret-secret'], { ADMIN_PASSWORD: undefined });
+    const asArgument = runCreate(['--email', 'x@pend.test', '--role', 'analyst', '--password', 'secret-secret-secret'], {
+      ADMIN_PASSWORD: undefined,
+    });
     expect(asArgument.status).toBe(1);
     expect(asArgument.stderr).toMatch(/never an argument/);
 
@@ -61,7 +67,9 @@ describe('admin:create CLI (node dist, as the npm script runs it) then login ove
     expect(shortPassword.status).toBe(1);
     expect(shortPassword.stderr).toMatch(/at least 12/);
 
-    const duplicate = runCreate(['--email', 'first.admin@pend.test', '--role', 'analyst'], { ADMIN_PASSWORD: 'a long enough admin password' });
+    const duplicate = runCreate(['--email', 'first.admin@pend.test', '--role', 'analyst'], {
+      ADMIN_PASSWORD: 'a long enough admin password',
+    });
     expect(duplicate.status).toBe(1);
     expect(duplicate.stderr).toMatch(/already exists/);
 

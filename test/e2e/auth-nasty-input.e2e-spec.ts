@@ -14,7 +14,9 @@ describe('Accounts routes against hostile input', () => {
     testApp = await createTestApp();
     investor = await createUser(testApp);
     superadmin = await createAdmin(testApp, AdminRole.Superadmin);
-    const [row] = await testApp.dataSource.query(`INSERT INTO kyc_applications (user_id, level) VALUES ($1, 1) RETURNING id`, [investor.id]);
+    const [row] = await testApp.dataSource.query(`INSERT INTO kyc_applications (user_id, level) VALUES ($1, 1) RETURNING id`, [
+      investor.id,
+    ]);
     applicationId = row.id;
   });
 
@@ -45,7 +47,10 @@ describe('Accounts routes against hostile input', () => {
     ['__proto__ pollution', '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}'],
     ['a 2000-level nest', JSON.stringify({ address: deep, firstName: deep, level: deep, reason: deep })],
     ['huge numbers', '{"level":1e400,"notifySms":1e400,"status":-0}'],
-    ['NUL characters', { firstName: nul, displayName: nul, reason: `reason ${nul}`, status: 'suspended', email: `${nul}@x.io`, password: nul, message: nul }],
+    [
+      'NUL characters',
+      { firstName: nul, displayName: nul, reason: `reason ${nul}`, status: 'suspended', email: `${nul}@x.io`, password: nul, message: nul },
+    ],
     ['NUL in one string field', { firstName: nul }],
     ['NUL in a reason', { reason: `reason ${nul}`, status: 'suspended' }],
     ['objects for strings', { email: { $gt: '' }, password: { $ne: 1 }, reason: { toString: 1 }, firstName: [] }],
@@ -54,10 +59,12 @@ describe('Accounts routes against hostile input', () => {
 
   it.each(bodies)('%s → 4xx on every route, nothing written', async (label, body) => {
     const counts = async () =>
-      (await testApp.dataSource.query(
-        `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM user_profiles) + (SELECT count(*) FROM kyc_applications)
+      (
+        await testApp.dataSource.query(
+          `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM user_profiles) + (SELECT count(*) FROM kyc_applications)
               + (SELECT count(*) FROM admin_logs) + (SELECT count(*) FROM auth_nonces) AS n`,
-      ))[0].n;
+        )
+      )[0].n;
     const before = await counts();
     for (const route of routes()) {
       let req = request(testApp.http)[route.method](route.path).set('Content-Type', 'application/json');
@@ -65,7 +72,10 @@ describe('Accounts routes against hostile input', () => {
       const res = await req.send(typeof body === 'string' ? body : JSON.stringify(body));
       // `__proto__` and `constructor` never become properties, so the profile PATCH sees an empty change (200, no write).
       const emptyPatch = label.includes('__proto__') && route.path.endsWith('/profile') && res.status === 200;
-      expect({ route: route.path, clientError: (res.status >= 400 && res.status < 500) || emptyPatch }).toEqual({ route: route.path, clientError: true });
+      expect({ route: route.path, clientError: (res.status >= 400 && res.status < 500) || emptyPatch }).toEqual({
+        route: route.path,
+        clientError: true,
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/at .+\.(js|ts):\d+|QueryFailedError|SELECT|INSERT/);
     }
     expect(await counts()).toBe(before);

@@ -24,7 +24,11 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
   describe('POST /api/auth/nonce', () => {
     it('issues a one-time nonce and an EIP-4361 message for the checksummed address', async () => {
       const account = privateKeyToAccount(generatePrivateKey());
-      const res = await request(testApp.http).post('/api/auth/nonce').set('Host', SIGN_IN_HOST).send({ address: account.address.toLowerCase() }).expect(201);
+      const res = await request(testApp.http)
+        .post('/api/auth/nonce')
+        .set('Host', SIGN_IN_HOST)
+        .send({ address: account.address.toLowerCase() })
+        .expect(201);
       expect(res.body.nonce).toMatch(/^[0-9a-f]{32}$/);
       expect(res.body.message.startsWith(`${SIGN_IN_HOST} wants you`)).toBe(true);
       expect(res.body.message).toContain(`URI: http://${SIGN_IN_HOST}\n`);
@@ -32,7 +36,9 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       expect(res.body.message).toContain(`Nonce: ${res.body.nonce}`);
       expect(res.body.message).toContain('Chain ID: 137');
       expect(res.body.message).toMatch(/Expiration Time: \d{4}-/);
-      const [row] = await testApp.dataSource.query(`SELECT address, used_at, expires_at FROM auth_nonces WHERE nonce = $1`, [res.body.nonce]);
+      const [row] = await testApp.dataSource.query(`SELECT address, used_at, expires_at FROM auth_nonces WHERE nonce = $1`, [
+        res.body.nonce,
+      ]);
       expect(row.address).toBe(account.address);
       expect(row.used_at).toBeNull();
       expect(new Date(row.expires_at).getTime()).toBeGreaterThan(Date.now());
@@ -86,13 +92,15 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       const { message, signature, nonce } = await signedChallenge(testApp, user.account);
 
       const forged = await intruder.signMessage({ message });
-      expect((await wallet().send({ message, signature: forged }).expect(401)).body.code).toBe(
-        'invalid_sign_in',
-      );
+      expect((await wallet().send({ message, signature: forged }).expect(401)).body.code).toBe('invalid_sign_in');
       const tampered = message.replace(/^[^ ]+ wants/, 'evil.example wants');
-      await wallet().send({ message: tampered, signature: await user.account.signMessage({ message: tampered }) }).expect(401);
+      await wallet()
+        .send({ message: tampered, signature: await user.account.signMessage({ message: tampered }) })
+        .expect(401);
       const otherChain = message.replace('Chain ID: 137', 'Chain ID: 1');
-      await wallet().send({ message: otherChain, signature: await user.account.signMessage({ message: otherChain }) }).expect(401);
+      await wallet()
+        .send({ message: otherChain, signature: await user.account.signMessage({ message: otherChain }) })
+        .expect(401);
 
       await testApp.dataSource.query(`UPDATE auth_nonces SET expires_at = now() - interval '1 second' WHERE nonce = $1`, [nonce]);
       await wallet().send({ message, signature }).expect(401);
@@ -147,10 +155,7 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       expect(legacyHash.startsWith('$2b$10$')).toBe(true);
       const id = await insertAdmin('legacy@pend.test', legacyHash);
       await testApp.dataSource.query(`UPDATE admin_users SET failed_login_count = 3 WHERE id = $1`, [id]);
-      const res = await request(testApp.http)
-        .post('/api/auth/admin/login')
-        .send({ email: 'Legacy@Pend.test', password })
-        .expect(200);
+      const res = await request(testApp.http).post('/api/auth/admin/login').send({ email: 'Legacy@Pend.test', password }).expect(200);
       expect(res.body).toMatchObject({ tokenType: 'Bearer', adminId: id, role: 'compliance' });
       expect(claimsOf(res.body.accessToken)).toMatchObject({ sub: id, kind: 'admin' });
       const [row] = await testApp.dataSource.query(`SELECT failed_login_count, last_login_at FROM admin_users WHERE id = $1`, [id]);
@@ -183,14 +188,22 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
         bodies.push(res.body);
       }
       expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
-      expect(bodies[0]).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid email or password', code: 'invalid_credentials' });
+      expect(bodies[0]).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Invalid email or password',
+        code: 'invalid_credentials',
+      });
     });
 
     it('answers 429 after 5 failures for one email from one address, even with the right password; other addresses still get in', async () => {
       const hash = bcrypt.hashSync(password, 4);
       await insertAdmin('target@pend.test', hash);
       const from = (ip: string) => request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', ip);
-      for (let i = 0; i < 5; i++) await from('203.0.113.5').send({ email: 'target@pend.test', password: `guess ${i}` }).expect(401);
+      for (let i = 0; i < 5; i++)
+        await from('203.0.113.5')
+          .send({ email: 'target@pend.test', password: `guess ${i}` })
+          .expect(401);
       const blocked = await from('203.0.113.5').send({ email: 'target@pend.test', password }).expect(429);
       expect(blocked.body.code).toBe('too_many_attempts');
       await from('203.0.113.6').send({ email: 'target@pend.test', password }).expect(200);
@@ -203,7 +216,10 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       try {
         const from = (app: TestApp) => request(app.http).post('/api/auth/admin/login').set('X-Forwarded-For', '203.0.113.77');
         // 3 wrong guesses on one instance, 2 on the other: the 5th failure blocks the pair on both.
-        for (let i = 0; i < 5; i++) await from(i < 3 ? testApp : second).send({ email: 'spread@pend.test', password: `guess ${i}` }).expect(401);
+        for (let i = 0; i < 5; i++)
+          await from(i < 3 ? testApp : second)
+            .send({ email: 'spread@pend.test', password: `guess ${i}` })
+            .expect(401);
         expect((await from(testApp).send({ email: 'spread@pend.test', password }).expect(429)).body.code).toBe('too_many_attempts');
         expect((await from(second).send({ email: 'spread@pend.test', password }).expect(429)).body.code).toBe('too_many_attempts');
         const keys: { key: string }[] = await testApp.dataSource.query(`SELECT key FROM rate_limit_windows`);
@@ -227,10 +243,18 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
       const [row] = await testApp.dataSource.query(`SELECT failed_login_count, locked_until FROM admin_users WHERE id = $1`, [id]);
       expect(row.failed_login_count).toBe(10);
       expect(new Date(row.locked_until).getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
-      await request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', '192.0.2.99').send({ email: 'spray@pend.test', password }).expect(429);
+      await request(testApp.http)
+        .post('/api/auth/admin/login')
+        .set('X-Forwarded-For', '192.0.2.99')
+        .send({ email: 'spray@pend.test', password })
+        .expect(429);
       // Once the lock has run out, the right password works again.
       await testApp.dataSource.query(`UPDATE admin_users SET locked_until = now() - interval '1 second' WHERE id = $1`, [id]);
-      await request(testApp.http).post('/api/auth/admin/login').set('X-Forwarded-For', '192.0.2.99').send({ email: 'spray@pend.test', password }).expect(200);
+      await request(testApp.http)
+        .post('/api/auth/admin/login')
+        .set('X-Forwarded-For', '192.0.2.99')
+        .send({ email: 'spray@pend.test', password })
+        .expect(200);
     });
 
     it.each([
@@ -247,22 +271,36 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
 
   it('uses SIWE_DOMAIN and SIWE_URI when configured, whatever the Host header says', async () => {
     const configured = await createTestApp({
-      env: { SIWE_DOMAIN: 'invest.pend.example', SIWE_URI: 'https://invest.pend.example/login', SIWE_CHAIN_ID: '1', SIWE_NONCE_RATE_PER_MINUTE: '3' },
+      env: {
+        SIWE_DOMAIN: 'invest.pend.example',
+        SIWE_URI: 'https://invest.pend.example/login',
+        SIWE_CHAIN_ID: '1',
+        SIWE_NONCE_RATE_PER_MINUTE: '3',
+      },
     });
     try {
       const user = await createUser(configured);
-      const nonce = await request(configured.http).post('/api/auth/nonce').set('Host', 'evil.example').send({ address: user.account.address }).expect(201);
+      const nonce = await request(configured.http)
+        .post('/api/auth/nonce')
+        .set('Host', 'evil.example')
+        .send({ address: user.account.address })
+        .expect(201);
       expect(nonce.body.message.startsWith('invest.pend.example wants you')).toBe(true);
       expect(nonce.body.message).toContain('URI: https://invest.pend.example/login\n');
       expect(nonce.body.message).toContain('Chain ID: 1\n');
       const signature = await user.account.signMessage({ message: nonce.body.message });
-      await request(configured.http).post('/api/auth/wallet').set('Host', 'other.example').send({ message: nonce.body.message, signature }).expect(200);
+      await request(configured.http)
+        .post('/api/auth/wallet')
+        .set('Host', 'other.example')
+        .send({ message: nonce.body.message, signature })
+        .expect(200);
 
       // SIWE_NONCE_RATE_PER_MINUTE=3 per client address, counted in PostgreSQL: one more here and one on a
       // second instance, then 429 on both; another address is unaffected.
       const second = await createTestApp({ databaseUrl: configured.databaseUrl, env: { SIWE_NONCE_RATE_PER_MINUTE: '3' } });
       try {
-        const ask = (app: TestApp, ip: string) => request(app.http).post('/api/auth/nonce').set('X-Forwarded-For', ip).send({ address: user.account.address });
+        const ask = (app: TestApp, ip: string) =>
+          request(app.http).post('/api/auth/nonce').set('X-Forwarded-For', ip).send({ address: user.account.address });
         await ask(configured, '127.0.0.1').expect(201);
         await ask(second, '127.0.0.1').expect(201);
         expect((await ask(configured, '127.0.0.1').expect(429)).body.code).toBe('too_many_attempts');
@@ -270,7 +308,8 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
         await ask(second, '198.51.100.99').expect(201);
       } finally {
         await second.close();
-      }    } finally {
+      }
+    } finally {
       await configured.close();
     }
   });
@@ -303,7 +342,9 @@ describe('Auth: wallet sign-in (SIWE) and admin password login', () => {
     }
     const schemas = res.body.components.schemas;
     expect(schemas.RegisterUserDto.required).toEqual(expect.arrayContaining(['phone', 'address', 'message', 'signature']));
-    expect(Object.keys(schemas.KycDocumentInputDto.properties)).toEqual(expect.arrayContaining(['type', 'sha256', 'storageKey', 'mimeType']));
+    expect(Object.keys(schemas.KycDocumentInputDto.properties)).toEqual(
+      expect.arrayContaining(['type', 'sha256', 'storageKey', 'mimeType']),
+    );
     expect(schemas.UserDetailDto.properties.holdings).toBeDefined();
   });
 });

@@ -41,22 +41,38 @@ describe('Blockchain API', () => {
 
   const ingest = (events: object[], token = superadmin.token) =>
     request(testApp.http).post('/api/admin/blockchain/events').set('Authorization', `Bearer ${token}`).send({ events });
-  const listEvents = (query: string, token = analyst.token) => request(testApp.http).get(`/api/blockchain/events${query}`).set('Authorization', `Bearer ${token}`);
+  const listEvents = (query: string, token = analyst.token) =>
+    request(testApp.http).get(`/api/blockchain/events${query}`).set('Authorization', `Bearer ${token}`);
 
   describe('POST /api/admin/blockchain/events', () => {
     it('ingests a batch idempotently on (chain id, tx hash, log index), uint256 exact, address checksummed, hash lowercased', async () => {
       const tx = hash().toUpperCase().replace('0X', '0x');
-      const batch = [event({ transactionHash: tx, logIndex: 0 }), event({ transactionHash: tx, logIndex: 1, blockNumber: 19000001 }), event()];
+      const batch = [
+        event({ transactionHash: tx, logIndex: 0 }),
+        event({ transactionHash: tx, logIndex: 1, blockNumber: 19000001 }),
+        event(),
+      ];
       expect((await ingest(batch).expect(200)).body).toEqual({ inserted: 3, duplicates: 0 });
-      expect((await ingest([...batch, event({ transactionHash: tx, logIndex: 0 })]).expect(200)).body).toEqual({ inserted: 0, duplicates: 4 });
+      expect((await ingest([...batch, event({ transactionHash: tx, logIndex: 0 })]).expect(200)).body).toEqual({
+        inserted: 0,
+        duplicates: 4,
+      });
       // Same tx and log index on another chain is another event.
-      expect((await ingest([event({ transactionHash: tx, logIndex: 0, chainId: 1 })]).expect(200)).body).toEqual({ inserted: 1, duplicates: 0 });
+      expect((await ingest([event({ transactionHash: tx, logIndex: 0, chainId: 1 })]).expect(200)).body).toEqual({
+        inserted: 1,
+        duplicates: 0,
+      });
 
       const [row] = await testApp.dataSource.query(
         `SELECT contract_address, transaction_hash, value::text, block_number::text FROM blockchain_events WHERE transaction_hash = $1 AND log_index = 1`,
         [tx.toLowerCase()],
       );
-      expect(row).toEqual({ contract_address: getAddress(contract), transaction_hash: tx.toLowerCase(), value: batch[0].value, block_number: '19000001' });
+      expect(row).toEqual({
+        contract_address: getAddress(contract),
+        transaction_hash: tx.toLowerCase(),
+        value: batch[0].value,
+        block_number: '19000001',
+      });
       expect(await countRows(testApp, 'admin_logs', `action = 'blockchain.events.ingest'`)).toBe(3);
     });
 
@@ -98,7 +114,12 @@ describe('Blockchain API', () => {
     const other = address();
     beforeAll(async () => {
       const events = Array.from({ length: 7 }, (_, i) =>
-        event({ contractAddress: other, blockNumber: String(100 + Math.floor(i / 2)), logIndex: i % 2, eventType: i === 6 ? 'Approval' : 'Transfer' }),
+        event({
+          contractAddress: other,
+          blockNumber: String(100 + Math.floor(i / 2)),
+          logIndex: i % 2,
+          eventType: i === 6 ? 'Approval' : 'Transfer',
+        }),
       );
       await ingest(events).expect(200);
     });
@@ -111,11 +132,16 @@ describe('Blockchain API', () => {
       const pages: string[][] = [];
       let cursor: string | null = '';
       while (cursor !== null) {
-        const res: request.Response = await listEvents(`?contract=${other}&event=Transfer&limit=4${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const res: request.Response = await listEvents(
+          `?contract=${other}&event=Transfer&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+        ).expect(200);
         pages.push(res.body.items.map((e: { blockNumber: string; logIndex: number }) => `${e.blockNumber}:${e.logIndex}`));
         cursor = res.body.nextCursor;
       }
-      expect(pages).toEqual([['100:0', '100:1', '101:0', '101:1'], ['102:0', '102:1']]);
+      expect(pages).toEqual([
+        ['100:0', '100:1', '101:0', '101:1'],
+        ['102:0', '102:1'],
+      ]);
 
       const ranged = await listEvents(`?contract=${other}&fromBlock=101&toBlock=102`).expect(200);
       expect(ranged.body.items.map((e: { blockNumber: string }) => e.blockNumber)).toEqual(['101', '101', '102', '102']);
@@ -166,15 +192,25 @@ describe('Blockchain API', () => {
       ...overrides,
     });
     const ingestCalls = (interactions: object[]) =>
-      request(testApp.http).post('/api/admin/blockchain/interactions').set('Authorization', `Bearer ${superadmin.token}`).send({ interactions });
+      request(testApp.http)
+        .post('/api/admin/blockchain/interactions')
+        .set('Authorization', `Bearer ${superadmin.token}`)
+        .send({ interactions });
 
     it('ingests idempotently on (chain id, tx hash, method) and lists by contract, method or caller', async () => {
       const tx = hash();
-      const batch = [call({ transactionHash: tx }), call({ transactionHash: tx, method: 'approve(address,uint256)' }), call({ blockNumber: 501, fromAddress: address() })];
+      const batch = [
+        call({ transactionHash: tx }),
+        call({ transactionHash: tx, method: 'approve(address,uint256)' }),
+        call({ blockNumber: 501, fromAddress: address() }),
+      ];
       expect((await ingestCalls(batch).expect(200)).body).toEqual({ inserted: 3, duplicates: 0 });
       expect((await ingestCalls(batch).expect(200)).body).toEqual({ inserted: 0, duplicates: 3 });
 
-      const byContract = await request(testApp.http).get(`/api/blockchain/interactions?contract=${target}&limit=2`).set('Authorization', `Bearer ${analyst.token}`).expect(200);
+      const byContract = await request(testApp.http)
+        .get(`/api/blockchain/interactions?contract=${target}&limit=2`)
+        .set('Authorization', `Bearer ${analyst.token}`)
+        .expect(200);
       expect(byContract.body.items).toHaveLength(2);
       const next = await request(testApp.http)
         .get(`/api/blockchain/interactions?contract=${target}&limit=2&cursor=${byContract.body.nextCursor}`)
@@ -182,9 +218,15 @@ describe('Blockchain API', () => {
         .expect(200);
       expect(next.body).toMatchObject({ items: [{ blockNumber: '501' }], nextCursor: null });
 
-      const byMethod = await request(testApp.http).get(`/api/blockchain/interactions?contract=${target}&method=invest(uint256)`).set('Authorization', `Bearer ${analyst.token}`).expect(200);
+      const byMethod = await request(testApp.http)
+        .get(`/api/blockchain/interactions?contract=${target}&method=invest(uint256)`)
+        .set('Authorization', `Bearer ${analyst.token}`)
+        .expect(200);
       expect(byMethod.body.items).toHaveLength(2);
-      const byCaller = await request(testApp.http).get(`/api/blockchain/interactions?from=${caller}`).set('Authorization', `Bearer ${analyst.token}`).expect(200);
+      const byCaller = await request(testApp.http)
+        .get(`/api/blockchain/interactions?from=${caller}`)
+        .set('Authorization', `Bearer ${analyst.token}`)
+        .expect(200);
       expect(byCaller.body.items.map((c: { fromAddress: string; value: string }) => [c.fromAddress, c.value])).toEqual([
         [getAddress(caller), '1000000000000000000'],
         [getAddress(caller), '1000000000000000000'],
@@ -207,22 +249,48 @@ describe('Blockchain API', () => {
 
   describe('role × route matrix', () => {
     const routes = [
-      { name: 'POST /api/admin/blockchain/events', permission: 'blockchain:ingest', ok: 200, method: 'post', path: '/api/admin/blockchain/events', body: () => ({ events: [event()] }) },
+      {
+        name: 'POST /api/admin/blockchain/events',
+        permission: 'blockchain:ingest',
+        ok: 200,
+        method: 'post',
+        path: '/api/admin/blockchain/events',
+        body: () => ({ events: [event()] }),
+      },
       {
         name: 'POST /api/admin/blockchain/interactions',
         permission: 'blockchain:ingest',
         ok: 200,
         method: 'post',
         path: '/api/admin/blockchain/interactions',
-        body: () => ({ interactions: [{ chainId: 1, contractAddress: address(), transactionHash: hash(), blockNumber: 1, method: 'f()', status: 'success' }] }),
+        body: () => ({
+          interactions: [
+            { chainId: 1, contractAddress: address(), transactionHash: hash(), blockNumber: 1, method: 'f()', status: 'success' },
+          ],
+        }),
       },
-      { name: 'GET /api/blockchain/events', permission: 'blockchain:read', ok: 200, method: 'get', path: `/api/blockchain/events?contract=${address()}`, body: () => undefined },
-      { name: 'GET /api/blockchain/interactions', permission: 'blockchain:read', ok: 200, method: 'get', path: `/api/blockchain/interactions?contract=${address()}`, body: () => undefined },
+      {
+        name: 'GET /api/blockchain/events',
+        permission: 'blockchain:read',
+        ok: 200,
+        method: 'get',
+        path: `/api/blockchain/events?contract=${address()}`,
+        body: () => undefined,
+      },
+      {
+        name: 'GET /api/blockchain/interactions',
+        permission: 'blockchain:read',
+        ok: 200,
+        method: 'get',
+        path: `/api/blockchain/interactions?contract=${address()}`,
+        body: () => undefined,
+      },
     ] as const;
 
     it.each(routes.map((r) => [r.name, r] as const))('%s', async (_name, route) => {
       const call = (token?: string) => {
-        let test = route.method === 'post' ? request(testApp.http).post(route.path).send(route.body()) : request(testApp.http).get(route.path);
+        let test =
+          route.method === 'post' ? request(testApp.http).post(route.path).send(route.body()) : request(testApp.http).get(route.path);
         if (token) test = test.set('Authorization', `Bearer ${token}`);
         return test;
       };

@@ -153,125 +153,181 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
     return url;
   }
 
-  it('exports the example store so that importing it into an empty database gives the same rows, quarantine put back', async () => {
-    const store = path.join(root, 'dirty');
-    await writeDirtyStore(store);
-    const a = await database();
-    await importStore(store, a);
-    const quarantinedA = await latestQuarantine(a);
-    expect(quarantinedA.map((q) => q.legacy_id ?? q.location)).toEqual(
-      expect.arrayContaining(['#3', 'inv_ghostuser', 'kyc_ghost', 'tx_ghostopp', 'usr_badsum', 'usr_dupphone']),
-    );
-    expect(quarantinedA.some((q) => q.source_file === 'explorer-data/scan-truncated.json')).toBe(true);
+  it(
+    'exports the example store so that importing it into an empty database gives the same rows, quarantine put back',
+    async () => {
+      const store = path.join(root, 'dirty');
+      await writeDirtyStore(store);
+      const a = await database();
+      await importStore(store, a);
+      const quarantinedA = await latestQuarantine(a);
+      expect(quarantinedA.map((q) => q.legacy_id ?? q.location)).toEqual(
+        expect.arrayContaining(['#3', 'inv_ghostuser', 'kyc_ghost', 'tx_ghostopp', 'usr_badsum', 'usr_dupphone']),
+      );
+      expect(quarantinedA.some((q) => q.source_file === 'explorer-data/scan-truncated.json')).toBe(true);
 
-    const out = path.join(root, 'rolled-back');
-    const printed = await rollback(out, a, '--batch-size', '5');
-    expect(printed).toMatch(/Quarantine of import run .*: \d+ re-emitted at their place, \d+ in quarantine\//);
-    const files = (await readdir(out, { recursive: true })).map(String).sort();
-    expect(files).toEqual(expect.arrayContaining(['wallet-db.json', 'admin-opportunities.json', 'admin-logs.json', 'metadata.json']));
-    expect(files.filter((f) => /^explorer-data\/.+\.json$/.test(f))).toHaveLength(3);
+      const out = path.join(root, 'rolled-back');
+      const printed = await rollback(out, a, '--batch-size', '5');
+      expect(printed).toMatch(/Quarantine of import run .*: \d+ re-emitted at their place, \d+ in quarantine\//);
+      const files = (await readdir(out, { recursive: true })).map(String).sort();
+      expect(files).toEqual(expect.arrayContaining(['wallet-db.json', 'admin-opportunities.json', 'admin-logs.json', 'metadata.json']));
+      expect(files.filter((f) => /^explorer-data\/.+\.json$/.test(f))).toHaveLength(3);
 
-    // FORMAT.md's shapes: money as decimal strings, ISO timestamps, explorer seconds, id-less old logs.
-    const wallet = JSON.parse(await readFile(path.join(out, 'wallet-db.json'), 'utf8'));
-    expect(wallet.schemaVersion).toBe(2);
-    expect(wallet.users.usr_f21486ed.transactions.find((t: { id: string }) => t.id === 'tx_bigexact').amount).toBe('12345678901234567.89');
-    expect(wallet.users.usr_f21486ed.lastLoginAt).toBe(new Date(1708262743823).toISOString());
-    expect(wallet.users.usr_7ee38975.transactions[0].id).toBe('tx_ghostopp');
-    expect(wallet.users.usr_badsum.walletAddress).toBe('0x52908400098527886E0F7030069857D2e4169eE8');
-    const logs = JSON.parse(await readFile(path.join(out, 'admin-logs.json'), 'utf8'));
-    expect(logs).toHaveLength(25);
-    expect(logs.slice(0, 10).every((log: { id?: string }) => log.id === undefined)).toBe(true);
-    expect(logs[3]).toEqual({ admin: 'ops@pend.example', action: 'kyc.approve', details: { note: 'no timestamp' } });
-    const metadata = JSON.parse(await readFile(path.join(out, 'metadata.json'), 'utf8'));
-    expect(metadata.kyc.usr_ghost.applicationId).toBe('kyc_ghost');
-    expect(metadata.admins.find((admin: { email: string }) => admin.email === 'ops@pend.example').passwordHash).toMatch(/^\$2b\$10\$/);
-    const scan = JSON.parse(await readFile(path.join(out, files.find((f) => f.startsWith('explorer-data/'))!), 'utf8'));
-    expect(scan.events[0].timestamp).toBeLessThan(1e10);
+      // FORMAT.md's shapes: money as decimal strings, ISO timestamps, explorer seconds, id-less old logs.
+      const wallet = JSON.parse(await readFile(path.join(out, 'wallet-db.json'), 'utf8'));
+      expect(wallet.schemaVersion).toBe(2);
+      expect(wallet.users.usr_f21486ed.transactions.find((t: { id: string }) => t.id === 'tx_bigexact').amount).toBe(
+        '12345678901234567.89',
+      );
+      expect(wallet.users.usr_f21486ed.lastLoginAt).toBe(new Date(1708262743823).toISOString());
+      expect(wallet.users.usr_7ee38975.transactions[0].id).toBe('tx_ghostopp');
+      expect(wallet.users.usr_badsum.walletAddress).toBe('0x52908400098527886E0F7030069857D2e4169eE8');
+      const logs = JSON.parse(await readFile(path.join(out, 'admin-logs.json'), 'utf8'));
+      expect(logs).toHaveLength(25);
+      expect(logs.slice(0, 10).every((log: { id?: string }) => log.id === undefined)).toBe(true);
+      expect(logs[3]).toEqual({ admin: 'ops@pend.example', action: 'kyc.approve', details: { note: 'no timestamp' } });
+      const metadata = JSON.parse(await readFile(path.join(out, 'metadata.json'), 'utf8'));
+      expect(metadata.kyc.usr_ghost.applicationId).toBe('kyc_ghost');
+      expect(metadata.admins.find((admin: { email: string }) => admin.email === 'ops@pend.example').passwordHash).toMatch(/^\$2b\$10\$/);
+      const scan = JSON.parse(
+        await readFile(
+          path.join(
+            out,
+            files.find((f) => f.startsWith('explorer-data/'))!,
+          ),
+          'utf8',
+        ),
+      );
+      expect(scan.events[0].timestamp).toBeLessThan(1e10);
 
-    // What cannot go back at its place is in quarantine/ side files, not lost.
-    const investmentsAside = await readFile(path.join(out, 'quarantine', 'admin-opportunities.json.jsonl'), 'utf8');
-    expect(JSON.parse(investmentsAside.trim()).legacyId).toBe('inv_ghostuser');
-    const explorerAside = await readFile(path.join(out, 'quarantine', 'explorer-data', 'scan-truncated.json.jsonl'), 'utf8');
-    expect(JSON.parse(explorerAside.trim().split('\n')[0])).toMatchObject({ file: 'explorer-data/scan-truncated.json' });
+      // What cannot go back at its place is in quarantine/ side files, not lost.
+      const investmentsAside = await readFile(path.join(out, 'quarantine', 'admin-opportunities.json.jsonl'), 'utf8');
+      expect(JSON.parse(investmentsAside.trim()).legacyId).toBe('inv_ghostuser');
+      const explorerAside = await readFile(path.join(out, 'quarantine', 'explorer-data', 'scan-truncated.json.jsonl'), 'utf8');
+      expect(JSON.parse(explorerAside.trim().split('\n')[0])).toMatchObject({ file: 'explorer-data/scan-truncated.json' });
 
-    const b = await database();
-    await importStore(out, b);
-    expect(await snapshot(b)).toEqual(await snapshot(a));
-    const quarantinedB = await latestQuarantine(b);
-    const aside = new Set(['admin-opportunities.json', 'explorer-data/scan-truncated.json']);
-    expect(quarantinedB).toEqual(quarantinedA.filter((q) => !aside.has(q.source_file)));
-    expect((await snapshot(a)).users).toHaveLength(12);
-  }, CLI_TEST_TIMEOUT);
+      const b = await database();
+      await importStore(out, b);
+      expect(await snapshot(b)).toEqual(await snapshot(a));
+      const quarantinedB = await latestQuarantine(b);
+      const aside = new Set(['admin-opportunities.json', 'explorer-data/scan-truncated.json']);
+      expect(quarantinedB).toEqual(quarantinedA.filter((q) => !aside.has(q.source_file)));
+      expect((await snapshot(a)).users).toHaveLength(12);
+    },
+    CLI_TEST_TIMEOUT,
+  );
 
-  it('gives rows the new platform created (no legacy id) a legacy id from their uuid, and re-imports them', async () => {
-    const a = await database();
-    await importStore(EXAMPLE, a);
-    const [user] = await query<{ id: string }>(
-      a,
-      `INSERT INTO users (phone_e164, phone_hash, blockchain_address, status, created_at)
+  it(
+    'gives rows the new platform created (no legacy id) a legacy id from their uuid, and re-imports them',
+    async () => {
+      const a = await database();
+      await importStore(EXAMPLE, a);
+      const [user] = await query<{ id: string }>(
+        a,
+        `INSERT INTO users (phone_e164, phone_hash, blockchain_address, status, created_at)
        VALUES ('+447700900123', encode(sha256('+447700900123'), 'hex'), '0x52908400098527886E0F7030069857D2E4169EE7', 'active', '2025-01-02T03:04:05.678901Z')
        RETURNING id`,
-    );
-    const [tx] = await query<{ id: string }>(
-      a,
-      `INSERT INTO transactions (user_id, type, amount, status, asset_id, created_at)
+      );
+      const [tx] = await query<{ id: string }>(
+        a,
+        `INSERT INTO transactions (user_id, type, amount, status, asset_id, created_at)
        VALUES ('${user.id}', 'investment', 0.000001, 'completed', (SELECT id FROM assets ORDER BY legacy_id LIMIT 1), now()) RETURNING id`,
-    );
-    const [log] = await query<{ id: string }>(
-      a,
-      `INSERT INTO admin_logs (admin_email, action, target_type, target_id, details, "timestamp")
+      );
+      const [log] = await query<{ id: string }>(
+        a,
+        `INSERT INTO admin_logs (admin_email, action, target_type, target_id, details, "timestamp")
        VALUES ('ops@pend.example', 'user.suspend', 'user', '${user.id}', '{"big": 123456789012345678901234567890}', now()) RETURNING id`,
-    );
-    const hex = (uuid: string) => uuid.replace(/-/g, '');
+      );
+      const hex = (uuid: string) => uuid.replace(/-/g, '');
 
-    const out = path.join(root, 'new-rows');
-    await rollback(out, a);
-    const b = await database();
-    await importStore(out, b);
-    expect(await latestQuarantine(b)).toEqual([]);
-    const [userB] = await query(b, `SELECT phone_e164, blockchain_address, created_at FROM users WHERE legacy_id = 'usr_${hex(user.id)}'`);
-    expect(userB).toEqual({ phone_e164: '+447700900123', blockchain_address: '0x52908400098527886E0F7030069857D2E4169EE7', created_at: expect.any(Date) });
-    const [exact] = await query<{ same: boolean }>(b, `SELECT created_at = '2025-01-02T03:04:05.678901Z' AS same FROM users WHERE legacy_id = 'usr_${hex(user.id)}'`);
-    expect(exact.same).toBe(true);
-    const [txB] = await query(
-      b,
-      `SELECT t.amount, u.legacy_id AS user FROM transactions t JOIN users u ON u.id = t.user_id WHERE t.legacy_id = 'tx_${hex(tx.id)}'`,
-    );
-    expect(txB).toEqual({ amount: '0.000001', user: `usr_${hex(user.id)}` });
-    const [logB] = await query(b, `SELECT action, details::text AS details FROM admin_logs WHERE legacy_id = 'log_${hex(log.id)}'`);
-    expect(logB).toEqual({ action: 'user.suspend', details: '{"big": 123456789012345678901234567890}' });
-    // Everything that came from the store is unchanged.
-    const [before, after] = [await snapshot(a), await snapshot(b)];
-    expect(after.assets).toEqual(before.assets);
-    expect(after.kyc_documents).toEqual(before.kyc_documents);
-    expect(after.users.filter((row: any) => !String(row.legacy_id).startsWith(`usr_${hex(user.id)}`))).toEqual(
-      before.users.filter((row: any) => row.legacy_id !== null),
-    );
-  }, CLI_TEST_TIMEOUT);
+      const out = path.join(root, 'new-rows');
+      await rollback(out, a);
+      const b = await database();
+      await importStore(out, b);
+      expect(await latestQuarantine(b)).toEqual([]);
+      const [userB] = await query(
+        b,
+        `SELECT phone_e164, blockchain_address, created_at FROM users WHERE legacy_id = 'usr_${hex(user.id)}'`,
+      );
+      expect(userB).toEqual({
+        phone_e164: '+447700900123',
+        blockchain_address: '0x52908400098527886E0F7030069857D2E4169EE7',
+        created_at: expect.any(Date),
+      });
+      const [exact] = await query<{ same: boolean }>(
+        b,
+        `SELECT created_at = '2025-01-02T03:04:05.678901Z' AS same FROM users WHERE legacy_id = 'usr_${hex(user.id)}'`,
+      );
+      expect(exact.same).toBe(true);
+      const [txB] = await query(
+        b,
+        `SELECT t.amount, u.legacy_id AS user FROM transactions t JOIN users u ON u.id = t.user_id WHERE t.legacy_id = 'tx_${hex(tx.id)}'`,
+      );
+      expect(txB).toEqual({ amount: '0.000001', user: `usr_${hex(user.id)}` });
+      const [logB] = await query(b, `SELECT action, details::text AS details FROM admin_logs WHERE legacy_id = 'log_${hex(log.id)}'`);
+      expect(logB).toEqual({ action: 'user.suspend', details: '{"big": 123456789012345678901234567890}' });
+      // Everything that came from the store is unchanged.
+      const [before, after] = [await snapshot(a), await snapshot(b)];
+      expect(after.assets).toEqual(before.assets);
+      expect(after.kyc_documents).toEqual(before.kyc_documents);
+      expect(after.users.filter((row: any) => !String(row.legacy_id).startsWith(`usr_${hex(user.id)}`))).toEqual(
+        before.users.filter((row: any) => row.legacy_id !== null),
+      );
+    },
+    CLI_TEST_TIMEOUT,
+  );
 
-  it('writes v1 users (phone hash only) back as v1 entries beside v2 users, old wrapped admin logs as the array, and refuses a non-empty folder', async () => {
-    const generator = path.join(DIST, 'migration/cli/generate-store.cli.js');
-    const v2 = path.join(root, 'gen-v2');
-    const v1 = path.join(root, 'gen-v1');
-    await run(process.execPath, [generator, '--out', v2, '--users', '25', '--transactions-per-user', '2', '--events-per-contract', '20', '--seed', 'r2']);
-    await run(process.execPath, [generator, '--out', v1, '--users', '10', '--wallet-format', 'v1', '--admin-logs-form', 'wrapped', '--seed', 'r1']);
-    await rm(path.join(v1, 'metadata.json'));
-    const a = await database();
-    await importStore(v2, a);
-    await importStore(v1, a);
-    expect(await latestQuarantine(a)).toEqual([]);
+  it(
+    'writes v1 users (phone hash only) back as v1 entries beside v2 users, old wrapped admin logs as the array, and refuses a non-empty folder',
+    async () => {
+      const generator = path.join(DIST, 'migration/cli/generate-store.cli.js');
+      const v2 = path.join(root, 'gen-v2');
+      const v1 = path.join(root, 'gen-v1');
+      await run(process.execPath, [
+        generator,
+        '--out',
+        v2,
+        '--users',
+        '25',
+        '--transactions-per-user',
+        '2',
+        '--events-per-contract',
+        '20',
+        '--seed',
+        'r2',
+      ]);
+      await run(process.execPath, [
+        generator,
+        '--out',
+        v1,
+        '--users',
+        '10',
+        '--wallet-format',
+        'v1',
+        '--admin-logs-form',
+        'wrapped',
+        '--seed',
+        'r1',
+      ]);
+      await rm(path.join(v1, 'metadata.json'));
+      const a = await database();
+      await importStore(v2, a);
+      await importStore(v1, a);
+      expect(await latestQuarantine(a)).toEqual([]);
 
-    const out = path.join(root, 'gen-rolled-back');
-    await rollback(out, a);
-    const wallet = JSON.parse(await readFile(path.join(out, 'wallet-db.json'), 'utf8'));
-    expect(Object.keys(wallet.users)).toHaveLength(25);
-    expect(Object.keys(wallet).filter((key) => /^[0-9a-f]{64}$/.test(key))).toHaveLength(10);
+      const out = path.join(root, 'gen-rolled-back');
+      await rollback(out, a);
+      const wallet = JSON.parse(await readFile(path.join(out, 'wallet-db.json'), 'utf8'));
+      expect(Object.keys(wallet.users)).toHaveLength(25);
+      expect(Object.keys(wallet).filter((key) => /^[0-9a-f]{64}$/.test(key))).toHaveLength(10);
 
-    const b = await database();
-    await importStore(out, b);
-    expect(await latestQuarantine(b)).toEqual([]);
-    expect(await snapshot(b)).toEqual(await snapshot(a));
+      const b = await database();
+      await importStore(out, b);
+      expect(await latestQuarantine(b)).toEqual([]);
+      expect(await snapshot(b)).toEqual(await snapshot(a));
 
-    await expect(rollback(out, a)).rejects.toMatchObject({ stderr: expect.stringContaining('is not empty') });
-  }, CLI_TEST_TIMEOUT);
+      await expect(rollback(out, a)).rejects.toMatchObject({ stderr: expect.stringContaining('is not empty') });
+    },
+    CLI_TEST_TIMEOUT,
+  );
 });

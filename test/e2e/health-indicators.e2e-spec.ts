@@ -60,7 +60,11 @@ describe('GET /api/health: one indicator per dependency, 503 naming the one that
     const res = await healthWith({ BACKUP_DIR: backupDir, HEALTH_DISK_MAX_USED_PERCENT: '0' });
     expect(res.status).toBe(503);
     expect(Object.keys(res.body.error).sort()).toEqual(['disk_backup', 'disk_data']);
-    expect(res.body.error.disk_data).toMatchObject({ status: 'down', maxUsedPercent: 0, message: expect.stringMatching(/% used, above 0%/) });
+    expect(res.body.error.disk_data).toMatchObject({
+      status: 'down',
+      maxUsedPercent: 0,
+      message: expect.stringMatching(/% used, above 0%/),
+    });
     expect(res.body.info.database.status).toBe('up');
   });
 
@@ -109,8 +113,18 @@ describe('GET /api/health: one indicator per dependency, 503 naming the one that
       const none = await health().expect(200);
       expect(none.body.info.backup).toMatchObject({ status: 'up', message: 'no backup yet', firstBackupDueBy: expect.any(String) });
       // The same indicator a day and a bit later, still without a backup: down.
-      const clock = { at: new Date(), now() { return this.at; } };
-      const later = new BackupFreshnessIndicator(testApp.config, testApp.app.get(HealthIndicatorService), testApp.app.get(BackupService), clock);
+      const clock = {
+        at: new Date(),
+        now() {
+          return this.at;
+        },
+      };
+      const later = new BackupFreshnessIndicator(
+        testApp.config,
+        testApp.app.get(HealthIndicatorService),
+        testApp.app.get(BackupService),
+        clock,
+      );
       clock.at = new Date(Date.now() + 26.5 * 3_600_000);
       expect(await later.check('backup')).toEqual({
         backup: { status: 'down', message: 'no verified backup since this instance started 26 h ago' },
@@ -128,7 +142,11 @@ describe('GET /api/health: one indicator per dependency, 503 naming the one that
 
       store.write(manifest('broken', new Date(Date.now() - hour), 'failed'));
       const failed = await health().expect(503);
-      expect(failed.body.error.backup).toMatchObject({ status: 'down', backup: 'broken', message: expect.stringMatching(/failed verification: row counts differ/) });
+      expect(failed.body.error.backup).toMatchObject({
+        status: 'down',
+        backup: 'broken',
+        message: expect.stringMatching(/failed verification: row counts differ/),
+      });
       expect(Object.keys(failed.body.error)).toEqual(['backup']);
     } finally {
       await testApp.close();

@@ -30,7 +30,10 @@ describe('HTTP replies', () => {
 
   it('keeps the usual path for errors and for answers with a status of their own', async () => {
     const user = await createUser(testApp);
-    const missing = await request(testApp.http).get('/api/users/00000000-0000-4000-8000-000000000000').set('Authorization', `Bearer ${user.token}`).expect(404);
+    const missing = await request(testApp.http)
+      .get('/api/users/00000000-0000-4000-8000-000000000000')
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(404);
     expect(missing.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(missing.body).toMatchObject({ statusCode: 404 });
     const docs = await request(testApp.http).get('/api/docs-json').expect(200);
@@ -50,14 +53,20 @@ describe('HTTP replies', () => {
       const res = await post().set('Content-Type', 'application/json').send(bare).expect(400);
       expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The JSON body must be an object or an array' });
     }
-    const poisoned = await post().set('Content-Type', 'application/json').send('{"phone":"+14155550123","__proto__":{"admin":true}}').expect(400);
+    const poisoned = await post()
+      .set('Content-Type', 'application/json')
+      .send('{"phone":"+14155550123","__proto__":{"admin":true}}')
+      .expect(400);
     expect(poisoned.body.message).toMatch(/__proto__/);
     const empty = await post().set('Content-Type', 'application/json').send('').expect(400);
     // An empty body is no body: the fields it lacks are named.
     expect(empty.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^phone/)]));
     const malformed = await post().set('Content-Type', 'application/json').send('{"phone":').expect(400);
     expect(malformed.body.message).toMatch(/not valid JSON/);
-    const huge = await post().set('Content-Type', 'application/json').send(JSON.stringify({ phone: 'x'.repeat(1024 * 1024) })).expect(413);
+    const huge = await post()
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ phone: 'x'.repeat(1024 * 1024) }))
+      .expect(413);
     expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
     expect(await users()).toBe(before);
   });

@@ -44,9 +44,22 @@ describe('Investments API', () => {
         status: 'pending',
         agreement: { version: '2024-07', signature: acceptance.signature, acceptedAt: expect.any(String) },
       });
-      const [tx] = await testApp.dataSource.query(`SELECT type, status, amount, currency, asset_id, user_id FROM transactions WHERE investment_id = $1`, [res.body.id]);
-      expect(tx).toEqual({ type: 'investment', status: 'pending', amount: '250.125000', currency: 'USDC', asset_id: assetId, user_id: user.id });
-      const [ag] = await testApp.dataSource.query(`SELECT version, host(ip_address) AS ip, signature FROM investment_agreements WHERE investment_id = $1`, [res.body.id]);
+      const [tx] = await testApp.dataSource.query(
+        `SELECT type, status, amount, currency, asset_id, user_id FROM transactions WHERE investment_id = $1`,
+        [res.body.id],
+      );
+      expect(tx).toEqual({
+        type: 'investment',
+        status: 'pending',
+        amount: '250.125000',
+        currency: 'USDC',
+        asset_id: assetId,
+        user_id: user.id,
+      });
+      const [ag] = await testApp.dataSource.query(
+        `SELECT version, host(ip_address) AS ip, signature FROM investment_agreements WHERE investment_id = $1`,
+        [res.body.id],
+      );
       expect(ag).toEqual({ version: '2024-07', ip: expect.stringMatching(/127\.0\.0\.1|::1/), signature: acceptance.signature });
     });
 
@@ -80,7 +93,11 @@ describe('Investments API', () => {
 
     it('400 for a malformed Idempotency-Key', async () => {
       const user = await approvedInvestor();
-      const res = await invest(user, { assetId: await insertAsset(testApp), amount: '100', agreement: agreement() }, 'x'.repeat(256)).expect(400);
+      const res = await invest(
+        user,
+        { assetId: await insertAsset(testApp), amount: '100', agreement: agreement() },
+        'x'.repeat(256),
+      ).expect(400);
       expect(JSON.stringify(res.body.message)).toContain('Idempotency-Key');
     });
 
@@ -110,7 +127,10 @@ describe('Investments API', () => {
       expect((await invest(user, body('100', funded)).expect(409)).body.code).toBe('asset_not_open');
       const later = await insertAsset(testApp, { opensAt: new Date(Date.now() + 86_400_000) });
       expect((await invest(user, body('100', later)).expect(409)).body.code).toBe('asset_not_open_yet');
-      const past = await insertAsset(testApp, { opensAt: new Date(Date.now() - 2 * 86_400_000), closesAt: new Date(Date.now() - 86_400_000) });
+      const past = await insertAsset(testApp, {
+        opensAt: new Date(Date.now() - 2 * 86_400_000),
+        closesAt: new Date(Date.now() - 86_400_000),
+      });
       expect((await invest(user, body('100', past)).expect(409)).body.code).toBe('asset_closed');
 
       const small = await insertAsset(testApp, { targetAmount: '150' });
@@ -138,7 +158,9 @@ describe('Investments API', () => {
       );
       expect(sum).toEqual({ total: '1000.000000', n: 10 });
       expect(await countRows(testApp, 'transactions', 'asset_id = $1', [assetId])).toBe(10);
-      expect(await countRows(testApp, 'investment_agreements ag JOIN investments i ON i.id = ag.investment_id', 'i.asset_id = $1', [assetId])).toBe(10);
+      expect(
+        await countRows(testApp, 'investment_agreements ag JOIN investments i ON i.id = ag.investment_id', 'i.asset_id = $1', [assetId]),
+      ).toBe(10);
     });
   });
 
@@ -183,11 +205,17 @@ describe('Investments API', () => {
       const refused = await invest(user, body, 'order-409').expect(409);
       expect(refused.body).toMatchObject({ statusCode: 409, code: 'asset_oversubscribed' });
       expect(refused.headers['idempotent-replayed']).toBeUndefined();
-      const [stored] = await testApp.dataSource.query(`SELECT response_status, response_body FROM idempotency_keys WHERE owner_id = $1`, [user.id]);
+      const [stored] = await testApp.dataSource.query(`SELECT response_status, response_body FROM idempotency_keys WHERE owner_id = $1`, [
+        user.id,
+      ]);
       expect(stored).toEqual({ response_status: 409, response_body: refused.body });
 
       // Room opens: the retry with the same key still replays the refusal, byte for byte, and writes nothing.
-      await request(testApp.http).post(`/api/admin/investments/${taken.id}/cancel`).set('Authorization', `Bearer ${superadmin.token}`).send({}).expect(200);
+      await request(testApp.http)
+        .post(`/api/admin/investments/${taken.id}/cancel`)
+        .set('Authorization', `Bearer ${superadmin.token}`)
+        .send({})
+        .expect(200);
       const replay = await invest(user, body, 'order-409').expect(409);
       expect(replay.body).toEqual(refused.body);
       expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -236,9 +264,9 @@ describe('Investments API', () => {
       const user = await approvedInvestor();
       const investment = (await invest(user, { assetId, amount: '100', agreement: agreement() }).expect(201)).body;
       const analyticsFor = async () =>
-        (await request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${superadmin.token}`).expect(200)).body.assets.find(
-          (row: { id: string }) => row.id === assetId,
-        );
+        (
+          await request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${superadmin.token}`).expect(200)
+        ).body.assets.find((row: { id: string }) => row.id === assetId);
       expect(await analyticsFor()).toMatchObject({ raisedAmount: '0.000000', investors: 0 });
 
       const txHash = `0x${'AB'.repeat(32)}`;
@@ -247,13 +275,20 @@ describe('Investments API', () => {
       expect(await testApp.dataSource.query(`SELECT type, status FROM transactions WHERE investment_id = $1`, [investment.id])).toEqual([
         { type: 'investment', status: 'completed' },
       ]);
-      expect(await analyticsFor()).toMatchObject({ raisedAmount: '100.000000', fundedPercent: '10.00', investors: 1, averageTicket: '100.000000' });
+      expect(await analyticsFor()).toMatchObject({
+        raisedAmount: '100.000000',
+        fundedPercent: '10.00',
+        investors: 1,
+        averageTicket: '100.000000',
+      });
 
       expect((await act(superadmin.token, investment.id, 'confirm').expect(409)).body.code).toBe('illegal_investment_transition');
       await act(superadmin.token, investment.id, 'cancel').expect(409);
 
       await act(superadmin.token, investment.id, 'refund', { reason: 'asset withdrawn' }).expect(200);
-      const rows = await testApp.dataSource.query(`SELECT type, status, amount FROM transactions WHERE investment_id = $1 ORDER BY type`, [investment.id]);
+      const rows = await testApp.dataSource.query(`SELECT type, status, amount FROM transactions WHERE investment_id = $1 ORDER BY type`, [
+        investment.id,
+      ]);
       expect(rows).toEqual([
         { type: 'investment', status: 'completed', amount: '100.000000' },
         { type: 'refund', status: 'completed', amount: '100.000000' },
@@ -263,13 +298,15 @@ describe('Investments API', () => {
 
       const second = (await invest(user, { assetId, amount: '50', agreement: agreement() }).expect(201)).body;
       expect((await act(superadmin.token, second.id, 'cancel').expect(200)).body.status).toBe('cancelled');
-      expect(await testApp.dataSource.query(`SELECT status FROM transactions WHERE investment_id = $1`, [second.id])).toEqual([{ status: 'failed' }]);
+      expect(await testApp.dataSource.query(`SELECT status FROM transactions WHERE investment_id = $1`, [second.id])).toEqual([
+        { status: 'failed' },
+      ]);
       await act(superadmin.token, second.id, 'refund').expect(409);
 
-      const audit = await testApp.dataSource.query(`SELECT action FROM admin_logs WHERE target_type = 'investment' AND target_id IN ($1, $2) ORDER BY "timestamp"`, [
-        investment.id,
-        second.id,
-      ]);
+      const audit = await testApp.dataSource.query(
+        `SELECT action FROM admin_logs WHERE target_type = 'investment' AND target_id IN ($1, $2) ORDER BY "timestamp"`,
+        [investment.id, second.id],
+      );
       expect(audit.map((a: { action: string }) => a.action)).toEqual(['investment.confirm', 'investment.refund', 'investment.cancel']);
 
       await act(superadmin.token, '7d0c9a1e-7a57-4f55-9a57-2f2b8f3f0d11', 'confirm').expect(404);
@@ -285,7 +322,8 @@ describe('Investments API', () => {
       for (const role of Object.values(AdminRole)) {
         const admin = await createAdmin(testApp, role);
         const investment = (await invest(user, { assetId, amount: '10', agreement: agreement() }).expect(201)).body;
-        if (action === 'refund') await testApp.dataSource.query(`UPDATE investments SET status = 'confirmed' WHERE id = $1`, [investment.id]);
+        if (action === 'refund')
+          await testApp.dataSource.query(`UPDATE investments SET status = 'confirmed' WHERE id = $1`, [investment.id]);
         const res = await act(admin.token, investment.id, action);
         const expected = permits(ROLE_PERMISSIONS[role], 'investments:manage') ? 200 : 403;
         expect({ role, status: res.status }).toEqual({ role, status: expected });

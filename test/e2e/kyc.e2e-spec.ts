@@ -23,7 +23,11 @@ describe('KYC: investor submission and admin review state machine', () => {
   const submit = (token: string, body: object) =>
     request(testApp.http).post('/api/kyc/applications').set('Authorization', `Bearer ${token}`).send(body);
   const act = (id: string, action: string, body: object = {}, token = compliance.token) =>
-    request(testApp.http).post(`/api/admin/kyc/${id}/${action}`).set('Authorization', `Bearer ${token}`).set('X-Forwarded-For', '198.51.100.23').send(body);
+    request(testApp.http)
+      .post(`/api/admin/kyc/${id}/${action}`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('X-Forwarded-For', '198.51.100.23')
+      .send(body);
   const countApplications = async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM kyc_applications`))[0].n as number;
 
   it('an investor submits with document metadata, sees it, and cannot open a second one while it is pending', async () => {
@@ -31,7 +35,13 @@ describe('KYC: investor submission and admin review state machine', () => {
     const res = await submit(user.token, { level: 2, documents: [passport, selfie] }).expect(201);
     expect(res.body).toMatchObject({ userId: user.id, status: 'pending', level: 2, reviewedAt: null });
     expect(res.body.documents).toEqual([
-      expect.objectContaining({ type: 'passport', sha256: SHA, storageKey: 'kyc/u1/passport.jpg', mimeType: 'image/jpeg', status: 'pending' }),
+      expect.objectContaining({
+        type: 'passport',
+        sha256: SHA,
+        storageKey: 'kyc/u1/passport.jpg',
+        mimeType: 'image/jpeg',
+        status: 'pending',
+      }),
       expect.objectContaining({ type: 'selfie', sha256: 'cd'.repeat(32), status: 'pending' }),
     ]);
     const mine = await request(testApp.http).get('/api/kyc/applications/me').set('Authorization', `Bearer ${user.token}`).expect(200);
@@ -53,7 +63,9 @@ describe('KYC: investor submission and admin review state machine', () => {
     const approved = await act(application.id, 'approve', { note: 'documents match' }).expect(200);
     expect(approved.body).toMatchObject({ status: 'approved', reviewedBy: compliance.email, rejectionReason: null });
     expect(approved.body.documents[0].status).toBe('accepted');
-    const [row] = await testApp.dataSource.query(`SELECT reviewer_admin_id, reviewed_at FROM kyc_applications WHERE id = $1`, [application.id]);
+    const [row] = await testApp.dataSource.query(`SELECT reviewer_admin_id, reviewed_at FROM kyc_applications WHERE id = $1`, [
+      application.id,
+    ]);
     expect(row.reviewer_admin_id).toBe(compliance.id);
 
     const logs = await testApp.dataSource.query(
@@ -61,7 +73,11 @@ describe('KYC: investor submission and admin review state machine', () => {
       [application.id],
     );
     expect(logs).toEqual([
-      expect.objectContaining({ action: 'kyc.start_review', admin_user_id: compliance.id, details: expect.objectContaining({ from: 'pending', to: 'in_review' }) }),
+      expect.objectContaining({
+        action: 'kyc.start_review',
+        admin_user_id: compliance.id,
+        details: expect.objectContaining({ from: 'pending', to: 'in_review' }),
+      }),
       {
         action: 'kyc.approve',
         admin_user_id: compliance.id,
@@ -117,7 +133,9 @@ describe('KYC: investor submission and admin review state machine', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { id: string; status: string; documents: unknown[] }[]; nextCursor: string | null } } = await request(testApp.http)
+      const res: { body: { items: { id: string; status: string; documents: unknown[] }[]; nextCursor: string | null } } = await request(
+        testApp.http,
+      )
         .get(`/api/admin/kyc?status=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .set('Authorization', `Bearer ${compliance.token}`)
         .expect(200);
@@ -129,7 +147,10 @@ describe('KYC: investor submission and admin review state machine', () => {
     expect(new Set(seen).size).toBe(seen.length);
     await request(testApp.http).get(`/api/admin/kyc?status=done`).set('Authorization', `Bearer ${compliance.token}`).expect(400);
     await request(testApp.http).get(`/api/admin/kyc/${ids[0]}`).set('Authorization', `Bearer ${compliance.token}`).expect(200);
-    await request(testApp.http).get(`/api/admin/kyc/00000000-0000-4000-8000-000000000000`).set('Authorization', `Bearer ${compliance.token}`).expect(404);
+    await request(testApp.http)
+      .get(`/api/admin/kyc/00000000-0000-4000-8000-000000000000`)
+      .set('Authorization', `Bearer ${compliance.token}`)
+      .expect(404);
     await act('not-a-uuid', 'approve').expect(400);
   });
 
@@ -171,6 +192,9 @@ describe('KYC: investor submission and admin review state machine', () => {
   it('keeps admins out of the investor routes and anonymous callers out of all', async () => {
     await submit(compliance.token, { level: 1, documents: [passport] }).expect(403);
     await request(testApp.http).get('/api/kyc/applications/me').expect(401);
-    await request(testApp.http).post('/api/kyc/applications').send({ level: 1, documents: [passport] }).expect(401);
+    await request(testApp.http)
+      .post('/api/kyc/applications')
+      .send({ level: 1, documents: [passport] })
+      .expect(401);
   });
 });

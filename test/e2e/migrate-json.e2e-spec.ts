@@ -59,11 +59,25 @@ async function countRows(url: string): Promise<Record<string, number>> {
 async function dumpImported(url: string): Promise<Record<string, string[]>> {
   const names = new Map<string, string>();
   for (const table of ['users', 'assets', 'investments', 'kyc_applications', 'admin_users']) {
-    for (const row of await query<{ id: string; legacy_id: string }>(url, `SELECT id, legacy_id FROM ${table}`)) names.set(row.id, `${table}:${row.legacy_id}`);
+    for (const row of await query<{ id: string; legacy_id: string }>(url, `SELECT id, legacy_id FROM ${table}`))
+      names.set(row.id, `${table}:${row.legacy_id}`);
   }
   const tables = [
-    'user_tiers', 'admin_users', 'admin_permissions', 'scanner_checkpoints', 'assets', 'users', 'user_profiles', 'transactions',
-    'investments', 'investment_agreements', 'kyc_applications', 'kyc_documents', 'admin_logs', 'blockchain_events', 'contract_interactions',
+    'user_tiers',
+    'admin_users',
+    'admin_permissions',
+    'scanner_checkpoints',
+    'assets',
+    'users',
+    'user_profiles',
+    'transactions',
+    'investments',
+    'investment_agreements',
+    'kyc_applications',
+    'kyc_documents',
+    'admin_logs',
+    'blockchain_events',
+    'contract_interactions',
   ];
   const dump: Record<string, string[]> = {};
   for (const table of tables) {
@@ -148,14 +162,24 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       expect(float.amount).toBe('577.230000');
 
       const metadata = JSON.parse(await readFile(path.join(EXAMPLE, 'metadata.json'), 'utf8'));
-      const admins = await query<{ email: string; password_hash: string }>(url, 'SELECT email, password_hash FROM admin_users ORDER BY email');
+      const admins = await query<{ email: string; password_hash: string }>(
+        url,
+        'SELECT email, password_hash FROM admin_users ORDER BY email',
+      );
       for (const admin of metadata.admins) {
         expect(admins.find((a) => a.email === admin.email)?.password_hash).toBe(admin.passwordHash);
       }
-      const documents = await query<{ legacy_id: string; sha256: string; storage_key: string }>(url, 'SELECT legacy_id, sha256, storage_key FROM kyc_documents');
+      const documents = await query<{ legacy_id: string; sha256: string; storage_key: string }>(
+        url,
+        'SELECT legacy_id, sha256, storage_key FROM kyc_documents',
+      );
       for (const kyc of Object.values(metadata.kyc) as { documents: { id: string; sha256: string; storageKey: string }[] }[]) {
         for (const doc of kyc.documents) {
-          expect(documents.find((d) => d.legacy_id === doc.id)).toEqual({ legacy_id: doc.id, sha256: doc.sha256.toLowerCase(), storage_key: doc.storageKey });
+          expect(documents.find((d) => d.legacy_id === doc.id)).toEqual({
+            legacy_id: doc.id,
+            sha256: doc.sha256.toLowerCase(),
+            storage_key: doc.storageKey,
+          });
         }
       }
       const [gone] = await query<{ admin_email: string; admin_user_id: string | null }>(
@@ -163,7 +187,10 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
         `SELECT admin_email, admin_user_id FROM admin_logs WHERE admin_email = 'former.employee@pend.example' LIMIT 1`,
       );
       expect(gone).toEqual({ admin_email: 'former.employee@pend.example', admin_user_id: null });
-      const [run] = await query<{ status: string; report: { tables: { users: { inserted: number } } } }>(url, 'SELECT status, report FROM import_runs');
+      const [run] = await query<{ status: string; report: { tables: { users: { inserted: number } } } }>(
+        url,
+        'SELECT status, report FROM import_runs',
+      );
       expect(run.status).toBe('completed');
       expect(run.report.tables.users.inserted).toBe(12);
     });
@@ -188,7 +215,10 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
 
       await query(url, `UPDATE transactions SET amount = amount + 0.000001 WHERE legacy_id = 'tx_bigexact'`);
       await query(url, `DELETE FROM admin_logs WHERE legacy_id = '#0'`);
-      const [{ user }] = await query<{ user: string }>(url, `SELECT u.legacy_id AS user FROM transactions t JOIN users u ON u.id = t.user_id WHERE t.legacy_id = 'tx_bigexact'`);
+      const [{ user }] = await query<{ user: string }>(
+        url,
+        `SELECT u.legacy_id AS user FROM transactions t JOIN users u ON u.id = t.user_id WHERE t.legacy_id = 'tx_bigexact'`,
+      );
       const off = await validate(url, EXAMPLE);
       expect(off.code).toBe(1);
       expect(off.stdout).toContain(`user ${user}: transactions sum`);
@@ -216,7 +246,10 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       expect(result.code).toBe(0);
       const report = await readReport(path.join(work, 'changed.json'));
       expect(report.tables.transactions).toMatchObject({ inserted: 0, updated: 1, unchanged: 32 });
-      const profiles = await query(url, `SELECT 1 FROM user_profiles p JOIN users u ON u.id = p.user_id WHERE u.legacy_id = 'usr_f21486ed'`);
+      const profiles = await query(
+        url,
+        `SELECT 1 FROM user_profiles p JOIN users u ON u.id = p.user_id WHERE u.legacy_id = 'usr_f21486ed'`,
+      );
       expect(profiles).toEqual([]);
       const grants = await query<{ permission: string }>(
         url,
@@ -268,7 +301,8 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       ['admin-opportunities.json opportunities[0].investments[2]', /ipAddress is not a valid IP address/],
       ['metadata.json kyc.usr_ghost', /^KYC application for unknown user 'usr_ghost'$/],
     ];
-    for (const [where, reason] of expectations) expect({ where, reason: byLocation[where]?.reason }).toEqual({ where, reason: expect.stringMatching(reason) });
+    for (const [where, reason] of expectations)
+      expect({ where, reason: byLocation[where]?.reason }).toEqual({ where, reason: expect.stringMatching(reason) });
     expect(rows).toHaveLength(expectations.length);
     // The original record text, exactly as in the file.
     const walletText = fs.readFileSync(path.join(dirty, 'wallet-db.json'), 'utf8');
@@ -276,13 +310,17 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
     expect(byLocation['wallet-db.json users.usr_ok1.transactions[2]'].raw).toContain('"amount":-5');
     expect(byLocation['wallet-db.json users.usr_ok1.transactions[1]'].legacy_id).toBe('tx_bad_amount');
 
-    const ids = async (table: string) => (await query<{ legacy_id: string }>(url, `SELECT legacy_id FROM ${table} ORDER BY legacy_id`)).map((r) => r.legacy_id);
+    const ids = async (table: string) =>
+      (await query<{ legacy_id: string }>(url, `SELECT legacy_id FROM ${table} ORDER BY legacy_id`)).map((r) => r.legacy_id);
     expect(await ids('users')).toEqual(['usr_ok1', 'usr_ok2']);
     expect(await ids('transactions')).toEqual(['tx_ok1', 'tx_opp_ok']);
     expect(await ids('investments')).toEqual(['inv_no_agreement', 'inv_ok']);
     expect(await ids('investment_agreements')).toEqual(['inv_ok']);
     expect(await ids('kyc_applications')).toEqual(['kyc_ok']);
-    const [phone] = await query<{ phone_e164: string; blockchain_address: string }>(url, `SELECT phone_e164, blockchain_address FROM users WHERE legacy_id = 'usr_ok2'`);
+    const [phone] = await query<{ phone_e164: string; blockchain_address: string }>(
+      url,
+      `SELECT phone_e164, blockchain_address FROM users WHERE legacy_id = 'usr_ok2'`,
+    );
     expect(phone).toEqual({ phone_e164: '+442079460958', blockchain_address: '0xde709f2102306220921060314715629080e2fb77' });
     const [amounts] = await query<{ tx: string; inv: string }>(
       url,
@@ -318,7 +356,12 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
     const report = await readReport(path.join(work, 'dirty.json'));
     expect(report.tables.users).toEqual({ read: 7, inserted: 2, updated: 0, unchanged: 0, quarantined: 5 });
     expect(report.quarantined).toHaveLength(12);
-    expect(report.quarantined[0]).toEqual({ file: expect.any(String), location: expect.any(String), legacyId: expect.any(String), reason: expect.any(String) });
+    expect(report.quarantined[0]).toEqual({
+      file: expect.any(String),
+      location: expect.any(String),
+      legacyId: expect.any(String),
+      reason: expect.any(String),
+    });
 
     const check = await validate(url, dirty);
     expect(check.stdout).toContain('The store and the database match.');
@@ -332,7 +375,8 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
     expect((await migrate(serial, '--source', dirty, '--writers', '1')).code).toBe(0);
     expect((await migrate(parallel, '--source', dirty, '--batch-size', '1', '--writers', '3')).code).toBe(0);
     expect(await dumpImported(parallel)).toEqual(await dumpImported(serial));
-    const quarantine = (url: string) => query(url, 'SELECT source_file, location, legacy_id, reason, raw FROM import_quarantine ORDER BY source_file, location');
+    const quarantine = (url: string) =>
+      query(url, 'SELECT source_file, location, legacy_id, reason, raw FROM import_quarantine ORDER BY source_file, location');
     const serialQuarantine = await quarantine(serial);
     expect(serialQuarantine.length).toBeGreaterThan(0);
     expect(await quarantine(parallel)).toEqual(serialQuarantine);
@@ -349,7 +393,14 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       url,
       `SELECT location, legacy_id, reason, raw FROM import_quarantine WHERE source_file = 'wallet-db.json' AND location LIKE 'byte %'`,
     );
-    expect(rows).toEqual([{ location: `byte ${offset}`, legacy_id: 'usr_dup_wallet', reason: expect.stringMatching(/^truncated file/), raw: bytes.subarray(offset).toString() }]);
+    expect(rows).toEqual([
+      {
+        location: `byte ${offset}`,
+        legacy_id: 'usr_dup_wallet',
+        reason: expect.stringMatching(/^truncated file/),
+        raw: bytes.subarray(offset).toString(),
+      },
+    ]);
     const users = await query<{ legacy_id: string }>(url, 'SELECT legacy_id FROM users ORDER BY legacy_id');
     expect(users.map((u) => u.legacy_id)).toEqual(['usr_ok1', 'usr_ok2']);
     expect((await validate(url, source)).code).toBe(0);
@@ -390,16 +441,24 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
 
   it('a run killed with kill -9 mid-import, then run again, ends exactly as one clean run', async () => {
     const store = path.join(work, 'generated');
-    const generated = await cli('migration/cli/generate-store.cli.js', ['--out', store, '--users', '1000', '--transactions-per-user', '3', '--seed', 'crash'], {});
+    const generated = await cli(
+      'migration/cli/generate-store.cli.js',
+      ['--out', store, '--users', '1000', '--transactions-per-user', '3', '--seed', 'crash'],
+      {},
+    );
     expect(generated.code).toBe(0);
     const crashed = await freshDatabase();
     const clean = await freshDatabase();
     const once = migrate(clean, '--source', store);
 
-    const child: ChildProcess = spawn(process.execPath, [path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store, '--batch-size', '50'], {
-      env: { ...process.env, DATABASE_URL: crashed, LOG_LEVEL: 'error' },
-      stdio: 'ignore',
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store, '--batch-size', '50'],
+      {
+        env: { ...process.env, DATABASE_URL: crashed, LOG_LEVEL: 'error' },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       let users = 0;

@@ -45,7 +45,8 @@ describe('Scheduled backups in two app instances sharing one database', () => {
     expect(health.body.info.backup).toMatchObject({ status: 'up', maxAgeHours: 26 });
 
     const admin = await createAdmin(first, AdminRole.Analyst);
-    const body = (await request(first.http).get('/api/admin/database-health').set('Authorization', `Bearer ${admin.token}`).expect(200)).body;
+    const body = (await request(first.http).get('/api/admin/database-health').set('Authorization', `Bearer ${admin.token}`).expect(200))
+      .body;
     expect(body.lastBackup).toMatchObject({ file: dumps[0], verified: true, verification: 'verified' });
     expect(body.lastBackup.sizeBytes).toBe(fs.statSync(path.join(dir, dumps[0])).size);
 

@@ -35,7 +35,12 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
   });
 
   it('guards every endpoint: 401 without a token, 403 without the permission', async () => {
-    for (const path of ['/api/admin/database-health', '/api/admin/database-activity', '/api/admin/performance-metrics', '/api/admin/dashboard-stats']) {
+    for (const path of [
+      '/api/admin/database-health',
+      '/api/admin/database-activity',
+      '/api/admin/performance-metrics',
+      '/api/admin/dashboard-stats',
+    ]) {
       await request(testApp.http).get(path).expect(401);
       const denied = await get(path, support.token).expect(403);
       expect(denied.body.message).toMatch(/system:read|analytics:read/);
@@ -83,7 +88,9 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     await testApp.app.get(SlowQueryRecorder).settled();
     const after = (await get('/api/admin/database-health').expect(200)).body;
     expect(after.performance.slowQueries).toBe(before.performance.slowQueries + 1);
-    const [log] = await testApp.dataSource.query(`SELECT message, details FROM system_logs WHERE category = 'slow_query' ORDER BY id DESC LIMIT 1`);
+    const [log] = await testApp.dataSource.query(
+      `SELECT message, details FROM system_logs WHERE category = 'slow_query' ORDER BY id DESC LIMIT 1`,
+    );
     expect(log.details.query).toContain('pg_sleep');
     expect(log.details.durationMs).toBeGreaterThanOrEqual(300);
     expect((await request(testApp.http).get('/metrics').expect(200)).text).toMatch(/^pend_db_slow_queries_total [1-9]/m);
@@ -101,11 +108,9 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
       const [{ pid: waiterPid }] = (await waiter.query('SELECT pg_backend_pid() AS pid')).rows;
       const blocked = waiter.query('SELECT count(*) FROM user_tiers');
 
-      const body = (
-        await until(
-          async () => (await get('/api/admin/database-activity').expect(200)).body,
-          (b) => b.blockingLocks.some((l: { blockedPid: number }) => l.blockedPid === waiterPid),
-        )
+      const body = await until(
+        async () => (await get('/api/admin/database-activity').expect(200)).body,
+        (b) => b.blockingLocks.some((l: { blockedPid: number }) => l.blockedPid === waiterPid),
       );
       const lock = body.blockingLocks.find((l: { blockedPid: number }) => l.blockedPid === waiterPid);
       expect(lock).toMatchObject({
@@ -162,7 +167,9 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     expect(rows[0]).toMatchObject({ method: 'GET', status_code: 200, user_id: null, admin_user_id: analyst.id });
     expect(rows[0].duration_ms).toBeGreaterThan(0);
     expect(rows[0].ip).toMatch(/127\.0\.0\.1|::1/);
-    const [unmatched] = await testApp.dataSource.query(`SELECT route, status_code FROM api_usage_logs WHERE status_code = 404 ORDER BY id DESC LIMIT 1`);
+    const [unmatched] = await testApp.dataSource.query(
+      `SELECT route, status_code FROM api_usage_logs WHERE status_code = 404 ORDER BY id DESC LIMIT 1`,
+    );
     expect(unmatched).toEqual({ route: '(unmatched)', status_code: 404 });
   });
 
@@ -181,7 +188,11 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     expect(body.errorRate).toBeGreaterThanOrEqual(0);
     expect(body.slowestQueries.source).toBe('pg_stat_statements'); // the test server preloads it
     expect(body.slowestQueries.queries.length).toBeGreaterThan(0);
-    expect(body.slowestQueries.queries[0]).toMatchObject({ query: expect.any(String), calls: expect.any(Number), meanMs: expect.any(Number) });
+    expect(body.slowestQueries.queries[0]).toMatchObject({
+      query: expect.any(String),
+      calls: expect.any(Number),
+      meanMs: expect.any(Number),
+    });
 
     for (let i = 0; i < 3; i++) await request(testApp.http).get('/api/health/live').expect(200);
     const again = (await get('/api/admin/performance-metrics').expect(200)).body;
@@ -199,8 +210,17 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     const [asset] = await testApp.dataSource.query(
       `INSERT INTO assets (name, category, status, target_amount) VALUES ('Ops test building', 'real_estate', 'open', '1000000') RETURNING id`,
     );
-    for (const [amount, status] of [['1234.567891', 'confirmed'], ['0.000009', 'confirmed'], ['500', 'pending']]) {
-      await testApp.dataSource.query(`INSERT INTO investments (user_id, asset_id, amount, status) VALUES ($1, $2, $3, $4)`, [user.id, asset.id, amount, status]);
+    for (const [amount, status] of [
+      ['1234.567891', 'confirmed'],
+      ['0.000009', 'confirmed'],
+      ['500', 'pending'],
+    ]) {
+      await testApp.dataSource.query(`INSERT INTO investments (user_id, asset_id, amount, status) VALUES ($1, $2, $3, $4)`, [
+        user.id,
+        asset.id,
+        amount,
+        status,
+      ]);
     }
 
     const after = (await get('/api/admin/dashboard-stats').expect(200)).body;
@@ -212,7 +232,9 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     expect(after.pendingKycReviews).toBe(before.pendingKycReviews + 1);
     expect(after.assetsByStatus.open).toBe(before.assetsByStatus.open + 1);
     expect(after.amountRaised.total).toBe(new Decimal(before.amountRaised.total).plus('1234.567900').toFixed(6));
-    expect(after.amountRaised.byCategory.real_estate).toBe(new Decimal(before.amountRaised.byCategory.real_estate).plus('1234.5679').toFixed(6));
+    expect(after.amountRaised.byCategory.real_estate).toBe(
+      new Decimal(before.amountRaised.byCategory.real_estate).plus('1234.5679').toFixed(6),
+    );
     expect(after.amountRaised.byCategory.venture).toBe(before.amountRaised.byCategory.venture);
     expect(after.investments.count24h).toBe(before.investments.count24h + 3);
     expect(after.investments.amount24h).toBe(new Decimal(before.investments.amount24h).plus('1734.5679').toFixed(6));
@@ -224,9 +246,19 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
       `INSERT INTO import_runs (source, status, finished_at, report) VALUES ('ops-test', 'completed', now(), $1) RETURNING id`,
       [{ tables: { users: { read: 10, inserted: 7, updated: 1, unchanged: 0, quarantined: 2 } } }],
     );
-    await testApp.dataSource.query(`INSERT INTO import_quarantine (run_id, source_file, location, reason) VALUES ($1, 'users.json', '$[3]', 'bad phone')`, [run.id]);
-    const text = (await request(testApp.http).get('/metrics').expect(200).expect('Content-Type', /text\/plain/)).text;
-    expect(text).toMatch(/^pend_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/health\/live",status_code="200"\} \d+/m);
+    await testApp.dataSource.query(
+      `INSERT INTO import_quarantine (run_id, source_file, location, reason) VALUES ($1, 'users.json', '$[3]', 'bad phone')`,
+      [run.id],
+    );
+    const text = (
+      await request(testApp.http)
+        .get('/metrics')
+        .expect(200)
+        .expect('Content-Type', /text\/plain/)
+    ).text;
+    expect(text).toMatch(
+      /^pend_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/health\/live",status_code="200"\} \d+/m,
+    );
     expect(text).toMatch(/^pend_db_pool_connections\{state="in_use"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="idle"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="waiting"\} \d+/m);
@@ -243,10 +275,19 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
   it('samples system_metrics (pool, size, rows per table, request rate) and applies the retention', async () => {
     const written = await testApp.app.get(SystemJobsService).sample();
     const names = (await testApp.dataSource.query(`SELECT DISTINCT name FROM system_metrics`)).map((r: { name: string }) => r.name).sort();
-    expect(names).toEqual(['db_pool_idle', 'db_pool_in_use', 'db_pool_waiting', 'db_size_bytes', 'http_requests_per_minute', 'table_rows_estimate']);
+    expect(names).toEqual([
+      'db_pool_idle',
+      'db_pool_in_use',
+      'db_pool_waiting',
+      'db_size_bytes',
+      'http_requests_per_minute',
+      'table_rows_estimate',
+    ]);
     const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM system_metrics`);
     expect(n).toBe(written);
-    const [users] = await testApp.dataSource.query(`SELECT labels FROM system_metrics WHERE name = 'table_rows_estimate' AND labels->>'table' = 'users'`);
+    const [users] = await testApp.dataSource.query(
+      `SELECT labels FROM system_metrics WHERE name = 'table_rows_estimate' AND labels->>'table' = 'users'`,
+    );
     expect(users.labels).toEqual({ table: 'users' });
 
     await testApp.dataSource.query(

@@ -45,7 +45,9 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       const { message, signature } = await signedChallenge(testApp, account);
       await request(testApp.http).post('/api/auth/wallet').set('Host', SIGN_IN_HOST).send({ message, signature }).expect(404);
 
-      const res = await register().send({ phone: '+1 (415) 555-0123', address: account.address.toLowerCase(), message, signature }).expect(201);
+      const res = await register()
+        .send({ phone: '+1 (415) 555-0123', address: account.address.toLowerCase(), message, signature })
+        .expect(201);
       expect(res.body).toMatchObject({ tokenType: 'Bearer', userId: expect.any(String), accessToken: expect.any(String) });
       const [row] = await testApp.dataSource.query(
         `SELECT u.phone_e164, u.phone_hash, u.blockchain_address, t.name AS tier FROM users u JOIN user_tiers t ON t.id = u.tier_id WHERE u.id = $1`,
@@ -58,7 +60,12 @@ describe('Users: registration, profile, holdings, transaction history', () => {
         tier: 'basic',
       });
       const me = await request(testApp.http).get('/api/users/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
-      expect(me.body).toMatchObject({ id: res.body.userId, walletAddress: account.address, phone: '+14155550123', kyc: { status: 'none' } });
+      expect(me.body).toMatchObject({
+        id: res.body.userId,
+        walletAddress: account.address,
+        phone: '+14155550123',
+        kyc: { status: 'none' },
+      });
 
       // The message is spent; the wallet now signs in normally.
       await register().send({ phone: '+14155550124', address: account.address, message, signature }).expect(401);
@@ -76,11 +83,15 @@ describe('Users: registration, profile, holdings, transaction history', () => {
 
       const newcomer = privateKeyToAccount(generatePrivateKey());
       const first = await signedChallenge(testApp, newcomer);
-      const phoneClash = await register().send({ phone: '+1 415 555 0166', address: newcomer.address, message: first.message, signature: first.signature }).expect(409);
+      const phoneClash = await register()
+        .send({ phone: '+1 415 555 0166', address: newcomer.address, message: first.message, signature: first.signature })
+        .expect(409);
       expect(phoneClash.body.code).toBe('phone_taken');
 
       const again = await signedChallenge(testApp, existing.account);
-      const walletClash = await register().send({ phone: '+14155550177', address: existing.account.address, message: again.message, signature: again.signature }).expect(409);
+      const walletClash = await register()
+        .send({ phone: '+14155550177', address: existing.account.address, message: again.message, signature: again.signature })
+        .expect(409);
       expect(walletClash.body.code).toBe('wallet_taken');
       expect(await countUsers()).toBe(before);
       // The failed attempt did not spend the nonce.
@@ -92,7 +103,9 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       const signer = privateKeyToAccount(generatePrivateKey());
       const other = privateKeyToAccount(generatePrivateKey());
       const signed = await signedChallenge(testApp, signer);
-      const mismatch = await register().send({ phone: '+14155550199', address: other.address, message: signed.message, signature: signed.signature }).expect(400);
+      const mismatch = await register()
+        .send({ phone: '+14155550199', address: other.address, message: signed.message, signature: signed.signature })
+        .expect(400);
       expect(mismatch.body.message).toMatch(/^address/);
       const forged = await other.signMessage({ message: signed.message });
       await register().send({ phone: '+14155550199', address: signer.address, message: signed.message, signature: forged }).expect(401);
@@ -141,7 +154,15 @@ describe('Users: registration, profile, holdings, transaction history', () => {
         totalInvested: '0.300000',
       });
       expect(res.body.holdings).toEqual([
-        { assetId: a, assetName: 'Alpha Tower', tokenSymbol: 'TKN', confirmedAmount: '0.300000', pendingAmount: '5.500000', tokens: '30', investmentCount: 3 },
+        {
+          assetId: a,
+          assetName: 'Alpha Tower',
+          tokenSymbol: 'TKN',
+          confirmedAmount: '0.300000',
+          pendingAmount: '5.500000',
+          tokens: '30',
+          investmentCount: 3,
+        },
       ]);
 
       for (let i = 0; i < 5; i++) await insertInvestment(user.id, await insertAsset(`Asset ${i}`), '1.000001', 'confirmed', '1');
@@ -158,7 +179,10 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       const alice = await createUser(testApp);
       const bob = await createUser(testApp);
       const notFound = await request(testApp.http).get(`/api/users/${bob.id}`).set('Authorization', `Bearer ${alice.token}`).expect(404);
-      const missing = await request(testApp.http).get(`/api/users/00000000-0000-4000-8000-000000000000`).set('Authorization', `Bearer ${alice.token}`).expect(404);
+      const missing = await request(testApp.http)
+        .get(`/api/users/00000000-0000-4000-8000-000000000000`)
+        .set('Authorization', `Bearer ${alice.token}`)
+        .expect(404);
       expect(notFound.body).toEqual(missing.body);
       await request(testApp.http).get(`/api/users/${bob.id}/transactions`).set('Authorization', `Bearer ${alice.token}`).expect(404);
 
@@ -170,7 +194,10 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       await request(testApp.http).get(`/api/users/${bob.id}`).expect(401);
       await request(testApp.http).get(`/api/users/not-a-uuid`).set('Authorization', `Bearer ${alice.token}`).expect(400);
       // Fastify refuses a path parameter over 100 characters before routing it.
-      const tooLong = await request(testApp.http).get(`/api/users/${'9'.repeat(5000)}/transactions`).set('Authorization', `Bearer ${alice.token}`).expect(414);
+      const tooLong = await request(testApp.http)
+        .get(`/api/users/${'9'.repeat(5000)}/transactions`)
+        .set('Authorization', `Bearer ${alice.token}`)
+        .expect(414);
       expect(tooLong.body).toEqual({ statusCode: 414, error: 'URI Too Long', message: 'A path segment is too long' });
       const badUrl = await request(testApp.http).get('/api/users/%E0%A4%A').set('Authorization', `Bearer ${alice.token}`).expect(400);
       expect(badUrl.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Malformed URL' });
@@ -180,8 +207,17 @@ describe('Users: registration, profile, holdings, transaction history', () => {
   describe('PATCH /api/users/me/profile', () => {
     it('creates the profile on first edit, changes only the fields sent and clears nulls', async () => {
       const user = await createUser(testApp);
-      const patch = (body: object) => request(testApp.http).patch('/api/users/me/profile').set('Authorization', `Bearer ${user.token}`).send(body);
-      const first = await patch({ firstName: 'Grace', lastName: 'Hopper', country: 'US', dateOfBirth: '1906-12-09', displayName: 'Amazing Grace', email: 'Grace@Example.com', notifyEmail: true }).expect(200);
+      const patch = (body: object) =>
+        request(testApp.http).patch('/api/users/me/profile').set('Authorization', `Bearer ${user.token}`).send(body);
+      const first = await patch({
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        country: 'US',
+        dateOfBirth: '1906-12-09',
+        displayName: 'Amazing Grace',
+        email: 'Grace@Example.com',
+        notifyEmail: true,
+      }).expect(200);
       expect(first.body).toMatchObject({
         displayName: 'Amazing Grace',
         email: 'grace@example.com',
@@ -203,7 +239,11 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       [{ tierId: 4 }, 'tierId'],
     ])('rejects %j with 400 naming %s and changes nothing', async (body, field) => {
       const user = await createUser(testApp);
-      const res = await request(testApp.http).patch('/api/users/me/profile').set('Authorization', `Bearer ${user.token}`).send(body).expect(400);
+      const res = await request(testApp.http)
+        .patch('/api/users/me/profile')
+        .set('Authorization', `Bearer ${user.token}`)
+        .send(body)
+        .expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
       const rows = await testApp.dataSource.query(`SELECT 1 FROM user_profiles WHERE user_id = $1`, [user.id]);
       expect(rows).toHaveLength(0);
@@ -211,7 +251,11 @@ describe('Users: registration, profile, holdings, transaction history', () => {
 
     it('is for investors only', async () => {
       const admin = await createAdmin(testApp, AdminRole.Superadmin);
-      await request(testApp.http).patch('/api/users/me/profile').set('Authorization', `Bearer ${admin.token}`).send({ firstName: 'X' }).expect(403);
+      await request(testApp.http)
+        .patch('/api/users/me/profile')
+        .set('Authorization', `Bearer ${admin.token}`)
+        .send({ firstName: 'X' })
+        .expect(403);
       await request(testApp.http).patch('/api/users/me/profile').send({ firstName: 'X' }).expect(401);
     });
   });
@@ -236,12 +280,16 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       request(testApp.http).get(`/api/users/${user.id}/transactions${query}`).set('Authorization', `Bearer ${token}`);
 
     it('pages newest first with an opaque cursor, without gaps or repeats across equal timestamps', async () => {
-      const all = await testApp.dataSource.query(`SELECT id FROM transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, [user.id]);
+      const all = await testApp.dataSource.query(`SELECT id FROM transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, [
+        user.id,
+      ]);
       const seen: string[] = [];
       let cursor: string | null = null;
       const sizes: number[] = [];
       do {
-        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await history(`?limit=10${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await history(
+          `?limit=10${cursor ? `&cursor=${cursor}` : ''}`,
+        ).expect(200);
         sizes.push(res.body.items.length);
         seen.push(...res.body.items.map((t: { id: string }) => t.id));
         cursor = res.body.nextCursor;

@@ -46,7 +46,10 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     loadAppConfig({ NODE_ENV: 'test', DATABASE_URL: url, BACKUP_DIR: dir, ...env });
   const addUsers = async (n: number) => {
     for (let i = 0; i < n; i++) {
-      await dataSource.query(`INSERT INTO users (phone_e164, phone_hash) VALUES ($1::varchar, encode(sha256(convert_to($1::varchar, 'UTF8')), 'hex'))`, [randomPhone()]);
+      await dataSource.query(
+        `INSERT INTO users (phone_e164, phone_hash) VALUES ($1::varchar, encode(sha256(convert_to($1::varchar, 'UTF8')), 'hex'))`,
+        [randomPhone()],
+      );
     }
   };
   const usersOf = (dbUrl: string) => query<{ id: string; phone_hash: string }>(dbUrl, 'SELECT id, phone_hash FROM users ORDER BY id');
@@ -65,7 +68,7 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('backs up daily over a faked calendar, rotates (1 daily, 1 weekly, 2 monthly), and a restore gives that day\'s rows', async () => {
+  it("backs up daily over a faked calendar, rotates (1 daily, 1 weekly, 2 monthly), and a restore gives that day's rows", async () => {
     const dir = path.join(root, 'calendar');
     const clock = new FakeClock(new Date('2026-03-30T06:00:00Z'));
     const service = new BackupService(
@@ -93,7 +96,10 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
       expect(fs.readFileSync(path.join(dir, manifest.schemaFile), 'utf8')).toContain('CREATE TABLE public.users');
     }
     // Wed 1 Apr: the day and the week (from Mon 30 Mar) keep 1 Apr, the months keep 1 Apr and 31 Mar; 30 Mar goes.
-    const kept = service.store.list().map((m) => m.id).sort();
+    const kept = service.store
+      .list()
+      .map((m) => m.id)
+      .sort();
     expect(kept).toEqual([ids[1], ids[2]]);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(ids[0]))).toEqual([]);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -159,19 +165,30 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
 
     const target = 'pend_ops_cli_restored';
     extraDatabases.push(target);
-    const restore = await run(process.execPath, [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', path.join(dir, dump), '--target-db', target], { env });
+    const restore = await run(
+      process.execPath,
+      [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', path.join(dir, dump), '--target-db', target],
+      { env },
+    );
     expect(restore.stdout).toMatch(new RegExp(`Restored .* into database ${target}`));
     expect(await usersOf(withDb(url, target))).toEqual(await usersOf(url));
 
-    const again = await run(process.execPath, [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', path.join(dir, dump), '--target-db', target], { env }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/^db:restore: Database pend_ops_cli_restored already has tables/) });
+    const again = await run(
+      process.execPath,
+      [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', path.join(dir, dump), '--target-db', target],
+      { env },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(again).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^db:restore: Database pend_ops_cli_restored already has tables/),
+    });
 
     fs.appendFileSync(path.join(dir, dump), 'x');
-    const corrupt = await run(process.execPath, [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', path.join(dir, dump), '--target-db', 'pend_ops_never'], { env }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    const corrupt = await run(
+      process.execPath,
+      [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', path.join(dir, dump), '--target-db', 'pend_ops_never'],
+      { env },
+    ).catch((error: { code: number; stderr: string }) => error);
     expect(corrupt).toMatchObject({ code: 1, stderr: expect.stringMatching(/does not match the sha256 in its manifest/) });
   });
 });

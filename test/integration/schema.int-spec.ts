@@ -123,9 +123,9 @@ describe('schema from migrations (real PostgreSQL)', () => {
 
     it('rejects a KYC level outside 1-3', async () => {
       const [user] = await insertUser('+14155550105', 'd'.repeat(64), null);
-      await expect(
-        dataSource.query(`INSERT INTO kyc_applications (user_id, level) VALUES ($1, 4)`, [user.id]),
-      ).rejects.toThrow(/chk_kyc_applications_level/);
+      await expect(dataSource.query(`INSERT INTO kyc_applications (user_id, level) VALUES ($1, 4)`, [user.id])).rejects.toThrow(
+        /chk_kyc_applications_level/,
+      );
     });
 
     it('keeps one blockchain event per (chain, transaction, log index)', async () => {

@@ -21,7 +21,9 @@ async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
 /** A fresh database for one test file: migrated and seeded (cloned from the template), or empty. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<string> {
   const name = `pend_test_${randomBytes(5).toString('hex')}`;
-  await onServer((client) => client.query(options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  await onServer((client) =>
+    client.query(options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
+  );
   return withDatabase(serverUrl(), name);
 }
 

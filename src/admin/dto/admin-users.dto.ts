@@ -106,4 +106,3 @@ export class AdminLogPageDto {
   @ApiProperty({ type: [AdminLogDto] }) items: AdminLogDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
-

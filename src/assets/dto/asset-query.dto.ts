@@ -10,38 +10,55 @@ export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number];
 
 export class ListAssetsQueryDto {
   @ApiPropertyOptional({ description: 'Text searched in name and description (case-insensitive)', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200) @NoNulCharacter()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @NoNulCharacter()
   q?: string;
 
   @ApiPropertyOptional({ enum: AssetCategory })
-  @IsOptional() @IsEnum(AssetCategory)
+  @IsOptional()
+  @IsEnum(AssetCategory)
   category?: AssetCategory;
 
   @ApiPropertyOptional({ enum: AssetStatus, description: 'Investors never see drafts' })
-  @IsOptional() @IsEnum(AssetStatus)
+  @IsOptional()
+  @IsEnum(AssetStatus)
   status?: AssetStatus;
 
   @ApiPropertyOptional({ description: 'Lowest expected APY, a percentage as a decimal string', example: '5' })
-  @IsOptional() @IsApy()
+  @IsOptional()
+  @IsApy()
   minApy?: string;
 
   @ApiPropertyOptional({ description: 'Highest expected APY, a percentage as a decimal string', example: '12.5' })
-  @IsOptional() @IsApy()
+  @IsOptional()
+  @IsApy()
   maxApy?: string;
 
   @ApiPropertyOptional({ enum: ASSET_SORT_KEYS, default: 'createdAt' })
-  @IsOptional() @IsIn(ASSET_SORT_KEYS)
+  @IsOptional()
+  @IsIn(ASSET_SORT_KEYS)
   sort?: AssetSortKey;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
-  @IsOptional() @IsIn(['asc', 'desc'])
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100000, default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
   offset?: number;
 }

@@ -23,71 +23,121 @@ import { IsApy, IsMoney, IsPositiveMoney } from '../validation/money.validator';
 import { NoNulCharacter } from '../validation/text.validator';
 
 export class AssetDocumentDto {
-  @ApiProperty({ nullable: true }) @IsOptional() @IsString() @MaxLength(300) @NoNulCharacter()
+  @ApiProperty({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  @NoNulCharacter()
   title: string | null;
 
-  @ApiProperty({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) @Matches(/^https?:\/\//, { message: 'url must start with http:// or https://' })
+  @ApiProperty({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  @Matches(/^https?:\/\//, { message: 'url must start with http:// or https://' })
   url: string | null;
 
-  @ApiProperty({ nullable: true }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiProperty({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   version: string | null;
 }
 
 export class CreateAssetDto {
-  @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) @NoNulCharacter()
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @NoNulCharacter()
   name: string;
 
-  @ApiProperty({ enum: AssetCategory }) @IsEnum(AssetCategory)
+  @ApiProperty({ enum: AssetCategory })
+  @IsEnum(AssetCategory)
   category: AssetCategory;
 
   @ApiPropertyOptional({ enum: INITIAL_ASSET_STATUSES, default: AssetStatus.Draft })
-  @IsOptional() @IsIn(INITIAL_ASSET_STATUSES)
+  @IsOptional()
+  @IsIn(INITIAL_ASSET_STATUSES)
   status?: AssetStatus;
 
-  @ApiPropertyOptional({ default: 'USDC', example: 'USDC' }) @IsOptional() @Matches(/^[A-Z]{2,10}$/, { message: 'currency must be 2–10 capital letters' })
+  @ApiPropertyOptional({ default: 'USDC', example: 'USDC' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2,10}$/, { message: 'currency must be 2–10 capital letters' })
   currency?: string;
 
-  @ApiProperty({ example: '250000.00', description: 'Decimal string' }) @IsPositiveMoney()
+  @ApiProperty({ example: '250000.00', description: 'Decimal string' })
+  @IsPositiveMoney()
   targetAmount: string;
 
-  @ApiPropertyOptional({ example: '100', default: '0' }) @IsOptional() @IsMoney()
+  @ApiPropertyOptional({ example: '100', default: '0' })
+  @IsOptional()
+  @IsMoney()
   minInvestment?: string;
 
-  @ApiPropertyOptional({ example: '50000', nullable: true }) @IsOptional() @IsPositiveMoney()
+  @ApiPropertyOptional({ example: '50000', nullable: true })
+  @IsOptional()
+  @IsPositiveMoney()
   maxInvestment?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @Matches(/^[A-Za-z0-9]{1,16}$/, { message: 'tokenSymbol must be 1–16 letters or digits' })
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{1,16}$/, { message: 'tokenSymbol must be 1–16 letters or digits' })
   tokenSymbol?: string | null;
 
-  @ApiPropertyOptional({ example: '1.00', nullable: true }) @IsOptional() @IsPositiveMoney()
+  @ApiPropertyOptional({ example: '1.00', nullable: true })
+  @IsOptional()
+  @IsPositiveMoney()
   tokenPrice?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(2147483647)
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
   chainId?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Stored EIP-55 checksummed' }) @IsOptional() @ToChecksumAddress() @IsEthAddress()
+  @ApiPropertyOptional({ nullable: true, description: 'Stored EIP-55 checksummed' })
+  @IsOptional()
+  @ToChecksumAddress()
+  @IsEthAddress()
   contractAddress?: string | null;
 
-  @ApiPropertyOptional({ example: '8.5', nullable: true, description: 'Percentage as a decimal string' }) @IsOptional() @IsApy()
+  @ApiPropertyOptional({ example: '8.5', nullable: true, description: 'Percentage as a decimal string' })
+  @IsOptional()
+  @IsApy()
   expectedApy?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   opensAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   closesAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 20000 }) @IsOptional() @IsString() @MaxLength(20000) @NoNulCharacter()
+  @ApiPropertyOptional({ nullable: true, maxLength: 20000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  @NoNulCharacter()
   description?: string | null;
 
   @ApiPropertyOptional({ type: [AssetDocumentDto], nullable: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AssetDocumentDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AssetDocumentDto)
   documents?: AssetDocumentDto[] | null;
 }
 
 /** Every field optional; `status` may take any value the state machine allows from the current one. */
 export class UpdateAssetDto extends PartialType(OmitType(CreateAssetDto, ['status'] as const)) {
   @ApiPropertyOptional({ enum: AssetStatus })
-  @IsOptional() @IsEnum(AssetStatus)
+  @IsOptional()
+  @IsEnum(AssetStatus)
   status?: AssetStatus;
 }

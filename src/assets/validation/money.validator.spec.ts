@@ -27,9 +27,12 @@ describe('decimal and chain validators', () => {
     expect(failures({ money: '999999999999999999.999999', uint: ((1n << 256n) - 1n).toString() })).toEqual([]);
   });
 
-  it.each(['1e3', '-1', '+1', '1.1234567', '01', '1.', '.5', ' 1', '1,5', 'NaN', 'Infinity', '0x10', '', '1000000000000000000'])('refuses money %p', (value) => {
-    expect(failures({ money: value, positive: value })).toEqual(['money', 'positive']);
-  });
+  it.each(['1e3', '-1', '+1', '1.1234567', '01', '1.', '.5', ' 1', '1,5', 'NaN', 'Infinity', '0x10', '', '1000000000000000000'])(
+    'refuses money %p',
+    (value) => {
+      expect(failures({ money: value, positive: value })).toEqual(['money', 'positive']);
+    },
+  );
 
   it.each([1, 1.5, null, true, {}, []])('refuses money that is not a string: %p', (value) => {
     expect(failures({ money: value })).toEqual(['money']);

@@ -34,7 +34,8 @@ function decimalString(pattern: RegExp, describe: string, positive: boolean, opt
 export const IsMoney = (options?: ValidationOptions) => decimalString(MONEY_PATTERN, 'decimal with at most 6 decimals', false, options);
 
 /** A money amount strictly greater than zero. */
-export const IsPositiveMoney = (options?: ValidationOptions) => decimalString(MONEY_PATTERN, 'decimal with at most 6 decimals', true, options);
+export const IsPositiveMoney = (options?: ValidationOptions) =>
+  decimalString(MONEY_PATTERN, 'decimal with at most 6 decimals', true, options);
 
 /** An APY percentage: decimal string, ≤ 4 decimals, below 1000. */
 export const IsApy = (options?: ValidationOptions) => decimalString(APY_PATTERN, 'percentage with at most 4 decimals', false, options);

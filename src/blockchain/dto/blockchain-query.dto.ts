@@ -8,42 +8,63 @@ const BLOCK = /^(0|[1-9][0-9]{0,17})$/;
 
 class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(300)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
   cursor?: string;
 }
 
 export class ListEventsQueryDto extends PageQueryDto {
   @ApiProperty({ description: 'Contract address (any case; canonicalised to EIP-55)' })
-  @ToChecksumAddress() @IsEthAddress()
+  @ToChecksumAddress()
+  @IsEthAddress()
   contract: string;
 
   @ApiPropertyOptional({ example: 'Transfer' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoNulCharacter()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @NoNulCharacter()
   event?: string;
 
   @ApiPropertyOptional({ example: '19000000' })
-  @IsOptional() @Matches(BLOCK, { message: 'fromBlock must be a non-negative integer' })
+  @IsOptional()
+  @Matches(BLOCK, { message: 'fromBlock must be a non-negative integer' })
   fromBlock?: string;
 
   @ApiPropertyOptional({ example: '19100000' })
-  @IsOptional() @Matches(BLOCK, { message: 'toBlock must be a non-negative integer' })
+  @IsOptional()
+  @Matches(BLOCK, { message: 'toBlock must be a non-negative integer' })
   toBlock?: string;
 }
 
 export class ListInteractionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Contract address; contract or from is required' })
-  @IsOptional() @ToChecksumAddress() @IsEthAddress()
+  @IsOptional()
+  @ToChecksumAddress()
+  @IsEthAddress()
   contract?: string;
 
   @ApiPropertyOptional({ example: 'invest(uint256)' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @NoNulCharacter()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @NoNulCharacter()
   method?: string;
 
   @ApiPropertyOptional({ description: 'Caller address; contract or from is required' })
-  @IsOptional() @ToChecksumAddress() @IsEthAddress()
+  @IsOptional()
+  @ToChecksumAddress()
+  @IsEthAddress()
   from?: string;
 }

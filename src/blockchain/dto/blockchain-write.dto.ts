@@ -23,83 +23,144 @@ import { NoNulCharacter } from '../../assets/validation/text.validator';
 export const MAX_INGEST_BATCH = 1000;
 
 export class IngestEventDto {
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(2147483647)
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
   chainId: number;
 
-  @ApiProperty({ description: 'Stored EIP-55 checksummed' }) @ToChecksumAddress() @IsEthAddress()
+  @ApiProperty({ description: 'Stored EIP-55 checksummed' })
+  @ToChecksumAddress()
+  @IsEthAddress()
   contractAddress: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) @NoNulCharacter()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @NoNulCharacter()
   contractName?: string | null;
 
-  @ApiProperty({ example: '19000000', description: 'Decimal string or safe integer' }) @IsBlockNumber()
+  @ApiProperty({ example: '19000000', description: 'Decimal string or safe integer' })
+  @IsBlockNumber()
   blockNumber: string | number;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ToLowerCase() @IsTxHash()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ToLowerCase()
+  @IsTxHash()
   blockHash?: string | null;
 
-  @ApiProperty() @ToLowerCase() @IsTxHash()
+  @ApiProperty()
+  @ToLowerCase()
+  @IsTxHash()
   transactionHash: string;
 
-  @ApiProperty({ example: 0 }) @IsInt() @Min(0) @Max(2147483647)
+  @ApiProperty({ example: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(2147483647)
   logIndex: number;
 
-  @ApiProperty({ example: 'Transfer' }) @IsString() @MinLength(1) @MaxLength(100) @NoNulCharacter()
+  @ApiProperty({ example: 'Transfer' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @NoNulCharacter()
   eventType: string;
 
-  @ApiPropertyOptional({ type: Object, description: 'Event arguments, kept whole' }) @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: Object, description: 'Event arguments, kept whole' })
+  @IsOptional()
+  @IsObject()
   args?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ nullable: true, description: 'uint256 amount as a decimal string' }) @IsOptional() @IsUint256String()
+  @ApiPropertyOptional({ nullable: true, description: 'uint256 amount as a decimal string' })
+  @IsOptional()
+  @IsUint256String()
   value?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   timestamp?: string | null;
 }
 
 export class IngestEventsDto {
   @ApiProperty({ type: [IngestEventDto], maxItems: MAX_INGEST_BATCH })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_INGEST_BATCH) @ValidateNested({ each: true }) @Type(() => IngestEventDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_INGEST_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => IngestEventDto)
   events: IngestEventDto[];
 }
 
 export class IngestInteractionDto {
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(2147483647)
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
   chainId: number;
 
-  @ApiProperty() @ToChecksumAddress() @IsEthAddress()
+  @ApiProperty()
+  @ToChecksumAddress()
+  @IsEthAddress()
   contractAddress: string;
 
-  @ApiProperty() @ToLowerCase() @IsTxHash()
+  @ApiProperty()
+  @ToLowerCase()
+  @IsTxHash()
   transactionHash: string;
 
-  @ApiProperty({ example: '19000000' }) @IsBlockNumber()
+  @ApiProperty({ example: '19000000' })
+  @IsBlockNumber()
   blockNumber: string | number;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ToChecksumAddress() @IsEthAddress()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ToChecksumAddress()
+  @IsEthAddress()
   fromAddress?: string | null;
 
-  @ApiProperty({ example: 'invest(uint256)' }) @IsString() @MinLength(1) @MaxLength(200) @NoNulCharacter()
+  @ApiProperty({ example: 'invest(uint256)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @NoNulCharacter()
   method: string;
 
-  @ApiPropertyOptional({ type: [Object] }) @IsOptional() @IsArray() @ArrayMaxSize(100)
+  @ApiPropertyOptional({ type: [Object] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
   args?: unknown[];
 
-  @ApiPropertyOptional({ example: '0', description: 'uint256 wei as a decimal string' }) @IsOptional() @IsUint256String()
+  @ApiPropertyOptional({ example: '0', description: 'uint256 wei as a decimal string' })
+  @IsOptional()
+  @IsUint256String()
   value?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUint256String()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsUint256String()
   gasUsed?: string | null;
 
-  @ApiProperty({ enum: ContractCallStatus }) @IsEnum(ContractCallStatus)
+  @ApiProperty({ enum: ContractCallStatus })
+  @IsEnum(ContractCallStatus)
   status: ContractCallStatus;
 
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   timestamp?: string | null;
 }
 
 export class IngestInteractionsDto {
   @ApiProperty({ type: [IngestInteractionDto], maxItems: MAX_INGEST_BATCH })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_INGEST_BATCH) @ValidateNested({ each: true }) @Type(() => IngestInteractionDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_INGEST_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => IngestInteractionDto)
   interactions: IngestInteractionDto[];
 }

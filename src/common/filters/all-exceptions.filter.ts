@@ -67,10 +67,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return;
       }
     }
-    this.logger.error(exception instanceof Error ? exception : String(exception), `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`);
+    this.logger.error(
+      exception instanceof Error ? exception : String(exception),
+      `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
+    );
     send(HttpStatus.INTERNAL_SERVER_ERROR, errorBody(500, 'Internal server error'));
   }
-
 }
 
 export function errorBody(statusCode: number, message: string | string[]): ErrorBody {

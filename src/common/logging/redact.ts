@@ -1,5 +1,6 @@
 /** Keys whose values never reach a log line, whatever their nesting. */
-const SECRET_KEYS = /^(password|passwordhash|password_hash|token|accesstoken|access_token|refreshtoken|authorization|cookie|secret|jwtsecret|jwt_secret|signature|phone|phonee164|phone_e164|apikey|api_key)$/i;
+const SECRET_KEYS =
+  /^(password|passwordhash|password_hash|token|accesstoken|access_token|refreshtoken|authorization|cookie|secret|jwtsecret|jwt_secret|signature|phone|phonee164|phone_e164|apikey|api_key)$/i;
 
 // Phone numbers: `+` then digits with separators, a bracketed area code, or a bare run of
 // 10-15 digits. Dates, times and ports do not match.

@@ -5,10 +5,15 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { createValidationPipe } from './validation.pipe';
 
 class PageQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit?: number;
 
-  @IsOptional() @IsIn(['asc', 'desc'])
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 }
 

@@ -36,7 +36,7 @@ export class KycDocumentInputDto {
   @ApiProperty({ example: 'kyc/2026/11/passport-front.jpg', description: 'Object-storage key of the uploaded file' })
   @IsString()
   @MaxLength(512)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9!_.*'()/-]*$/, { message: 'storageKey must be an object key of letters, digits and !_.*\'()/-' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9!_.*'()/-]*$/, { message: "storageKey must be an object key of letters, digits and !_.*'()/-" })
   storageKey: string;
 
   @ApiProperty({ enum: KYC_MIME_TYPES })

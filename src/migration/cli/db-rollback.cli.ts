@@ -12,7 +12,9 @@ const USAGE = `Usage: npm run db:rollback -- --out <dir> [--batch-size N]
 function printSummary(summary: RollbackSummary): void {
   const lines = [`Rolled back to ${summary.out} in ${summary.seconds.toFixed(1)} s`];
   for (const file of summary.files) {
-    const records = Object.entries(file.records).map(([kind, count]) => `${count} ${kind}`).join(', ');
+    const records = Object.entries(file.records)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(', ');
     lines.push(`  ${file.file.padEnd(26)} ${records}; quarantined re-emitted ${file.reEmitted}, to quarantine/ ${file.sideFiled}`);
   }
   lines.push(

@@ -16,7 +16,9 @@ runCli('db:validate', async () => {
     const lines = ['kind                   source  imported  quarantined'];
     for (const table of TABLE_ORDER) {
       const k = result.kinds[table];
-      lines.push(`${table.padEnd(21)}  ${String(k.source).padStart(6)}  ${String(k.imported).padStart(8)}  ${String(k.quarantined).padStart(11)}`);
+      lines.push(
+        `${table.padEnd(21)}  ${String(k.source).padStart(6)}  ${String(k.imported).padStart(8)}  ${String(k.quarantined).padStart(11)}`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     if (result.differences.length === 0) {

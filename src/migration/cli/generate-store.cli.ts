@@ -58,7 +58,8 @@ export function parseGeneratorArgs(argv: string[]): GeneratorOptions {
   if (walletFormat !== undefined && walletFormat !== 'v1' && walletFormat !== 'v2') throw new Error('--wallet-format must be v1 or v2');
   if (walletFormat) partial.walletFormat = walletFormat;
   const logsForm = values['admin-logs-form'];
-  if (logsForm !== undefined && logsForm !== 'array' && logsForm !== 'wrapped') throw new Error('--admin-logs-form must be array or wrapped');
+  if (logsForm !== undefined && logsForm !== 'array' && logsForm !== 'wrapped')
+    throw new Error('--admin-logs-form must be array or wrapped');
   if (logsForm) partial.adminLogsForm = logsForm;
   return defaultOptions(partial);
 }

@@ -37,7 +37,9 @@ export class ImportProgressView {
     if (progress.event === 'start') return;
     this.lastLine = now;
     const percent = progress.totalBytes > 0 ? Math.floor((progress.bytesRead * 100) / progress.totalBytes) : 100;
-    this.out.write(`[migrate:json] ${label}: ${percent}% of ${progress.totalBytes} bytes, ${progress.records} records so far, ${rate} records/s\n`);
+    this.out.write(
+      `[migrate:json] ${label}: ${percent}% of ${progress.totalBytes} bytes, ${progress.records} records so far, ${rate} records/s\n`,
+    );
   }
 
   stop(): void {

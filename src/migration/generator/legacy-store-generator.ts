@@ -103,9 +103,21 @@ export async function generateLegacyStore(options: GeneratorOptions): Promise<Ge
   await prepareDirectory(options.out, options.force);
   const salts = saltsFor(options.seed);
   const counts: GeneratedCounts = {
-    users: 0, transactions: 0, assets: 0, investments: 0, agreements: 0, kycApplications: 0, kycDocuments: 0,
-    adminUsers: ADMINS.length, adminLogs: 0, blockchainEvents: 0, contractInteractions: 0, tiers: TIERS.length,
-    quarantined: [], eventsWritten: 0, bytes: {},
+    users: 0,
+    transactions: 0,
+    assets: 0,
+    investments: 0,
+    agreements: 0,
+    kycApplications: 0,
+    kycDocuments: 0,
+    adminUsers: ADMINS.length,
+    adminLogs: 0,
+    blockchainEvents: 0,
+    contractInteractions: 0,
+    tiers: TIERS.length,
+    quarantined: [],
+    eventsWritten: 0,
+    bytes: {},
   };
   await writeWalletDb(options, salts, counts);
   await writeOpportunities(options, salts, counts);
@@ -117,12 +129,20 @@ export async function generateLegacyStore(options: GeneratorOptions): Promise<Ge
 
 function validate(options: GeneratorOptions): void {
   const integers: Array<keyof GeneratorOptions> = [
-    'users', 'transactionsPerUser', 'opportunities', 'investments', 'kycPercent', 'adminLogs', 'contracts',
-    'eventsPerContract', 'scansPerContract',
+    'users',
+    'transactionsPerUser',
+    'opportunities',
+    'investments',
+    'kycPercent',
+    'adminLogs',
+    'contracts',
+    'eventsPerContract',
+    'scansPerContract',
   ];
   for (const key of integers) {
     const value = options[key];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Error(`--${kebab(key)} must be a non-negative integer`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new Error(`--${kebab(key)} must be a non-negative integer`);
   }
   if (options.kycPercent > 100) throw new Error('--kyc-percent must be at most 100');
   if (options.investments > 0 && (options.users === 0 || options.opportunities === 0)) {
@@ -289,7 +309,12 @@ function bcryptSalt(salts: Salts, n: number): string {
   return `$2b$04$${digits}${'.Oeu'[scramble32(n * 32 + 21, salts.seed) % 4]}`;
 }
 
-async function writeMetadata(options: GeneratorOptions, salts: Salts, counts: GeneratedCounts, lastBlocks: Map<number, number>): Promise<void> {
+async function writeMetadata(
+  options: GeneratorOptions,
+  salts: Salts,
+  counts: GeneratedCounts,
+  lastBlocks: Map<number, number>,
+): Promise<void> {
   const file = 'metadata.json';
   const sink = new TextSink(path.join(options.out, file));
   await sink.write(`{\n"tiers":${JSON.stringify(TIERS)},\n"admins":[`);
@@ -298,7 +323,10 @@ async function writeMetadata(options: GeneratorOptions, salts: Salts, counts: Ge
     // Every generated admin's password is "pend-<role>" (bcrypt, cost 4 to keep generation fast).
     const passwordHash = bcrypt.hashSync(`pend-${admin.role}`, bcryptSalt(salts, a));
     await sink.write(
-      `${a === 0 ? '' : ','}\n${JSON.stringify({ ...admin, passwordHash, active: true })}`.replace(/}$/, `,"createdAt":${isoTimestamp(Date.UTC(2021, 10, 1 + a))}}`),
+      `${a === 0 ? '' : ','}\n${JSON.stringify({ ...admin, passwordHash, active: true })}`.replace(
+        /}$/,
+        `,"createdAt":${isoTimestamp(Date.UTC(2021, 10, 1 + a))}}`,
+      ),
     );
   }
   await sink.write('],\n"kyc":{');

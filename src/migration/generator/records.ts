@@ -46,8 +46,36 @@ const PHONE_SPACES = [
   { cc: '1', prefix: '415', digits: 7, min: 2_000_000, country: 'US', language: 'es' },
 ] as const;
 
-const FIRST_NAMES = ['Ada', 'Chen', 'José', 'Fatima', 'Olu', 'Mateus', 'Zoë', 'Priya', 'Sven', 'Aiko', 'Grace', 'Dmitri', 'Amara', 'Łukasz'];
-const LAST_NAMES = ["O'Brien", 'Al-Sayed', 'Turing', 'Silva', 'Lovelace', 'Nakamura', 'Müller', 'Okafor', 'Kowalski', 'Petrov', 'Dubois', 'Singh'];
+const FIRST_NAMES = [
+  'Ada',
+  'Chen',
+  'José',
+  'Fatima',
+  'Olu',
+  'Mateus',
+  'Zoë',
+  'Priya',
+  'Sven',
+  'Aiko',
+  'Grace',
+  'Dmitri',
+  'Amara',
+  'Łukasz',
+];
+const LAST_NAMES = [
+  "O'Brien",
+  'Al-Sayed',
+  'Turing',
+  'Silva',
+  'Lovelace',
+  'Nakamura',
+  'Müller',
+  'Okafor',
+  'Kowalski',
+  'Petrov',
+  'Dubois',
+  'Singh',
+];
 const DAY = 86_400_000;
 export const EPOCH_START = Date.UTC(2022, 0, 1);
 export const EPOCH_SPAN = Date.UTC(2025, 3, 1) - EPOCH_START;
@@ -223,7 +251,16 @@ export function transaction(s: Salts, g: number, userCreated: number, opportunit
 
 const CATEGORIES = ['real_estate', 'private_credit', 'venture', 'commodities'] as const;
 const OPP_STATUS = ['open', 'open', 'funded', 'closed', 'draft', 'cancelled'] as const;
-const OPP_NAMES = ['Sunset Apartments', 'Alpine Lodge', 'Harbor Credit', 'Solar Farm', 'Vineyard', 'Gold Vault', 'Tech Seed', 'Logistics Hub'];
+const OPP_NAMES = [
+  'Sunset Apartments',
+  'Alpine Lodge',
+  'Harbor Credit',
+  'Solar Farm',
+  'Vineyard',
+  'Gold Vault',
+  'Tech Seed',
+  'Logistics Hub',
+];
 
 /** The contract of opportunity #o, or null (every tenth has none). */
 export function opportunityContract(s: Salts, o: number): string | null {
@@ -248,7 +285,8 @@ export function opportunityHead(s: Salts, o: number, investmentCount: number): s
   if (rng.chance(0.8)) text += `,"description":${JSON.stringify(`Tokenized ${o}: "quoted" & unicode — ✓`)}`;
   const docs = rng.int(3);
   if (docs === 0) text += `,"documents":null`;
-  else if (docs === 1) text += `,"documents":[{"title":"Offering memorandum","url":"https://docs.pend.example/${oppId(s, o)}/om.pdf","version":"1.${rng.int(4)}"}]`;
+  else if (docs === 1)
+    text += `,"documents":[{"title":"Offering memorandum","url":"https://docs.pend.example/${oppId(s, o)}/om.pdf","version":"1.${rng.int(4)}"}]`;
   text += `,"createdBy":"${rng.chance(0.9) ? ADMINS[0].email : FORMER_ADMIN}","createdAt":${legacyTimestamp(rng, opens - 7 * DAY)}`;
   return text;
 }
@@ -264,9 +302,7 @@ export function investment(s: Salts, k: number, users: number): string {
   let text = `{"id":"${invId(s, k)}","userId":"${userId(s, user)}","amount":${money(rng, cents, 0.2)},"tokens":"${Math.floor(cents / 1000)}"`;
   text += `,"status":"${rng.pick(INV_STATUS)}","txHash":${rng.chance(0.8) ? `"0x${rng.hex(32)}"` : 'null'},"createdAt":${legacyTimestamp(rng, created)}`;
   if (rng.chance(0.15)) return `${text},"agreement":null}`;
-  const ip = rng.chance(0.85)
-    ? `203.0.113.${rng.int(256)}`
-    : `2001:db8::${rng.int(0x10000).toString(16)}`;
+  const ip = rng.chance(0.85) ? `203.0.113.${rng.int(256)}` : `2001:db8::${rng.int(0x10000).toString(16)}`;
   return `${text},"agreement":{"version":"1.${rng.int(3)}","acceptedAt":${isoTimestamp(created - 120_000)},"ipAddress":"${ip}","signature":"0x${rng.hex(64)}${rng.hex(1).slice(0, 2)}"}}`;
 }
 

@@ -108,7 +108,11 @@ export class BatchWriter {
     return existing;
   }
 
-  private async finish(units: ImportUnit[], loose: LooseQuarantine[], counts: Map<TableName, { inserted: number; updated: number; written: number }>): Promise<void> {
+  private async finish(
+    units: ImportUnit[],
+    loose: LooseQuarantine[],
+    counts: Map<TableName, { inserted: number; updated: number; written: number }>,
+  ): Promise<void> {
     const entries = this.quarantineEntries(units, loose);
     if (entries.length > 0) {
       await this.runner.query(
@@ -200,7 +204,10 @@ export class BatchWriter {
     }
   }
 
-  private async upsert(units: ImportUnit[], existing: ExistingIds): Promise<Map<TableName, { inserted: number; updated: number; written: number }>> {
+  private async upsert(
+    units: ImportUnit[],
+    existing: ExistingIds,
+  ): Promise<Map<TableName, { inserted: number; updated: number; written: number }>> {
     const byTable = new Map<TableName, Row[]>();
     for (const u of units) {
       if (!u.row) continue;
@@ -225,7 +232,8 @@ export class BatchWriter {
   private async upsertRows(table: TableName, rows: Row[]): Promise<{ inserted: number; updated: number }> {
     let json = JSON.stringify(rows);
     // PostgreSQL text cannot hold NUL: rare, so checked on the whole batch first.
-    if (json.includes('\\u0000')) json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)]))));
+    if (json.includes('\\u0000'))
+      json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)]))));
     const [result]: { inserted: number; updated: number }[] = await this.runner.query(UPSERT_SQL.get(table) as string, [json]);
     return result;
   }

@@ -25,5 +25,7 @@ export async function checkUsers(runner: SqlClient, units: ImportUnit[]): Promis
     .filter((u) => u.table === 'users' && u.rejected === null && u.row?.phone_e164 && !u.children.some((c) => c.table === 'user_profiles'))
     .map((u) => u.legacyId as string);
   if (withoutProfile.length === 0) return;
-  await runner.query(`DELETE FROM user_profiles p USING users u WHERE p.user_id = u.id AND u.legacy_id = ANY($1::text[])`, [withoutProfile]);
+  await runner.query(`DELETE FROM user_profiles p USING users u WHERE p.user_id = u.id AND u.legacy_id = ANY($1::text[])`, [
+    withoutProfile,
+  ]);
 }

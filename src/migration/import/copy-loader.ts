@@ -150,7 +150,13 @@ export class CopyLoader {
     return new Set(present.map(({ k }) => k));
   }
 
-  private async copy(plan: CopyPlan, rows: Row[], present: Set<string>, ids: BatchIds, now: string): Promise<{ existing: Row[]; copied: number }> {
+  private async copy(
+    plan: CopyPlan,
+    rows: Row[],
+    present: Set<string>,
+    ids: BatchIds,
+    now: string,
+  ): Promise<{ existing: Row[]; copied: number }> {
     const { spec, columns, keyIndex, ownLookup } = plan;
     const makesIds = spec.copy?.keyType !== 'uuid';
     const existing: Row[] = [];

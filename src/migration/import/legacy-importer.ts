@@ -52,7 +52,10 @@ export async function importLegacyStore(options: ImportOptions): Promise<ImportR
 }
 
 /** Extra connections for the writers after the first, which shares the run's own connection. */
-async function openWriterConnections(dataSource: DataSource, count: number): Promise<{ clients: SqlClient[]; release: () => Promise<void> }> {
+async function openWriterConnections(
+  dataSource: DataSource,
+  count: number,
+): Promise<{ clients: SqlClient[]; release: () => Promise<void> }> {
   const runners = Array.from({ length: count }, () => dataSource.createQueryRunner());
   const release = async () => void (await Promise.all(runners.map((r) => r.release().catch(() => undefined))));
   try {
@@ -73,9 +76,14 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
     await runner.query('BEGIN');
   } else {
     // Holding the lock: a run still marked running was killed.
-    await runner.query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = 'interrupted before it finished' WHERE status = 'running'`);
+    await runner.query(
+      `UPDATE import_runs SET status = 'failed', finished_at = now(), error = 'interrupted before it finished' WHERE status = 'running'`,
+    );
   }
-  const [{ id: runId }]: { id: string }[] = await runner.query(`INSERT INTO import_runs (source, dry_run) VALUES ($1, $2) RETURNING id`, [source, dryRun]);
+  const [{ id: runId }]: { id: string }[] = await runner.query(`INSERT INTO import_runs (source, dry_run) VALUES ($1, $2) RETURNING id`, [
+    source,
+    dryRun,
+  ]);
   const tables = emptyTables();
   const quarantined: QuarantinedRecord[] = [];
   const writerCount = dryRun ? 1 : Math.max(1, options.writers ?? DEFAULT_WRITERS);
@@ -98,7 +106,9 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
       await runner.query('ROLLBACK').catch(() => undefined);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      await runner.query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, message]).catch(() => undefined);
+      await runner
+        .query(`UPDATE import_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, message])
+        .catch(() => undefined);
     }
     throw error;
   } finally {
@@ -124,7 +134,10 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
   if (dryRun) {
     await runner.query('ROLLBACK');
   } else {
-    await runner.query(`UPDATE import_runs SET status = 'completed', finished_at = now(), report = $2::jsonb WHERE id = $1`, [runId, JSON.stringify(report)]);
+    await runner.query(`UPDATE import_runs SET status = 'completed', finished_at = now(), report = $2::jsonb WHERE id = $1`, [
+      runId,
+      JSON.stringify(report),
+    ]);
   }
   return report;
 }

@@ -16,7 +16,13 @@ import {
   mapExplorerValue,
 } from './mappers/explorer.mapper';
 import { classifyMetadataKyc, classifyMetadataSettings, mapMetadataValue, METADATA } from './mappers/metadata.mapper';
-import { classifyInvestments, classifyOpportunityFields, mapInvestment, mapOpportunity, OPPORTUNITIES } from './mappers/opportunities.mapper';
+import {
+  classifyInvestments,
+  classifyOpportunityFields,
+  mapInvestment,
+  mapOpportunity,
+  OPPORTUNITIES,
+} from './mappers/opportunities.mapper';
 import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-db.mapper';
 import { mergesRepeats, TableName } from './table-specs';
 import { SeenKeys } from './seen-keys';
@@ -238,7 +244,16 @@ export class StoreWalker {
         const last = found.path[found.path.length - 1];
         const legacyKey = typeof last === 'string' ? last : null;
         if (found.oversize) {
-          this.add(unit({ table: pass.table, file: pass.file, location, legacyId: legacyKey, raw: null, rejected: `record is larger than 64 MiB (bytes ${found.start}-${found.end})` }));
+          this.add(
+            unit({
+              table: pass.table,
+              file: pass.file,
+              location,
+              legacyId: legacyKey,
+              raw: null,
+              rejected: `record is larger than 64 MiB (bytes ${found.start}-${found.end})`,
+            }),
+          );
           continue;
         }
         const raw = found.raw.toString('utf8');
@@ -247,7 +262,16 @@ export class StoreWalker {
           value = parseJsonText(raw);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          this.add(unit({ table: pass.table, file: pass.file, location, legacyId: legacyKey, raw, rejected: `record is not valid JSON: ${message}` }));
+          this.add(
+            unit({
+              table: pass.table,
+              file: pass.file,
+              location,
+              legacyId: legacyKey,
+              raw,
+              rejected: `record is not valid JSON: ${message}`,
+            }),
+          );
           continue;
         }
         const mapped = pass.onValue(found.path, raw, value);

@@ -16,10 +16,12 @@ function scan(text: string, classify: (path: PathSegment[]) => Classification, c
   return { found, closed, error, scanner };
 }
 
-const users = (path: PathSegment[]): Classification => (path.length === 0 || (path.length === 1 && path[0] === 'users') ? 'descend' : 'record');
+const users = (path: PathSegment[]): Classification =>
+  path.length === 0 || (path.length === 1 && path[0] === 'users') ? 'descend' : 'record';
 
 describe('JsonRecordScanner', () => {
-  const text = '{"schemaVersion":2,"users":{\n"usr_a":{"id":"usr_a","note":"} ] \\" {","n":[1,{"x":2}]},\n"usr_\\u00e9":{"id":"b","amount":12345678901234567.89}}}';
+  const text =
+    '{"schemaVersion":2,"users":{\n"usr_a":{"id":"usr_a","note":"} ] \\" {","n":[1,{"x":2}]},\n"usr_\\u00e9":{"id":"b","amount":12345678901234567.89}}}';
 
   it('hands over each record with its exact bytes and offsets, whatever the chunking', () => {
     for (const size of [1, 3, 7, 64, 4096]) {

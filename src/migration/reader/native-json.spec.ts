@@ -6,7 +6,11 @@ const n = (text: string) => new JsonNumber(text);
 describe('parseJsonNatively', () => {
   it('keeps every number as its literal text, wherever it is', () => {
     expect(parseJsonNatively('{"amount":12345678901234567.89,"list":[-0.000001,1e+30,0,2E-3],"s":"9"}')).toEqual(
-      Object.assign(Object.create(null), { amount: n('12345678901234567.89'), list: [n('-0.000001'), n('1e+30'), n('0'), n('2E-3')], s: '9' }),
+      Object.assign(Object.create(null), {
+        amount: n('12345678901234567.89'),
+        list: [n('-0.000001'), n('1e+30'), n('0'), n('2E-3')],
+        s: '9',
+      }),
     );
     expect(parseJsonNatively(' 42 ')).toEqual(n('42'));
     expect(parseJsonNatively('[true,false,null,"x"]')).toEqual([true, false, null, 'x']);
@@ -33,7 +37,10 @@ describe('parseJsonNatively', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it.each(['01', '1.', '.5', '-', '1e', '+1', '1.2.3', '{"a":1,}', '[1 2]', '{"a":"b"', '"open', 'NaN', '1 2', '{} []', ''])('rejects %j', (text) => {
-    expect(() => parseJsonNatively(text)).toThrow();
-  });
+  it.each(['01', '1.', '.5', '-', '1e', '+1', '1.2.3', '{"a":1,}', '[1 2]', '{"a":"b"', '"open', 'NaN', '1 2', '{} []', ''])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseJsonNatively(text)).toThrow();
+    },
+  );
 });

@@ -80,7 +80,10 @@ export async function writeQuarantinedElement(
   summary: FileSummary,
 ): Promise<boolean> {
   if (record.taken || !embeddable(record)) {
-    await quarantine.sideFile(record, record.taken ? 'the database has a record with this id; the export writes that one' : 'not a JSON value');
+    await quarantine.sideFile(
+      record,
+      record.taken ? 'the database has a record with this id; the export writes that one' : 'not a JSON value',
+    );
     summary.sideFiled++;
     return false;
   }
@@ -97,7 +100,10 @@ export async function sideFileRest(
   summary: FileSummary,
 ): Promise<void> {
   for await (const record of quarantine.recordsOfFiles(filePattern, handledLocations)) {
-    await quarantine.sideFile(record, /^byte /.test(record.location) ? 'a broken or truncated part of the file' : 'no place for it in the exported file');
+    await quarantine.sideFile(
+      record,
+      /^byte /.test(record.location) ? 'a broken or truncated part of the file' : 'no place for it in the exported file',
+    );
     summary.sideFiled++;
   }
 }

@@ -36,7 +36,8 @@ async function writeTiers(context: ExportContext, sink: TextSink, summary: FileS
     `SELECT name, min_total_invested::text AS min, max_single_investment::text AS max, benefits FROM user_tiers ORDER BY rank, id`,
   );
   const exported = tiers.map(
-    (tier) => `{"name":${str(tier.name)},"minTotalInvested":${money(tier.min)},"maxSingleInvestment":${money(tier.max)},"benefits":${JSON.stringify(tier.benefits)}}`,
+    (tier) =>
+      `{"name":${str(tier.name)},"minTotalInvested":${money(tier.min)},"maxSingleInvestment":${money(tier.max)},"benefits":${JSON.stringify(tier.benefits)}}`,
   );
   const placed = await quarantinedAtPositions(context, 'tiers');
   const merged = await mergeAtPositions(context.quarantine, exported, placed, summary);
@@ -60,11 +61,15 @@ async function writeAdmins(context: ExportContext, sink: TextSink, summary: File
       COALESCE((SELECT json_agg(p.permission ORDER BY p.permission) FROM admin_permissions p WHERE p.admin_user_id = a.id), '[]')::text AS permissions
     FROM admin_users a ORDER BY a.legacy_id NULLS LAST, a.id`;
   summary.records.admins = 0;
-  for await (const admins of cursorBatches<{ email: string; name: string | null; role: string; password_hash: string | null; active: boolean; created: string; permissions: string }>(
-    context.runner,
-    sql,
-    context.batchSize,
-  )) {
+  for await (const admins of cursorBatches<{
+    email: string;
+    name: string | null;
+    role: string;
+    password_hash: string | null;
+    active: boolean;
+    created: string;
+    permissions: string;
+  }>(context.runner, sql, context.batchSize)) {
     let text = '';
     for (const admin of admins) {
       text += `${first ? '' : ','}\n{"email":${str(admin.email)},"name":${str(admin.name)},"role":"${admin.role}","permissions":${admin.permissions},"passwordHash":${str(admin.password_hash)},"active":${admin.active},"createdAt":${str(admin.created)}}`;
@@ -113,7 +118,10 @@ async function writeKyc(context: ExportContext, sink: TextSink, summary: FileSum
       list.push(documentText(document));
       byApplication.set(document.application_id, list);
     }
-    const placed = await quarantine.nestedOf('rollback_q_documents', applications.map((application) => `kyc.${application.user_key}.documents`));
+    const placed = await quarantine.nestedOf(
+      'rollback_q_documents',
+      applications.map((application) => `kyc.${application.user_key}.documents`),
+    );
     let text = '';
     for (const application of applications) {
       const parent = `kyc.${application.user_key}.documents`;

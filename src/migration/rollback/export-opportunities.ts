@@ -127,7 +127,13 @@ export async function exportOpportunities(context: ExportContext): Promise<FileS
   for await (const record of quarantine.records(FILE, OPPORTUNITY_LOCATION, taken)) {
     const parent = `${record.location}.investments`;
     const investments = (await quarantine.nestedOf('rollback_q_investments', [parent])).get(parent) ?? [];
-    const withInvestments = { ...record, raw: embedInvestments(record.raw, investments.filter(embeddable).map((i) => i.raw!)) };
+    const withInvestments = {
+      ...record,
+      raw: embedInvestments(
+        record.raw,
+        investments.filter(embeddable).map((i) => i.raw!),
+      ),
+    };
     if (await writeQuarantinedElement(sink, quarantine, withInvestments, first, summary)) {
       first = false;
       consumed.add(parent);
@@ -140,7 +146,9 @@ export async function exportOpportunities(context: ExportContext): Promise<FileS
     if (consumed.has(investment.parent) && embeddable(investment)) continue;
     await quarantine.sideFile(
       investment,
-      consumed.has(investment.parent) ? 'not a JSON value' : 'its opportunity was imported, and the database does not keep the opportunity\'s position in the original file',
+      consumed.has(investment.parent)
+        ? 'not a JSON value'
+        : "its opportunity was imported, and the database does not keep the opportunity's position in the original file",
     );
     summary.sideFiled++;
   }

@@ -68,7 +68,11 @@ function transactionText(tx: TxRow): string {
 async function writeV1Users(context: ExportContext, sink: TextSink, first: boolean, summary: FileSummary): Promise<boolean> {
   const sql = `SELECT ${legacyKey('', 'legacy_id', 'id')} AS key, phone_hash, blockchain_address FROM users
     WHERE phone_e164 IS NULL ORDER BY legacy_id NULLS LAST, id`;
-  for await (const batch of cursorBatches<{ key: string; phone_hash: string; blockchain_address: string | null }>(context.runner, sql, context.batchSize)) {
+  for await (const batch of cursorBatches<{ key: string; phone_hash: string; blockchain_address: string | null }>(
+    context.runner,
+    sql,
+    context.batchSize,
+  )) {
     let text = '';
     for (const user of batch) {
       // A v1 user's legacy id is its phone hash.
@@ -134,11 +138,22 @@ export async function exportWalletDb(context: ExportContext): Promise<FileSummar
       list.push(transactionText(tx));
       byUser.set(tx.user_id, list);
     }
-    const placed = await quarantine.nestedOf('rollback_q_transactions', users.map((user) => `users.${user.key}.transactions`));
-    const profiles = await quarantine.nestedOf('rollback_q_profiles', users.filter((user) => !user.has_profile).map((user) => `users.${user.key}.profile`));
+    const placed = await quarantine.nestedOf(
+      'rollback_q_transactions',
+      users.map((user) => `users.${user.key}.transactions`),
+    );
+    const profiles = await quarantine.nestedOf(
+      'rollback_q_profiles',
+      users.filter((user) => !user.has_profile).map((user) => `users.${user.key}.profile`),
+    );
     let text = '';
     for (const user of users) {
-      const transactions = await mergeAtPositions(quarantine, byUser.get(user.id) ?? [], placed.get(`users.${user.key}.transactions`), summary);
+      const transactions = await mergeAtPositions(
+        quarantine,
+        byUser.get(user.id) ?? [],
+        placed.get(`users.${user.key}.transactions`),
+        summary,
+      );
       const profile = profiles.get(`users.${user.key}.profile`)?.find((record) => embeddable(record)) ?? null;
       if (profile) summary.reEmitted++;
       text += `${first ? '' : ','}\n${JSON.stringify(user.key)}:${userText(user, transactions, profile?.raw ?? null)}`;

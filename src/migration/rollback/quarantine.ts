@@ -56,7 +56,12 @@ export class QuarantineSource {
    * The run's records of `sourceFile` whose location matches `pattern` (a POSIX regex), in id
    * order; `taken` = SQL (over `q`) telling that the database already has a record by that id.
    */
-  async *records(sourceFile: string, pattern: string, taken = 'false', orderBy = 'id'): AsyncGenerator<QuarantinedRecord & { taken: boolean }> {
+  async *records(
+    sourceFile: string,
+    pattern: string,
+    taken = 'false',
+    orderBy = 'id',
+  ): AsyncGenerator<QuarantinedRecord & { taken: boolean }> {
     if (!this.runId) return;
     const sql = `SELECT source_file AS "sourceFile", location, legacy_id AS "legacyId", reason, raw, (${taken}) AS taken
       FROM import_quarantine q WHERE run_id = ${literal(this.runId)} AND source_file = ${literal(sourceFile)}

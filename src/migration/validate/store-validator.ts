@@ -38,7 +38,10 @@ export async function validateStore(options: { dataSource: DataSource; source: s
   if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${options.source}`);
   const db = options.dataSource;
   const differences: string[] = [];
-  const kinds = Object.fromEntries(TABLE_ORDER.map((t) => [t, { source: 0, imported: 0, quarantined: 0 }])) as Record<TableName, KindReconciliation>;
+  const kinds = Object.fromEntries(TABLE_ORDER.map((t) => [t, { source: 0, imported: 0, quarantined: 0 }])) as Record<
+    TableName,
+    KindReconciliation
+  >;
 
   const [run]: { id: string }[] = await db.query(
     `SELECT id FROM import_runs WHERE source = $1 AND status = 'completed' AND NOT dry_run ORDER BY started_at DESC LIMIT 1`,
@@ -47,7 +50,10 @@ export async function validateStore(options: { dataSource: DataSource; source: s
   if (!run) differences.push(`no completed import of ${source} is recorded`);
   const quarantine = new Set<string>();
   if (run) {
-    const rows: { source_file: string; location: string }[] = await db.query('SELECT source_file, location FROM import_quarantine WHERE run_id = $1', [run.id]);
+    const rows: { source_file: string; location: string }[] = await db.query(
+      'SELECT source_file, location FROM import_quarantine WHERE run_id = $1',
+      [run.id],
+    );
     for (const row of rows) quarantine.add(`${row.source_file}\u0000${row.location}`);
   }
   const isQuarantined = (file: string, location: string) => quarantine.has(`${file}\u0000${location}`);
@@ -108,15 +114,20 @@ export async function validateStore(options: { dataSource: DataSource; source: s
       );
       for (const row of rows) {
         const expected = userSums.get(row.legacy_id) as Decimal;
-        if (!expected.eq(row.total)) differences.push(`user ${row.legacy_id}: transactions sum ${row.total} in the database, ${expected.toFixed()} in the store`);
+        if (!expected.eq(row.total))
+          differences.push(`user ${row.legacy_id}: transactions sum ${row.total} in the database, ${expected.toFixed()} in the store`);
       }
     }
   };
 
-  const walker = new StoreWalker(source, {
-    write: checkBatch,
-    tierNames: async () => new Set(((await db.query('SELECT name FROM user_tiers')) as { name: string }[]).map((t) => t.name)),
-  }, { batchSize: options.batchSize });
+  const walker = new StoreWalker(
+    source,
+    {
+      write: checkBatch,
+      tierNames: async () => new Set(((await db.query('SELECT name FROM user_tiers')) as { name: string }[]).map((t) => t.name)),
+    },
+    { batchSize: options.batchSize },
+  );
   await walker.walk();
 
   const assets = [...new Set([...assetInvestments.keys(), ...assetTransactions.keys()])];
@@ -131,8 +142,14 @@ export async function validateStore(options: { dataSource: DataSource; source: s
     for (const row of rows) {
       const investments = assetInvestments.get(row.legacy_id) ?? new Decimal(0);
       const transactions = assetTransactions.get(row.legacy_id) ?? new Decimal(0);
-      if (!investments.eq(row.investments)) differences.push(`asset ${row.legacy_id}: investments sum ${row.investments} in the database, ${investments.toFixed()} in the store`);
-      if (!transactions.eq(row.transactions)) differences.push(`asset ${row.legacy_id}: transactions sum ${row.transactions} in the database, ${transactions.toFixed()} in the store`);
+      if (!investments.eq(row.investments))
+        differences.push(
+          `asset ${row.legacy_id}: investments sum ${row.investments} in the database, ${investments.toFixed()} in the store`,
+        );
+      if (!transactions.eq(row.transactions))
+        differences.push(
+          `asset ${row.legacy_id}: transactions sum ${row.transactions} in the database, ${transactions.toFixed()} in the store`,
+        );
     }
   }
   return { runId: run?.id ?? null, kinds, differences };

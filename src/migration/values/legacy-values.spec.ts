@@ -1,14 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JsonNumber } from '../reader/json-types';
-import {
-  normaliseAddress,
-  normaliseHash,
-  normalisePhone,
-  parseMoney,
-  parseTimestamp,
-  parseUint,
-  RecordRejected,
-} from './legacy-values';
+import { normaliseAddress, normaliseHash, normalisePhone, parseMoney, parseTimestamp, parseUint, RecordRejected } from './legacy-values';
 
 const reason = (fn: () => unknown): string => {
   try {

@@ -80,7 +80,11 @@ export function parseMoney(value: JsonValue | undefined, field: string, options:
 }
 
 /** A non-negative integer (uint256 tokens, values, gas), exact. */
-export function parseUint(value: JsonValue | undefined, field: string, options: { required?: boolean; maxDigits?: number } = {}): string | null {
+export function parseUint(
+  value: JsonValue | undefined,
+  field: string,
+  options: { required?: boolean; maxDigits?: number } = {},
+): string | null {
   if (value === undefined || value === null) {
     if (options.required) reject(`${field} is missing`);
     return null;

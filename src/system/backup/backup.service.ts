@@ -21,9 +21,7 @@ const BACKUP_LOCK_KEY = 'pend:backup';
 /** A scheduled run finding a backup this recent assumes another instance just made it. */
 const SCHEDULED_MIN_INTERVAL_MS = 10 * 60_000;
 
-export type BackupOutcome =
-  | { status: 'completed'; manifest: BackupManifest; deleted: string[] }
-  | { status: 'skipped'; reason: string };
+export type BackupOutcome = { status: 'completed'; manifest: BackupManifest; deleted: string[] } | { status: 'skipped'; reason: string };
 
 export type ProgressListener = (stage: string, detail?: string, info?: { tables?: number }) => void;
 
@@ -95,7 +93,9 @@ export class BackupService {
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
     try {
-      const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [BACKUP_LOCK_KEY])) as { locked: boolean }[];
+      const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [BACKUP_LOCK_KEY])) as {
+        locked: boolean;
+      }[];
       if (!locked) return { status: 'skipped', reason: 'another instance is running a backup' };
       try {
         const newest = this.store.newest();
@@ -253,7 +253,10 @@ export class BackupService {
       progress('creating', `database ${targetDatabase}`);
       await this.dataSource.query(`CREATE DATABASE ${quoteIdent(targetDatabase)} TEMPLATE template0`);
     } else if (Object.keys(await countRowsIn(url)).length > 0) {
-      throw new BackupError('restore_target_not_empty', `Database ${targetDatabase} already has tables; restore into a new database (--target-db) and switch over`);
+      throw new BackupError(
+        'restore_target_not_empty',
+        `Database ${targetDatabase} already has tables; restore into a new database (--target-db) and switch over`,
+      );
     }
     progress('restoring', `${file} into ${targetDatabase}`);
     await this.runner.restore(tools, url, file, { onProgress: (line) => progress('restoring', line) });
@@ -292,4 +295,3 @@ export function sha256Of(file: string): Promise<string> {
       .on('end', () => resolve(hash.digest('hex')));
   });
 }
-

@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AdminAuditService } from '../../admin/admin-audit.service';
 import { CurrentPrincipal, RequirePermissions } from '../../auth/decorators';
@@ -61,10 +69,25 @@ export class BackupsController {
       cron,
       retention,
       running: this.scheduler.isRunning,
-      backups: this.backups.store.list().map(({ id, file, schemaFile, startedAt, durationMs, sizeBytes, sha256, trigger, rowCounts, verification }) => ({
-        id, file, schemaFile, startedAt, durationMs, sizeBytes, sha256, trigger, rowCounts,
-        verification: { status: verification.status, at: verification.at, durationMs: verification.durationMs, error: verification.error },
-      })),
+      backups: this.backups.store
+        .list()
+        .map(({ id, file, schemaFile, startedAt, durationMs, sizeBytes, sha256, trigger, rowCounts, verification }) => ({
+          id,
+          file,
+          schemaFile,
+          startedAt,
+          durationMs,
+          sizeBytes,
+          sha256,
+          trigger,
+          rowCounts,
+          verification: {
+            status: verification.status,
+            at: verification.at,
+            durationMs: verification.durationMs,
+            error: verification.error,
+          },
+        })),
     };
   }
 

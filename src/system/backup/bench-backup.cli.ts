@@ -81,7 +81,12 @@ runCli('bench:backup', async () => {
     const jobSource = createDataSource(config, sourceUrl, { logging: false, maxQueryExecutionTime: 0 });
     await jobSource.initialize();
     try {
-      const service = new BackupService({ ...config, backup: { ...config.backup, dir: path.join(workDir, 'job') } }, jobSource, runner, systemClock);
+      const service = new BackupService(
+        { ...config, backup: { ...config.backup, dir: path.join(workDir, 'job') } },
+        jobSource,
+        runner,
+        systemClock,
+      );
       started = Date.now();
       const outcome = await service.runBackup();
       if (outcome.status !== 'completed') throw new Error(`backup job skipped: ${outcome.reason}`);

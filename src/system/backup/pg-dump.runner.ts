@@ -34,7 +34,12 @@ export class PgDumpRunner {
   }
 
   /** Restores a custom-format dump into an existing (empty) database. */
-  async restore(tools: PgTools, databaseUrl: string, file: string, options: { jobs?: number; onProgress?: (line: string) => void } = {}): Promise<void> {
+  async restore(
+    tools: PgTools,
+    databaseUrl: string,
+    file: string,
+    options: { jobs?: number; onProgress?: (line: string) => void } = {},
+  ): Promise<void> {
     const { dbname, env } = connectionFor(databaseUrl);
     const args = [`--dbname=${dbname}`, '--no-owner', '--no-privileges', '--exit-on-error', '--no-password', `--jobs=${options.jobs ?? 2}`];
     if (options.onProgress) args.push('--verbose');
@@ -59,7 +64,11 @@ export class PgDumpRunner {
       child.on('error', (error) => reject(new BackupError('pg_tool_failed', `${binary} could not start: ${error.message}`)));
       child.on('exit', (code) => {
         if (code === 0) return resolve();
-        const reason = tail.filter((l) => /error|fatal/i.test(l)).slice(-3).join(' | ') || tail.slice(-3).join(' | ');
+        const reason =
+          tail
+            .filter((l) => /error|fatal/i.test(l))
+            .slice(-3)
+            .join(' | ') || tail.slice(-3).join(' | ');
         reject(new BackupError('pg_tool_failed', `${binary.split('/').pop()} exited with ${code}: ${reason}`));
       });
     });

@@ -19,7 +19,12 @@ describe('locatePgTools', () => {
   it('uses PG_BIN_DIR when its tools have the server major version', () => {
     const dir = fakeBinDir('15.7 (Debian 15.7-1)');
     dirs.push(dir);
-    expect(locatePgTools(15, dir)).toMatchObject({ binDir: dir, major: 15, pgDump: path.join(dir, 'pg_dump'), pgRestore: path.join(dir, 'pg_restore') });
+    expect(locatePgTools(15, dir)).toMatchObject({
+      binDir: dir,
+      major: 15,
+      pgDump: path.join(dir, 'pg_dump'),
+      pgRestore: path.join(dir, 'pg_restore'),
+    });
   });
 
   it('refuses tools of another major version, naming what it found and how to fix it', () => {

@@ -31,7 +31,10 @@ export class BackupFreshnessIndicator {
     return checkWithTimeout(session, this.config.monitoring.healthCheckTimeoutMs, async () => {
       const newest = this.backups.store.newest();
       if (newest?.verification.status === 'failed') {
-        return session.down({ backup: newest.id, message: `the last backup failed verification: ${newest.verification.error ?? 'unknown'}` });
+        return session.down({
+          backup: newest.id,
+          message: `the last backup failed verification: ${newest.verification.error ?? 'unknown'}`,
+        });
       }
       const verified = this.backups.store.newestVerified();
       const maxAgeHours = this.config.backup.maxAgeHours;

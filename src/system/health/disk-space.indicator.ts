@@ -26,7 +26,9 @@ export class DiskSpaceIndicator {
   /** The database's data folder when it is on this machine (embedded, or a local server that tells us). */
   async dataDir(): Promise<string | undefined> {
     if (!this.config.database.url) return this.config.database.embeddedDataDir;
-    const rows = (await this.dataSource.query(`SELECT current_setting('data_directory', true) AS dir`).catch(() => [])) as { dir: string | null }[];
+    const rows = (await this.dataSource.query(`SELECT current_setting('data_directory', true) AS dir`).catch(() => [])) as {
+      dir: string | null;
+    }[];
     const dir = rows[0]?.dir;
     return dir && fs.existsSync(dir) ? dir : undefined;
   }

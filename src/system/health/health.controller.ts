@@ -33,7 +33,8 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check',
+    summary:
+      'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check',
   })
   async ready() {
     const timeout = this.config.monitoring.healthCheckTimeoutMs;

@@ -17,7 +17,9 @@ export class HeapIndicator {
     return checkWithTimeout(session, this.config.monitoring.healthCheckTimeoutMs, async () => {
       const heapUsedMb = Number((process.memoryUsage().heapUsed / 1024 / 1024).toFixed(1));
       const maxMb = this.config.monitoring.heapMaxMb;
-      return heapUsedMb > maxMb ? session.down({ heapUsedMb, maxMb, message: `heap ${heapUsedMb} MB above ${maxMb} MB` }) : session.up({ heapUsedMb, maxMb });
+      return heapUsedMb > maxMb
+        ? session.down({ heapUsedMb, maxMb, message: `heap ${heapUsedMb} MB above ${maxMb} MB` })
+        : session.up({ heapUsedMb, maxMb });
     });
   }
 }

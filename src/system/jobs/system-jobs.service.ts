@@ -70,12 +70,20 @@ export class SystemJobsService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [RETENTION_LOCK_KEY])) as { locked: boolean }[];
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [RETENTION_LOCK_KEY])) as {
+        locked: boolean;
+      }[];
       if (!locked) return undefined;
       try {
         const apiUsageLogs = await this.deleteOlderThan(runner, 'api_usage_logs', 'created_at', this.config.apiUsageRetentionDays);
-        const systemMetrics = await this.deleteOlderThan(runner, 'system_metrics', 'recorded_at', this.config.monitoring.systemMetricsRetentionDays);
-        if (apiUsageLogs + systemMetrics > 0) this.logger.log(`Retention removed ${apiUsageLogs} api_usage_logs and ${systemMetrics} system_metrics rows`);
+        const systemMetrics = await this.deleteOlderThan(
+          runner,
+          'system_metrics',
+          'recorded_at',
+          this.config.monitoring.systemMetricsRetentionDays,
+        );
+        if (apiUsageLogs + systemMetrics > 0)
+          this.logger.log(`Retention removed ${apiUsageLogs} api_usage_logs and ${systemMetrics} system_metrics rows`);
         return { apiUsageLogs, systemMetrics };
       } finally {
         await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [RETENTION_LOCK_KEY]);

@@ -99,7 +99,11 @@ export class MetricsService {
           if (newest) this.set(read(newest));
         },
       });
-    backupGauge('pend_backup_last_success_timestamp_seconds', 'When the newest verified backup started (unix seconds)', (m) => Date.parse(m.startedAt) / 1000);
+    backupGauge(
+      'pend_backup_last_success_timestamp_seconds',
+      'When the newest verified backup started (unix seconds)',
+      (m) => Date.parse(m.startedAt) / 1000,
+    );
     backupGauge('pend_backup_last_duration_seconds', 'How long the newest verified backup took to dump', (m) => m.durationMs / 1000);
     backupGauge('pend_backup_last_size_bytes', 'Size of the newest verified dump', (m) => m.sizeBytes);
     new Gauge({

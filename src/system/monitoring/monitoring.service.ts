@@ -40,7 +40,8 @@ export class MonitoringService {
     if (pool.waiting > 0) problems.push('requests waiting for a pool connection');
     if (cacheHitRatio !== null && blocks > 10_000 && cacheHitRatio < 0.9) problems.push('cache hit ratio below 0.9');
     if (newest?.verification.status === 'failed') problems.push('the last backup failed verification');
-    if (this.config.backup.enabled && (backupAgeHours === null || backupAgeHours > this.config.backup.maxAgeHours)) problems.push('no recent verified backup');
+    if (this.config.backup.enabled && (backupAgeHours === null || backupAgeHours > this.config.backup.maxAgeHours))
+      problems.push('no recent verified backup');
 
     return {
       status: problems.length === 0 ? 'healthy' : 'degraded',
@@ -55,7 +56,8 @@ export class MonitoringService {
       },
       performance: {
         avgQueryTime: round(avgQueryTime),
-        avgQueryTimeSource: avgFromStatements !== null ? 'pg_stat_statements' : avgQueryTime !== null ? 'pg_stat_database.active_time' : 'unavailable',
+        avgQueryTimeSource:
+          avgFromStatements !== null ? 'pg_stat_statements' : avgQueryTime !== null ? 'pg_stat_database.active_time' : 'unavailable',
         slowQueries: row.slow_queries_24h,
         slowQueriesLastHour: row.slow_queries_1h,
         slowQueryThresholdMs: this.config.database.slowQueryMs,
@@ -120,7 +122,10 @@ export class MonitoringService {
   async performanceMetrics() {
     // What this instance has buffered counts too: flush it first.
     await this.usage.flush();
-    const [routes, statementsAvailable] = await Promise.all([this.repository.routeTimings(WINDOW_MINUTES), this.repository.hasStatementStats()]);
+    const [routes, statementsAvailable] = await Promise.all([
+      this.repository.routeTimings(WINDOW_MINUTES),
+      this.repository.hasStatementStats(),
+    ]);
     const slowest: StatementRow[] = statementsAvailable
       ? await this.repository.slowestStatements(10, QUERY_CHARS)
       : await this.repository.slowestLoggedQueries(10, WINDOW_MINUTES, QUERY_CHARS);

@@ -31,7 +31,16 @@ class SlowWriter {
 }
 
 function entry(i: number): ApiUsageEntry {
-  return { method: 'GET', route: '/api/users/:id', statusCode: 200, durationMs: i, userId: null, adminUserId: null, ip: '127.0.0.1', createdAt: new Date(0) };
+  return {
+    method: 'GET',
+    route: '/api/users/:id',
+    statusCode: 200,
+    durationMs: i,
+    userId: null,
+    adminUserId: null,
+    ip: '127.0.0.1',
+    createdAt: new Date(0),
+  };
 }
 
 describe('ApiUsageBuffer', () => {

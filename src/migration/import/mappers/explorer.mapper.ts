@@ -54,7 +54,13 @@ export function buildExplorerHeader(fields: Record<string, JsonValue>): Explorer
   return header;
 }
 
-export function mapExplorerValue(file: string, path: PathSegment[], raw: string, value: JsonValue, header: ExplorerHeader): ImportUnit | null {
+export function mapExplorerValue(
+  file: string,
+  path: PathSegment[],
+  raw: string,
+  value: JsonValue,
+  header: ExplorerHeader,
+): ImportUnit | null {
   if (path.length !== 2) return null;
   return path[0] === 'events' ? mapEvent(file, path, raw, value, header) : mapCall(file, path, raw, value, header);
 }

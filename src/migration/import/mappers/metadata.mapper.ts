@@ -58,7 +58,8 @@ function mapTier(index: number, raw: string, value: JsonValue): ImportUnit {
     const tier = requireObject(value, 'tier');
     if (name === null) throw new RecordRejected('tier has no name');
     const benefits = tier.benefits ?? [];
-    if (!Array.isArray(benefits) || benefits.some((b) => typeof b !== 'string')) throw new RecordRejected('benefits is not an array of text');
+    if (!Array.isArray(benefits) || benefits.some((b) => typeof b !== 'string'))
+      throw new RecordRejected('benefits is not an array of text');
     u.row = {
       legacy_id: name,
       name: parseText(name, 'name', { max: 32 }),
@@ -79,10 +80,19 @@ function mapAdmin(index: number, raw: string, value: JsonValue): ImportUnit {
   if (email && Array.isArray(permissions)) {
     permissions.forEach((permission, i) => {
       const legacyId = `${email}:${typeof permission === 'string' ? permission : i}`;
-      const child = unit({ table: 'admin_permissions', file: METADATA, location: `${location}.permissions[${i}]`, legacyId, raw: null, rawValue: permission, key: legacyId });
+      const child = unit({
+        table: 'admin_permissions',
+        file: METADATA,
+        location: `${location}.permissions[${i}]`,
+        legacyId,
+        raw: null,
+        rawValue: permission,
+        key: legacyId,
+      });
       target.children.push(
         buildUnit(child, (c) => {
-          if (typeof permission !== 'string' || !PERMISSION.test(permission)) throw new RecordRejected('permission is not resource:action or *');
+          if (typeof permission !== 'string' || !PERMISSION.test(permission))
+            throw new RecordRejected('permission is not resource:action or *');
           c.row = { legacy_id: legacyId, admin_email: email, permission };
         }),
       );
@@ -91,7 +101,8 @@ function mapAdmin(index: number, raw: string, value: JsonValue): ImportUnit {
   return buildUnit(target, (u) => {
     const admin = requireObject(value, 'admin');
     if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new RecordRejected('admin email is missing or invalid');
-    if (permissions !== undefined && permissions !== null && !Array.isArray(permissions)) throw new RecordRejected('permissions is not an array');
+    if (permissions !== undefined && permissions !== null && !Array.isArray(permissions))
+      throw new RecordRejected('permissions is not an array');
     const active = parseBoolean(admin.active, 'active');
     u.row = {
       legacy_id: email,
@@ -111,7 +122,15 @@ function mapScanner(value: JsonValue): ImportUnit[] {
   if (!isJsonObject(lastBlock)) return [];
   return Object.keys(lastBlock).map((chain) => {
     const block = lastBlock[chain];
-    const target = unit({ table: 'scanner_checkpoints', file: METADATA, location: `scanner.lastBlock.${chain}`, legacyId: chain, raw: null, rawValue: block, key: chain });
+    const target = unit({
+      table: 'scanner_checkpoints',
+      file: METADATA,
+      location: `scanner.lastBlock.${chain}`,
+      legacyId: chain,
+      raw: null,
+      rawValue: block,
+      key: chain,
+    });
     return buildUnit(target, (u) => {
       u.row = {
         chain_id: String(parseSmallInt(chain, 'chain id', { required: true })),

@@ -93,7 +93,15 @@ export function mapInvestment(path: PathSegment[], raw: string, value: JsonValue
   const target = unit({ table: 'investments', file: OPPORTUNITIES, location, legacyId: id, raw, key: id });
   const agreement = record?.agreement;
   const agreementUnit = isJsonObject(agreement)
-    ? unit({ table: 'investment_agreements', file: OPPORTUNITIES, location: `${location}.agreement`, legacyId: id, raw: null, rawValue: agreement, key: id })
+    ? unit({
+        table: 'investment_agreements',
+        file: OPPORTUNITIES,
+        location: `${location}.agreement`,
+        legacyId: id,
+        raw: null,
+        rawValue: agreement,
+        key: id,
+      })
     : null;
   if (agreementUnit) target.children.push(agreementUnit);
   return buildUnit(target, (u) => {

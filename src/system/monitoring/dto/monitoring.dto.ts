@@ -149,7 +149,10 @@ class InvestmentsCountDto {
 export class DashboardStatsDto {
   @ApiProperty({ type: UsersCountDto }) users: UsersCountDto;
   @ApiProperty({ example: { basic: 10, silver: 2, none: 0 } }) usersByTier: Record<string, number>;
-  @ApiProperty({ example: { pending: 3, in_review: 1, approved: 7, rejected: 1, none: 2 }, description: 'By each user’s latest application' })
+  @ApiProperty({
+    example: { pending: 3, in_review: 1, approved: 7, rejected: 1, none: 2 },
+    description: 'By each user’s latest application',
+  })
   usersByKycStatus: Record<string, number>;
   @ApiProperty({ example: { draft: 1, open: 4, funded: 2, closed: 0, cancelled: 0 } }) assetsByStatus: Record<string, number>;
   @ApiProperty({ type: AmountRaisedDto }) amountRaised: AmountRaisedDto;
