@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../errors/domain.error';
+import { ServiceUnavailableError } from '../errors/service-unavailable.error';
 
 export interface ErrorBody {
   statusCode: number;
@@ -56,6 +57,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof DomainError) {
+      if (exception instanceof ServiceUnavailableError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
       send(exception.httpStatus, domainErrorBody(exception));
       return;
     }
