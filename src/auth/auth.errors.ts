@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain.error';
+import { DomainError, RateLimitedError } from '../common/errors/domain.error';
 
 /** Sign-in failures. Every credential problem is the same 401 so callers learn nothing from the difference. */
 export class AuthError extends DomainError {
@@ -19,9 +19,7 @@ export class AuthError extends DomainError {
     );
   }
 
-  static tooManyAttempts(retryAfterSeconds: number): AuthError {
-    return new AuthError('too_many_attempts', `Too many failed sign-in attempts; retry in ${retryAfterSeconds} s`, 429, {
-      retryAfterSeconds,
-    });
+  static tooManyAttempts(retryAfterSeconds: number): RateLimitedError {
+    return new RateLimitedError('too_many_attempts', `Too many attempts; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
   }
 }

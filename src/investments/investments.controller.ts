@@ -1,9 +1,10 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ParseIdPipe } from '../assets/validation/parse-id.pipe';
 import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
 import type { ErrorBody } from '../common/filters/all-exceptions.filter';
+import { fieldInvalid } from '../common/validation/validation.pipe';
 import type { AuthPrincipal } from '../auth/principal';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
@@ -14,7 +15,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function parseIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(value)) throw new BadRequestException(['Idempotency-Key must be 1–255 visible ASCII characters']);
+  if (!IDEMPOTENCY_KEY.test(value)) throw fieldInvalid('Idempotency-Key', 'must be 1–255 visible ASCII characters');
   return value;
 }
 

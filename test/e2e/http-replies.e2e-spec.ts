@@ -46,12 +46,22 @@ describe('HTTP replies', () => {
     const post = () => request(testApp.http).post('/api/users');
 
     const form = await post().type('form').send('phone=%2B14155550123').expect(415);
-    expect(form.body).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'Send the body as application/json' });
+    expect(form.body).toEqual({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: 'Send the body as application/json',
+      code: 'unsupported_media_type',
+    });
     await post().set('Content-Type', 'text/plain').send('{"phone":"+14155550123"}').expect(415);
 
     for (const bare of ['null', '"hello"', '12', 'true']) {
       const res = await post().set('Content-Type', 'application/json').send(bare).expect(400);
-      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The JSON body must be an object or an array' });
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'The JSON body must be an object or an array',
+        code: 'malformed_json',
+      });
     }
     const poisoned = await post()
       .set('Content-Type', 'application/json')
@@ -67,7 +77,12 @@ describe('HTTP replies', () => {
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ phone: 'x'.repeat(1024 * 1024) }))
       .expect(413);
-    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(huge.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is too large',
+      code: 'payload_too_large',
+    });
     expect(await users()).toBe(before);
   });
 

@@ -198,9 +198,9 @@ describe('Users: registration, profile, holdings, transaction history', () => {
         .get(`/api/users/${'9'.repeat(5000)}/transactions`)
         .set('Authorization', `Bearer ${alice.token}`)
         .expect(414);
-      expect(tooLong.body).toEqual({ statusCode: 414, error: 'URI Too Long', message: 'A path segment is too long' });
+      expect(tooLong.body).toEqual({ statusCode: 414, error: 'URI Too Long', message: 'A path segment is too long', code: 'uri_too_long' });
       const badUrl = await request(testApp.http).get('/api/users/%E0%A4%A').set('Authorization', `Bearer ${alice.token}`).expect(400);
-      expect(badUrl.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Malformed URL' });
+      expect(badUrl.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Malformed URL', code: 'malformed_request' });
     });
   });
 

@@ -11,7 +11,7 @@ export class ServiceUnavailableError extends DomainError {
   constructor(
     code: ServiceUnavailableCode,
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(code, message, 503);
   }

@@ -22,14 +22,11 @@ export function createHttpAdapter(): FastifyAdapter {
     // Refusals Fastify makes while routing, before Nest's filter can see them: the usual error
     // shape, and never the request's path echoed back.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : (error.statusCode ?? 400);
-      const message =
-        error.code === 'FST_ERR_BAD_URL'
-          ? 'Malformed URL'
-          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-            ? 'A path segment is too long'
-            : 'Malformed request';
-      void reply.status(status).send(errorBody(status, message));
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return void reply.status(414).send(errorBody(414, 'A path segment is too long', 'uri_too_long'));
+      const status = error.statusCode ?? 400;
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'Malformed URL' : 'Malformed request';
+      void reply.status(status).send(errorBody(status, message, status < 500 ? 'malformed_request' : 'internal_error'));
     },
   });
   useStrictJsonBodies(adapter.getInstance());
@@ -50,14 +47,16 @@ function useStrictJsonBodies(fastify: FastifyInstance): void {
     // Clients send `Content-Type: application/json` with no body on bodiless POSTs: no body, as Express had it.
     if (body.length === 0) return done(null, undefined);
     void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
-      if (error)
-        return done(new BadRequestException('The body is not valid JSON, or it names __proto__ or constructor.prototype'), undefined);
-      if (value === null || typeof value !== 'object')
-        return done(new BadRequestException('The JSON body must be an object or an array'), undefined);
+      if (error) return done(malformedJson('The body is not valid JSON, or it names __proto__ or constructor.prototype'), undefined);
+      if (value === null || typeof value !== 'object') return done(malformedJson('The JSON body must be an object or an array'), undefined);
       done(null, value);
     });
   });
   fastify.addContentTypeParser('*', (_request, _payload, done) =>
-    done(new UnsupportedMediaTypeException('Send the body as application/json'), undefined),
+    done(new UnsupportedMediaTypeException({ message: 'Send the body as application/json', code: 'unsupported_media_type' }), undefined),
   );
+}
+
+function malformedJson(message: string): BadRequestException {
+  return new BadRequestException({ message, code: 'malformed_json' });
 }

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { fieldInvalid } from '../validation/validation.pipe';
 
 /**
  * An opaque keyset cursor over (timestamp, id): the last row's exact PostgreSQL timestamp
@@ -23,7 +23,7 @@ export function encodeKeysetCursor(position: KeysetPosition): string {
 export function decodeKeysetCursor(cursor: string, field = 'cursor'): KeysetPosition {
   const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (rest.length > 0 || !at || !id || !TIMESTAMP.test(at) || !UUID.test(id) || Number.isNaN(Date.parse(at))) {
-    throw new BadRequestException([`${field} is not a cursor this API issued`]);
+    throw fieldInvalid(field, 'is not a cursor this API issued');
   }
   return { at, id };
 }

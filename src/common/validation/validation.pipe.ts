@@ -1,14 +1,28 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
-function flatten(errors: ValidationError[], prefix = ''): string[] {
+function flatten(errors: ValidationError[], fields: Set<string>, prefix = ''): string[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((text) =>
       // class-validator names the leaf property; name the full path instead.
       text.startsWith(error.property) ? `${field}${text.slice(error.property.length)}` : `${field}: ${text}`,
     );
-    return [...own, ...flatten(error.children ?? [], field)];
+    if (own.length > 0) fields.add(field);
+    return [...own, ...flatten(error.children ?? [], fields, field)];
   });
+}
+
+/**
+ * The 400 for input that breaks a field's rule: `code: validation_failed`, `message` one line per
+ * problem (each starting with the field's path), `details.fields` the paths themselves.
+ */
+export function validationFailed(messages: string[], fields: string[]): BadRequestException {
+  return new BadRequestException({ message: messages, code: 'validation_failed', details: { fields } });
+}
+
+/** One field's problem: `validationFailed([`${field} ${problem}`], [field])`. */
+export function fieldInvalid(field: string, problem: string): BadRequestException {
+  return validationFailed([`${field} ${problem}`], [field]);
 }
 
 /** The same DTO class and fields: a handler may change its copy without touching the remembered one. */
@@ -52,6 +66,10 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => new BadRequestException(flatten(errors)),
+    exceptionFactory: (errors) => {
+      const fields = new Set<string>();
+      const messages = flatten(errors, fields);
+      return validationFailed(messages, [...fields]);
+    },
   });
 }
