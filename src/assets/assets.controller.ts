@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
-import { ParseIdPipe } from './validation/parse-id.pipe';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { AssetsService } from './assets.service';
 import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';

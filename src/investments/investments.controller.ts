@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ParseIdPipe } from '../assets/validation/parse-id.pipe';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
 import type { ErrorBody } from '../common/filters/all-exceptions.filter';
 import { fieldInvalid } from '../common/validation/validation.pipe';

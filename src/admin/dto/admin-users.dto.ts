@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, IsPhoneNumber, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsEthAddress } from '../../auth/validation';
+import { IsEthAddress } from '../../common/validation/chain.validators';
 import { UserStatus } from '../../users/entities/user.entity';
 import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
 

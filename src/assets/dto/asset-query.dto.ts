@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AssetCategory, AssetStatus } from '../entities/asset.entity';
-import { IsApy } from '../validation/money.validator';
-import { NoNulCharacter } from '../validation/text.validator';
+import { IsApy } from '../../common/validation/money.validator';
+import { NoNulCharacter } from '../../common/validation/text.validator';
 
 export const ASSET_SORT_KEYS = ['createdAt', 'expectedApy', 'targetAmount', 'name'] as const;
 export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number];

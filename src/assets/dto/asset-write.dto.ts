@@ -16,11 +16,11 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsEthAddress, ToChecksumAddress } from '../../blockchain/validation/chain.validators';
+import { IsEthAddress, ToChecksumAddress } from '../../common/validation/chain.validators';
 import { INITIAL_ASSET_STATUSES } from '../asset-status';
 import { AssetCategory, AssetStatus } from '../entities/asset.entity';
-import { IsApy, IsMoney, IsPositiveMoney } from '../validation/money.validator';
-import { NoNulCharacter } from '../validation/text.validator';
+import { IsApy, IsMoney, IsPositiveMoney } from '../../common/validation/money.validator';
+import { NoNulCharacter } from '../../common/validation/text.validator';
 
 export class AssetDocumentDto {
   @ApiProperty({ nullable: true })

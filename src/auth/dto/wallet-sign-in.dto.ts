@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsEthAddress, SIGNATURE_PATTERN, SIWE_MESSAGE_MAX_LENGTH } from '../validation';
+import { IsEthAddress } from '../../common/validation/chain.validators';
+import { SIGNATURE_PATTERN, SIWE_MESSAGE_MAX_LENGTH } from '../../common/validation/wallet-signature';
 
 export class NonceRequestDto {
   @ApiProperty({ example: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F', description: 'The wallet that will sign' })

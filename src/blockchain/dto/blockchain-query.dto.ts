@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsEthAddress, ToChecksumAddress } from '../validation/chain.validators';
-import { NoNulCharacter } from '../../assets/validation/text.validator';
+import { IsEthAddress, ToChecksumAddress } from '../../common/validation/chain.validators';
+import { NoNulCharacter } from '../../common/validation/text.validator';
 
 const BLOCK = /^(0|[1-9][0-9]{0,17})$/;
 

@@ -17,8 +17,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ContractCallStatus } from '../entities/contract-interaction.entity';
-import { IsBlockNumber, IsEthAddress, IsTxHash, IsUint256String, ToChecksumAddress, ToLowerCase } from '../validation/chain.validators';
-import { NoNulCharacter } from '../../assets/validation/text.validator';
+import {
+  IsBlockNumber,
+  IsEthAddress,
+  IsTxHash,
+  IsUint256String,
+  ToChecksumAddress,
+  ToLowerCase,
+} from '../../common/validation/chain.validators';
+import { NoNulCharacter } from '../../common/validation/text.validator';
 
 export const MAX_INGEST_BATCH = 1000;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
-import { IsPositiveMoney } from '../../assets/validation/money.validator';
+import { IsPositiveMoney } from '../../common/validation/money.validator';
 
 export class AgreementAcceptanceDto {
   @ApiProperty({ example: '2024-01', description: 'Version of the investment agreement the investor accepted' })

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsTxHash, ToLowerCase } from '../../blockchain/validation/chain.validators';
+import { IsTxHash, ToLowerCase } from '../../common/validation/chain.validators';
 
 export class ConfirmInvestmentDto {
   @ApiPropertyOptional({ description: 'On-chain transaction that settled the investment' })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsPhoneNumber, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsEthAddress, SIGNATURE_PATTERN, SIWE_MESSAGE_MAX_LENGTH } from '../../auth/validation';
+import { IsEthAddress } from '../../common/validation/chain.validators';
+import { SIGNATURE_PATTERN, SIWE_MESSAGE_MAX_LENGTH } from '../../common/validation/wallet-signature';
 
 export class RegisterUserDto {
   @ApiProperty({ example: '+14155550123', description: 'International format; stored as E.164' })

@@ -1,8 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { IsEthAddress, IsUint256String, ToChecksumAddress } from '../../blockchain/validation/chain.validators';
-import { canMoveAsset } from '../asset-status';
-import { AssetStatus } from '../entities/asset.entity';
+import { IsEthAddress, IsUint256String, ToChecksumAddress } from './chain.validators';
 import { IsApy, IsMoney, IsPositiveMoney } from './money.validator';
 
 class Sample {
@@ -52,23 +50,5 @@ describe('decimal and chain validators', () => {
     }
     expect(failures({ address: '0x52908400098527886E0F7030069857D2E4169EE7'.toLowerCase() })).toEqual([]);
     expect(failures({ address: '0x' + '52908400098527886E0F7030069857D2E4169EE7'.toUpperCase() })).toEqual([]);
-  });
-});
-
-describe('asset status machine', () => {
-  it.each([
-    [AssetStatus.Draft, AssetStatus.Open, true],
-    [AssetStatus.Draft, AssetStatus.Cancelled, true],
-    [AssetStatus.Draft, AssetStatus.Funded, false],
-    [AssetStatus.Open, AssetStatus.Funded, true],
-    [AssetStatus.Open, AssetStatus.Closed, true],
-    [AssetStatus.Open, AssetStatus.Draft, false],
-    [AssetStatus.Funded, AssetStatus.Closed, true],
-    [AssetStatus.Funded, AssetStatus.Open, false],
-    [AssetStatus.Closed, AssetStatus.Open, false],
-    [AssetStatus.Cancelled, AssetStatus.Open, false],
-    [AssetStatus.Closed, AssetStatus.Closed, true],
-  ])('%s → %s: %s', (from, to, allowed) => {
-    expect(canMoveAsset(from, to)).toBe(allowed);
   });
 });
