@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { AdminAuditService } from '../admin/admin-audit.service';
-import { permits } from '../admin/permissions';
+import { permits } from '../auth/guards/permissions';
 import { AuthPrincipal } from '../auth/principal';
 import { canMoveAsset } from './asset-status';
 import { AssetNotFoundError, IllegalAssetTransitionError, InvalidAssetFieldError, TargetBelowCommittedError } from './assets.errors';

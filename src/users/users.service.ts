@@ -4,7 +4,7 @@ import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { getAddress } from 'viem';
-import { permits } from '../admin/permissions';
+import { permits } from '../auth/guards/permissions';
 import { AccessTokenService } from '../auth/access-token.service';
 import { AuthError } from '../auth/auth.errors';
 import { AuthNonceRepository } from '../auth/auth-nonce.repository';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
-import { permits, ROLE_PERMISSIONS } from '../../src/admin/permissions';
+import { permits, ROLE_PERMISSIONS } from '../../src/auth/guards/permissions';
 import { createAdmin, createUser } from '../utils/auth';
 import { countRows, insertAsset } from '../utils/market-fixtures';
 import { createTestApp, TestApp } from '../utils/test-app';

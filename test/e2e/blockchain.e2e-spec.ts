@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { getAddress } from 'viem';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
-import { permits, ROLE_PERMISSIONS } from '../../src/admin/permissions';
+import { permits, ROLE_PERMISSIONS } from '../../src/auth/guards/permissions';
 import { createAdmin, createUser } from '../utils/auth';
 import { countRows } from '../utils/market-fixtures';
 import { createTestApp, TestApp } from '../utils/test-app';

@@ -5,7 +5,7 @@ import { AccountStatusWatcher } from '../account-status.watcher';
 import { AdminPrincipalLoader } from '../admin-principal.loader';
 import { AuthenticatedRequest, INVESTOR_ONLY, IS_PUBLIC, REQUIRED_PERMISSIONS } from '../decorators';
 import { AccessTokenClaims } from '../principal';
-import { permits } from '../../admin/permissions';
+import { permits } from './permissions';
 
 interface RouteAccess {
   isPublic: boolean;

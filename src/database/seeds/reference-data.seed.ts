@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AdminRole } from '../../admin/entities/admin-user.entity';
-import { PERMISSION_CATALOGUE, ROLE_PERMISSIONS } from '../../admin/permissions';
+import { PERMISSION_CATALOGUE, ROLE_PERMISSIONS } from '../../auth/guards/permissions';
 
 /** The four tiers a fresh platform starts with; an import of the legacy store's tiers takes precedence. */
 export const DEFAULT_TIERS = [

@@ -1,4 +1,4 @@
-import { AdminRole } from './entities/admin-user.entity';
+import { AdminRole } from '../../admin/entities/admin-user.entity';
 
 /** Every `resource:action` the admin routes check, with what it allows. */
 export const PERMISSION_CATALOGUE = {
