@@ -5,7 +5,7 @@ import { PasswordHasher } from '../auth/password-hasher';
 import type { AuthPrincipal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain.error';
 import { AdminAccountsRepository } from './admin-accounts.repository';
-import { AdminAuditService } from './admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AdminAccountDto, CreateAdminDto, CurrentAdminDto, UpdateAdminDto } from './dto/admin-accounts.dto';
 
 export class AdminAccountError extends DomainError {

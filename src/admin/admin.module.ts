@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { UsersModule } from '../users/users.module';
 import { AdminAccountsController } from './admin-accounts.controller';
 import { AdminAccountsRepository } from './admin-accounts.repository';
 import { AdminAccountsService } from './admin-accounts.service';
-import { AdminAuditService } from './admin-audit.service';
 import { AdminController } from './admin.controller';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
@@ -13,9 +13,9 @@ import { AdminPermission } from './entities/admin-permission.entity';
 import { AdminUser } from './entities/admin-user.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AdminUser, AdminLog, AdminPermission]), UsersModule],
+  imports: [TypeOrmModule.forFeature([AdminUser, AdminLog, AdminPermission]), UsersModule, AdminAuditModule],
   controllers: [AdminController, AdminAccountsController],
-  providers: [AdminAuditService, AdminRepository, AdminService, AdminAccountsRepository, AdminAccountsService],
-  exports: [TypeOrmModule, AdminAuditService],
+  providers: [AdminRepository, AdminService, AdminAccountsRepository, AdminAccountsService],
+  exports: [TypeOrmModule],
 })
 export class AdminModule {}

@@ -8,7 +8,7 @@ import { UserError } from '../users/users.errors';
 import { phoneHashOf } from '../users/users.service';
 import { UserDetailDto } from '../users/dto/user-detail.dto';
 import { UsersService } from '../users/users.service';
-import { AdminAuditService } from './admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AdminRepository } from './admin.repository';
 import {
   AdminLogDto,

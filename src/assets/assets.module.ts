@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '../admin/admin.module';
+import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { AdminAssetsController, AssetsController } from './assets.controller';
 import { AssetsRepository } from './assets.repository';
 import { AssetsService } from './assets.service';
@@ -8,7 +8,7 @@ import { Asset } from './entities/asset.entity';
 import { InvestmentRollupJob } from './investment-rollup.job';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Asset]), AdminModule],
+  imports: [TypeOrmModule.forFeature([Asset]), AdminAuditModule],
   controllers: [AssetsController, AdminAssetsController],
   providers: [AssetsRepository, AssetsService, InvestmentRollupJob],
   exports: [TypeOrmModule, AssetsRepository],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { AdminAuditService } from '../admin/admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { permits } from '../auth/guards/permissions';
 import { AuthPrincipal } from '../auth/principal';
 import { canMoveAsset } from './asset-status';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '../admin/admin.module';
+import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { AdminBlockchainController, BlockchainController } from './blockchain.controller';
 import { BlockchainRepository } from './blockchain.repository';
 import { BlockchainService } from './blockchain.service';
@@ -9,7 +9,7 @@ import { ContractInteraction } from './entities/contract-interaction.entity';
 import { ScannerCheckpoint } from './entities/scanner-checkpoint.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([BlockchainEvent, ContractInteraction, ScannerCheckpoint]), AdminModule],
+  imports: [TypeOrmModule.forFeature([BlockchainEvent, ContractInteraction, ScannerCheckpoint]), AdminAuditModule],
   controllers: [BlockchainController, AdminBlockchainController],
   providers: [BlockchainRepository, BlockchainService],
   exports: [TypeOrmModule],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AdminAuditService } from '../admin/admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { InvalidQueryError } from './blockchain.errors';
 import { BlockchainRepository } from './blockchain.repository';
 import { BlockchainEventPage, ContractInteractionPage, IngestResult } from './blockchain.types';

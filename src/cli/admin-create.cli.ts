@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { AdminAuditService } from '../admin/admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AdminRole } from '../admin/entities/admin-user.entity';
 import { PasswordHasher } from '../auth/password-hasher';
 import { openCliContext, runCli } from './cli-context';

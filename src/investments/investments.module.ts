@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '../admin/admin.module';
+import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { AssetsModule } from '../assets/assets.module';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { InvestmentAgreement } from './entities/investment-agreement.entity';
@@ -11,7 +11,7 @@ import { InvestmentsRepository } from './investments.repository';
 import { InvestmentsService } from './investments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Investment, Transaction, InvestmentAgreement, IdempotencyKey]), AdminModule, AssetsModule],
+  imports: [TypeOrmModule.forFeature([Investment, Transaction, InvestmentAgreement, IdempotencyKey]), AdminAuditModule, AssetsModule],
   controllers: [InvestmentsController, AdminInvestmentsController],
   providers: [InvestmentsRepository, InvestmentsService],
   exports: [TypeOrmModule],

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AdminAuditService } from '../admin/admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AssetsRepository } from '../assets/assets.repository';
 import { AssetStatus } from '../assets/entities/asset.entity';
 import { domainErrorBody, ErrorBody } from '../common/filters/all-exceptions.filter';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '../admin/admin.module';
+import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { AdminKycController } from './admin-kyc.controller';
 import { KycApplication } from './entities/kyc-application.entity';
 import { KycDocument } from './entities/kyc-document.entity';
@@ -9,7 +9,7 @@ import { KycRepository } from './kyc.repository';
 import { KycService } from './kyc.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([KycApplication, KycDocument]), AdminModule],
+  imports: [TypeOrmModule.forFeature([KycApplication, KycDocument]), AdminAuditModule],
   controllers: [KycController, AdminKycController],
   providers: [KycRepository, KycService],
   exports: [TypeOrmModule],

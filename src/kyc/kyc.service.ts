@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AdminAuditService } from '../admin/admin-audit.service';
+import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
 import { UserError } from '../users/users.errors';
 import { KycApplicationDto, KycApplicationPageDto, KycQueueQueryDto, SubmitKycApplicationDto } from './dto/kyc.dto';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AdminModule } from '../admin/admin.module';
+import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { BackupScheduler } from './backup/backup.scheduler';
 import { BackupsController } from './backup/backups.controller';
 import { BackupService } from './backup/backup.service';
@@ -25,7 +25,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
 
 /** Operations: health, metrics, usage and slow-query logs, monitoring endpoints, backups. */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }), AdminModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }), AdminAuditModule],
   controllers: [HealthController, MetricsController, AdminMonitoringController, BackupsController],
   providers: [
     { provide: CLOCK, useValue: systemClock },

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { AdminAuditService } from '../../admin/admin-audit.service';
+import { AdminAuditService } from '../../admin-audit/admin-audit.service';
 import { CurrentPrincipal, RequirePermissions } from '../../auth/decorators';
 import type { AuthPrincipal } from '../../auth/principal';
 import { ConflictError } from '../../common/errors/domain.error';
