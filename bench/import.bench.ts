@@ -93,7 +93,7 @@ async function ensureStore(users: number, transactionsPerUser: number, seed: str
     const child = spawn(
       process.execPath,
       [
-        path.join(DIST, 'migration/cli/generate-store.cli.js'),
+        path.join(DIST, 'cli/generate-store.cli.js'),
         '--out',
         partial,
         '--users',
@@ -186,7 +186,7 @@ async function runImporter(
   writers: string | undefined,
 ): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
   // The heap cap of the migrate:json npm script, so the figure is the one a real run has.
-  const args = ['--max-old-space-size=256', path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store];
+  const args = ['--max-old-space-size=256', path.join(DIST, 'cli/migrate-json.cli.js'), '--source', store];
   if (batchSize) args.push('--batch-size', batchSize);
   if (writers) args.push('--writers', writers);
   const started = process.hrtime.bigint();

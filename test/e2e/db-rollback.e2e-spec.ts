@@ -18,8 +18,8 @@ async function cli(script: string, args: string[], databaseUrl: string): Promise
   });
   return stdout;
 }
-const importStore = (source: string, url: string) => cli('migration/cli/migrate-json.cli.js', ['--source', source], url);
-const rollback = (out: string, url: string, ...extra: string[]) => cli('migration/cli/db-rollback.cli.js', ['--out', out, ...extra], url);
+const importStore = (source: string, url: string) => cli('cli/migrate-json.cli.js', ['--source', source], url);
+const rollback = (out: string, url: string, ...extra: string[]) => cli('cli/db-rollback.cli.js', ['--out', out, ...extra], url);
 
 const query = queryDatabase;
 
@@ -280,7 +280,7 @@ describe('npm run db:rollback (database → legacy store → fresh database)', (
   it(
     'writes v1 users (phone hash only) back as v1 entries beside v2 users, old wrapped admin logs as the array, and refuses a non-empty folder',
     async () => {
-      const generator = path.join(DIST, 'migration/cli/generate-store.cli.js');
+      const generator = path.join(DIST, 'cli/generate-store.cli.js');
       const v2 = path.join(root, 'gen-v2');
       const v1 = path.join(root, 'gen-v1');
       await run(process.execPath, [

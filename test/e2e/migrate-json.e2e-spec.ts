@@ -26,8 +26,8 @@ function cli(script: string, args: string[], env: Record<string, string>): Promi
     );
   });
 }
-const migrate = (url: string, ...args: string[]) => cli('migration/cli/migrate-json.cli.js', args, { DATABASE_URL: url });
-const validate = (url: string, source: string) => cli('migration/cli/db-validate.cli.js', ['--source', source], { DATABASE_URL: url });
+const migrate = (url: string, ...args: string[]) => cli('cli/migrate-json.cli.js', args, { DATABASE_URL: url });
+const validate = (url: string, source: string) => cli('cli/db-validate.cli.js', ['--source', source], { DATABASE_URL: url });
 
 const query = queryDatabase;
 
@@ -431,7 +431,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
     expect(missing.code).not.toBe(0);
     expect(missing.stderr.trim()).toBe(`migrate:json: source folder not found: ${path.join(work, 'no-such-store')}`);
 
-    const unreachable = await cli('migration/cli/migrate-json.cli.js', ['--source', EXAMPLE], {
+    const unreachable = await cli('cli/migrate-json.cli.js', ['--source', EXAMPLE], {
       DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none',
       DB_CONNECT_RETRIES: '0',
     });
@@ -442,7 +442,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
   it('a run killed with kill -9 mid-import, then run again, ends exactly as one clean run', async () => {
     const store = path.join(work, 'generated');
     const generated = await cli(
-      'migration/cli/generate-store.cli.js',
+      'cli/generate-store.cli.js',
       ['--out', store, '--users', '1000', '--transactions-per-user', '3', '--seed', 'crash'],
       {},
     );
@@ -453,7 +453,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
 
     const child: ChildProcess = spawn(
       process.execPath,
-      [path.join(DIST, 'migration/cli/migrate-json.cli.js'), '--source', store, '--batch-size', '50'],
+      [path.join(DIST, 'cli/migrate-json.cli.js'), '--source', store, '--batch-size', '50'],
       {
         env: { ...process.env, DATABASE_URL: crashed, LOG_LEVEL: 'error' },
         stdio: 'ignore',

@@ -8,7 +8,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { getAddress, isAddress } from 'viem';
 
 const run = promisify(execFile);
-const CLI = path.resolve(__dirname, '../../dist/src/migration/cli/generate-store.cli.js');
+const CLI = path.resolve(__dirname, '../../dist/src/cli/generate-store.cli.js');
 /** Each test runs the generator CLI (a child process) up to three times. */
 const CLI_TEST_TIMEOUT = 180_000;
 const FLAGS = [

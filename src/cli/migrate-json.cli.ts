@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { openCliContext, runCli } from '../../cli/cli-context';
-import { formatSummary } from '../import/import-report';
-import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, importLegacyStore } from '../import/legacy-importer';
+import { openCliContext, runCli } from './cli-context';
+import { formatSummary } from '../migration/import/import-report';
+import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, importLegacyStore } from '../migration/import/legacy-importer';
 import { parseCliArgs } from './cli-args';
 import { ImportProgressView } from './import-progress';
 

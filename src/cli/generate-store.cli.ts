@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { runCli } from '../../cli/cli-context';
-import { defaultOptions, generateLegacyStore, GeneratorOptions } from '../generator/legacy-store-generator';
+import { runCli } from './cli-context';
+import { defaultOptions, generateLegacyStore, GeneratorOptions } from '../migration/generator/legacy-store-generator';
 
 const USAGE = `Usage: npm run legacy:generate -- --out <dir> [options]
   --users N                    users in wallet-db.json (default 1000)

@@ -1,5 +1,5 @@
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
-import { ImportProgress } from '../import/legacy-importer';
+import { ImportProgress } from '../migration/import/legacy-importer';
 
 /** A bar per file on a terminal (bytes, records/s, ETA); plain log lines otherwise. */
 export class ImportProgressView {

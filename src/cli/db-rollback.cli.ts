@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { openCliContext, runCli } from '../../cli/cli-context';
-import { exportLegacyStore, RollbackSummary } from '../rollback/legacy-store-exporter';
+import { openCliContext, runCli } from './cli-context';
+import { exportLegacyStore, RollbackSummary } from '../migration/rollback/legacy-store-exporter';
 
 const USAGE = `Usage: npm run db:rollback -- --out <dir> [--batch-size N]
   Writes the database back out as a legacy JSON store (wallet-db.json, admin-opportunities.json,

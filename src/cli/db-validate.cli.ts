@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { openCliContext, runCli } from '../../cli/cli-context';
-import { TABLE_ORDER } from '../import/table-specs';
-import { validateStore } from '../validate/store-validator';
+import { openCliContext, runCli } from './cli-context';
+import { TABLE_ORDER } from '../migration/import/table-specs';
+import { validateStore } from '../migration/validate/store-validator';
 import { parseCliArgs } from './cli-args';
 
 runCli('db:validate', async () => {
