@@ -19,7 +19,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { defaultOptions, storeKey } from '../src/migration/generator/legacy-store-generator';
+import { defaultOptions } from '../src/migration/generator/legacy-store-generator';
+import { storeKey } from './store-key';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist', 'src');

@@ -1,5 +1,4 @@
 import bcrypt from 'bcrypt';
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { TextSink } from './json-sink';
@@ -343,11 +342,4 @@ async function writeMetadata(
   await sink.write(`\n},\n"scanner":{"lastBlock":{${scanner}}}\n}\n`);
   await sink.close();
   counts.bytes[file] = sink.bytes;
-}
-
-/** A stable name for a parameter set (bench cache folders). */
-export function storeKey(options: GeneratorOptions): string {
-  const { out: _out, force: _force, onProgress: _progress, ...parameters } = options;
-  const digest = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 10);
-  return `u${options.users}-t${options.transactionsPerUser}-${digest}`;
 }

@@ -3,14 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { openCliContext, runCli } from '../../cli/cli-context';
-import { createDataSource } from '../../database/data-source';
-import { runMigrationsWithLock } from '../../database/migration-runner';
-import { seedReferenceData } from '../../database/seeds/reference-data.seed';
-import { BackupService, countRowsPerTable, withDatabase } from './backup.service';
-import { systemClock } from './clock';
-import { PgDumpRunner } from './pg-dump.runner';
-import { locatePgTools } from './pg-tools';
+import { openCliContext, runCli } from '../src/cli/cli-context';
+import { createDataSource } from '../src/database/data-source';
+import { runMigrationsWithLock } from '../src/database/migration-runner';
+import { seedReferenceData } from '../src/database/seeds/reference-data.seed';
+import { BackupService, countRowsPerTable, withDatabase } from '../src/system/backup/backup.service';
+import { systemClock } from '../src/system/backup/clock';
+import { PgDumpRunner } from '../src/system/backup/pg-dump.runner';
+import { locatePgTools } from '../src/system/backup/pg-tools';
 
 /**
  * `npm run bench:backup`: the RTO/RPO figures in the README. Builds a scratch database with
