@@ -13,7 +13,7 @@ import { PgDumpRunner } from '../src/system/backup/pg-dump.runner';
 import { locatePgTools } from '../src/system/backup/pg-tools';
 
 /**
- * `npm run bench:backup`: the RTO/RPO figures in the README. Builds a scratch database with
+ * `npm run bench:backup`: the RTO/RPO figures in docs/benchmarks.md. Builds a scratch database with
  * BENCH_USERS (default 1,000,000) users from generate_series, then times pg_dump -Fc and
  * pg_restore (--jobs 1 and 2) into fresh databases and the whole backup job (dumps + verifying
  * restore), and prints the figures side by side.

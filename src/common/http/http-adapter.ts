@@ -9,7 +9,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * The HTTP layer is Fastify, not Express: on this 2-core machine Nest on Express spent about
  * 0.2 ms of CPU per request in routing and its middleware chain, Nest on Fastify about 0.04 ms
- * (README, "API benchmark"), and that difference was most of what kept the API from 0.7× the floor.
+ * (docs/benchmarks.md, "API"), and that difference was most of what kept the API from 0.7× the floor.
  */
 export function createHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
