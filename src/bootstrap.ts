@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { completeOpenApiDocument } from './common/openapi/complete-document';
 import { createHttpAdapter } from './common/http/http-adapter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
@@ -33,9 +34,10 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     .setTitle('Pend API')
     .setDescription('Investors, KYC, assets, investments, blockchain events and platform operations')
     .setVersion('1.0')
-    .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, () => completeOpenApiDocument(SwaggerModule.createDocument(app, openApi)), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
 
   if (config.database.migrationsRun) {
     await runMigrationsWithLock(app.get(DataSource), logger);

@@ -5,6 +5,7 @@ import type { AuthPrincipal } from '../auth/principal';
 import { ClientIp } from '../auth/request-context';
 import { AdminAccountsService } from './admin-accounts.service';
 import { AdminAccountDto, CreateAdminDto, CurrentAdminDto, UpdateAdminDto } from './dto/admin-accounts.dto';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('admin: accounts')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class AdminAccountsController {
   constructor(private readonly accounts: AdminAccountsService) {}
 
   @Get('me')
+  @ApiErrors('forbidden', 'admin_not_found')
   @ApiOperation({ summary: 'The signed-in admin with the permissions the console should offer (403 for investors)' })
   @ApiResponse({ status: 200, type: CurrentAdminDto })
   me(@CurrentPrincipal() principal: AuthPrincipal): Promise<CurrentAdminDto> {
@@ -29,6 +31,7 @@ export class AdminAccountsController {
 
   @Post('admins')
   @RequirePermissions('admins:manage')
+  @ApiErrors('admin_email_taken')
   @ApiOperation({ summary: 'Create an admin with an initial password (bcrypt); audited; 409 when the email is taken' })
   @ApiResponse({ status: 201, type: AdminAccountDto })
   create(@Body() body: CreateAdminDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string): Promise<AdminAccountDto> {
@@ -37,6 +40,7 @@ export class AdminAccountsController {
 
   @Patch('admins/:id')
   @RequirePermissions('admins:manage')
+  @ApiErrors('bad_request', 'admin_not_found', 'admin_self_change')
   @ApiOperation({ summary: 'Change an admin’s role, name or active flag, or clear a login lock; audited' })
   @ApiResponse({ status: 200, type: AdminAccountDto })
   update(

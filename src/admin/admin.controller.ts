@@ -6,6 +6,7 @@ import { ClientIp } from '../auth/request-context';
 import { UserDetailDto } from '../users/dto/user-detail.dto';
 import { AdminService } from './admin.service';
 import { AdminLogPageDto, AdminLogQueryDto, AdminUserListQueryDto, AdminUserPageDto, ChangeUserStatusDto } from './dto/admin-users.dto';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class AdminController {
 
   @Patch('users/:id/status')
   @RequirePermissions('users:write')
+  @ApiErrors('bad_request', 'user_not_found')
   @ApiOperation({ summary: 'Suspend, reactivate or close an investor account (audited)' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   changeUserStatus(

@@ -8,6 +8,7 @@ import { AssetsService } from './assets.service';
 import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
 
@@ -34,6 +35,7 @@ export class AssetsController {
   }
 
   @Get(':id')
+  @ApiErrors('asset_not_found')
   @ApiOperation({ summary: 'One asset with the amount raised (confirmed) and committed (pending + confirmed)' })
   @ApiOkResponse({ type: AssetDetailView })
   get(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<AssetDetailView> {
@@ -49,6 +51,7 @@ export class AdminAssetsController {
 
   @Post()
   @RequirePermissions('assets:write')
+  @ApiErrors('invalid_asset_field')
   @ApiOperation({ summary: 'Create an asset (draft or open); audited' })
   @ApiCreatedResponse({ type: AssetView })
   create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: FastifyRequest): Promise<AssetView> {
@@ -57,6 +60,7 @@ export class AdminAssetsController {
 
   @Patch(':id')
   @RequirePermissions('assets:write')
+  @ApiErrors('invalid_asset_field', 'asset_not_found', 'illegal_asset_transition', 'target_below_committed')
   @ApiOperation({ summary: 'Edit an asset or move its status (draft→open→funded/closed, →cancelled); illegal moves 409; audited' })
   @ApiOkResponse({ type: AssetView })
   update(

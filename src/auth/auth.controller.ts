@@ -8,6 +8,7 @@ import { AdminLoginDto } from './dto/admin-login.dto';
 import { AdminAccessTokenDto, NonceRequestDto, NonceResponseDto, UserAccessTokenDto, WalletSignInDto } from './dto/wallet-sign-in.dto';
 import { ClientIp, RequestOrigin, resolveSignInOrigin } from './request-context';
 import { WalletAuthService } from './wallet-auth.service';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -20,6 +21,7 @@ export class AuthController {
 
   @Public()
   @Post('nonce')
+  @ApiErrors('too_many_attempts')
   @ApiOperation({
     summary: 'Start wallet sign-in: a one-time nonce and the EIP-4361 message to sign',
     description: '429 when one client address asks for more than SIWE_NONCE_RATE_PER_MINUTE nonces a minute (default 60).',
@@ -36,6 +38,7 @@ export class AuthController {
   @Public()
   @Post('wallet')
   @HttpCode(200)
+  @ApiErrors('invalid_sign_in', 'wallet_not_registered', 'account_not_active')
   @ApiOperation({
     summary: 'Finish wallet sign-in with the signed message',
     description:
@@ -54,6 +57,7 @@ export class AuthController {
   @Public()
   @Post('admin/login')
   @HttpCode(200)
+  @ApiErrors('invalid_credentials', 'too_many_attempts')
   @ApiOperation({
     summary: 'Admin sign-in with email and password',
     description: '401 for any wrong credential or disabled admin; 429 after repeated failures (per email and address, and per account).',

@@ -7,6 +7,7 @@ import { BlockchainService } from './blockchain.service';
 import { BlockchainEventPage, ContractInteractionPage, IngestResult } from './blockchain.types';
 import { ListEventsQueryDto, ListInteractionsQueryDto } from './dto/blockchain-query.dto';
 import { IngestEventsDto, IngestInteractionsDto } from './dto/blockchain-write.dto';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('blockchain')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class BlockchainController {
 
   @Get('events')
   @RequirePermissions('blockchain:read')
+  @ApiErrors('invalid_query')
   @ApiOperation({ summary: 'A contract’s events in chain order (event type and block range optional), keyset-paginated' })
   @ApiOkResponse({ type: BlockchainEventPage })
   events(@Query() query: ListEventsQueryDto): Promise<BlockchainEventPage> {
@@ -24,6 +26,7 @@ export class BlockchainController {
 
   @Get('interactions')
   @RequirePermissions('blockchain:read')
+  @ApiErrors('invalid_query')
   @ApiOperation({ summary: 'Calls to a contract (optionally one method) or from an address, keyset-paginated' })
   @ApiOkResponse({ type: ContractInteractionPage })
   interactions(@Query() query: ListInteractionsQueryDto): Promise<ContractInteractionPage> {

@@ -10,6 +10,7 @@ import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
 import { InvestmentsService } from './investments.service';
 import { InvestmentView, MyInvestmentPage } from './investments.types';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -27,6 +28,20 @@ export class InvestmentsController {
 
   @Post()
   @InvestorOnly()
+  @ApiErrors(
+    'investor_not_found',
+    'investor_not_active',
+    'kyc_not_approved',
+    'asset_not_found',
+    'asset_not_open',
+    'asset_not_open_yet',
+    'asset_closed',
+    'asset_oversubscribed',
+    'amount_below_minimum',
+    'amount_above_maximum',
+    'tier_limit_exceeded',
+    'idempotency_key_reused',
+  )
   @ApiOperation({ summary: 'Invest in an open asset (pending until an admin confirms); honours Idempotency-Key' })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -63,6 +78,7 @@ export class InvestmentsController {
 
   @Get(':id')
   @InvestorOnly()
+  @ApiErrors('investment_not_found')
   @ApiOperation({ summary: 'One of the caller’s investments (another investor’s is 404)' })
   @ApiOkResponse({ type: InvestmentView })
   getMine(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<InvestmentView> {
@@ -79,6 +95,7 @@ export class AdminInvestmentsController {
   @Post(':id/confirm')
   @HttpCode(200)
   @RequirePermissions('investments:manage')
+  @ApiErrors('investment_not_found', 'illegal_investment_transition')
   @ApiOperation({ summary: 'pending → confirmed; its transaction completes; audited' })
   @ApiOkResponse({ type: InvestmentView })
   confirm(
@@ -93,6 +110,7 @@ export class AdminInvestmentsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @RequirePermissions('investments:manage')
+  @ApiErrors('investment_not_found', 'illegal_investment_transition')
   @ApiOperation({ summary: 'pending → cancelled; its transaction fails; audited' })
   @ApiOkResponse({ type: InvestmentView })
   cancel(
@@ -107,6 +125,7 @@ export class AdminInvestmentsController {
   @Post(':id/refund')
   @HttpCode(200)
   @RequirePermissions('investments:manage')
+  @ApiErrors('investment_not_found', 'illegal_investment_transition')
   @ApiOperation({ summary: 'confirmed → refunded, with a refund transaction; audited' })
   @ApiOkResponse({ type: InvestmentView })
   refund(

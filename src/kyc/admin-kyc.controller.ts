@@ -6,6 +6,7 @@ import { ClientIp } from '../auth/request-context';
 import { ApproveKycDto, KycApplicationDto, KycApplicationPageDto, KycQueueQueryDto, RejectKycDto } from './dto/kyc.dto';
 import { KycStatus } from './entities/kyc-application.entity';
 import { KycService } from './kyc.service';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('admin: kyc')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class AdminKycController {
 
   @Get(':id')
   @RequirePermissions('kyc:read')
+  @ApiErrors('bad_request', 'kyc_application_not_found')
   @ApiOperation({ summary: 'One application with its documents' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<KycApplicationDto> {
@@ -32,6 +34,7 @@ export class AdminKycController {
   @Post(':id/start-review')
   @HttpCode(200)
   @RequirePermissions('kyc:review')
+  @ApiErrors('bad_request', 'kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending → in_review (409 from any other state)' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
   startReview(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
@@ -41,6 +44,7 @@ export class AdminKycController {
   @Post(':id/approve')
   @HttpCode(200)
   @RequirePermissions('kyc:review')
+  @ApiErrors('bad_request', 'kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending or in_review → approved (409 from a final state); audited' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
   approve(
@@ -55,6 +59,7 @@ export class AdminKycController {
   @Post(':id/reject')
   @HttpCode(200)
   @RequirePermissions('kyc:review')
+  @ApiErrors('bad_request', 'kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending or in_review → rejected with a reason (409 from a final state); audited' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
   reject(

@@ -4,6 +4,7 @@ import { CurrentPrincipal, InvestorOnly } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { KycApplicationDto, SubmitKycApplicationDto } from './dto/kyc.dto';
 import { KycService } from './kyc.service';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('kyc')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class KycController {
   constructor(private readonly kyc: KycService) {}
 
   @Post()
+  @ApiErrors('user_not_found', 'account_not_active', 'kyc_application_open', 'kyc_already_approved')
   @ApiOperation({
     summary: 'Submit a KYC application with document metadata (the files are in object storage)',
     description:

@@ -10,6 +10,7 @@ import { TransactionHistoryQueryDto, TransactionPageDto } from './dto/transactio
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { RegisteredUserDto, UserDetailDto } from './dto/user-detail.dto';
 import { UsersService } from './users.service';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -22,6 +23,7 @@ export class UsersController {
 
   @Public()
   @Post()
+  @ApiErrors('address_mismatch', 'invalid_sign_in', 'wallet_taken', 'phone_taken')
   @ApiOperation({
     summary: 'Register a wallet with a phone number',
     description:
@@ -35,6 +37,7 @@ export class UsersController {
 
   @InvestorOnly()
   @Get('me')
+  @ApiErrors('user_not_found')
   @ApiOperation({ summary: 'The signed-in investor with profile, tier, KYC status and holdings' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   getMe(@CurrentPrincipal() principal: AuthPrincipal): Promise<UserDetailDto> {
@@ -43,6 +46,7 @@ export class UsersController {
 
   @InvestorOnly()
   @Patch('me/profile')
+  @ApiErrors('user_not_found')
   @ApiOperation({ summary: 'Change the signed-in investor’s profile (fields sent as null are cleared)' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   updateMyProfile(@CurrentPrincipal() principal: AuthPrincipal, @Body() body: UpdateProfileDto): Promise<UserDetailDto> {
@@ -50,6 +54,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiErrors('bad_request', 'forbidden', 'user_not_found')
   @ApiOperation({ summary: 'A user (the investor themselves, or an admin with users:read); another investor’s id is 404' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<UserDetailDto> {
@@ -57,6 +62,7 @@ export class UsersController {
   }
 
   @Get(':id/transactions')
+  @ApiErrors('bad_request', 'forbidden', 'user_not_found')
   @ApiOperation({ summary: 'Transaction history, newest first, keyset-paginated (?limit=&cursor=), filtered by type/status/from/to' })
   @ApiResponse({ status: 200, type: TransactionPageDto })
   getTransactions(

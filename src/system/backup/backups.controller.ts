@@ -17,6 +17,7 @@ import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackupScheduler } from './backup.scheduler';
 import { BackupService } from './backup.service';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 
 class BackupVerificationDto {
   @ApiProperty({ enum: ['pending', 'verified', 'failed'] }) status: string;
@@ -36,6 +37,10 @@ class BackupSummaryDto {
   @ApiProperty({ enum: ['scheduled', 'manual'] }) trigger: string;
   @ApiProperty({ description: 'Rows per table in the dump' }) rowCounts: Record<string, number>;
   @ApiProperty({ type: BackupVerificationDto }) verification: BackupVerificationDto;
+}
+
+class BackupStartedDto {
+  @ApiProperty({ enum: ['started'], example: 'started' }) status: 'started';
 }
 
 class BackupListDto {
@@ -94,10 +99,11 @@ export class BackupsController {
   @Post()
   @HttpCode(202)
   @RequirePermissions('system:backup')
+  @ApiErrors('backup_running')
   @ApiOperation({ summary: 'Start a verified backup now (runs in the background; watch GET /api/admin/backups)' })
-  @ApiAcceptedResponse({ description: 'Started' })
+  @ApiAcceptedResponse({ description: 'Started', type: BackupStartedDto })
   @ApiConflictResponse({ description: 'A backup is already running in this instance' })
-  async start(@CurrentPrincipal() principal: AuthPrincipal) {
+  async start(@CurrentPrincipal() principal: AuthPrincipal): Promise<BackupStartedDto> {
     if (!this.scheduler.startManual()) throw new ConflictError('backup_running', 'A backup is already running');
     await this.audit.record(this.dataSource.manager, { adminId: principal.id, action: 'backup.run', targetType: 'backup' });
     return { status: 'started' };

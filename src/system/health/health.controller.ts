@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../auth/decorators';
 import { APP_CONFIG } from '../../config/app.config';
@@ -8,6 +8,7 @@ import { BackupFreshnessIndicator } from './backup-freshness.indicator';
 import { DiskSpaceIndicator } from './disk-space.indicator';
 import { HeapIndicator } from './heap.indicator';
 import { MigrationsIndicator } from './migrations.indicator';
+import { ApiErrors, ApiNoDatabase } from '../../common/openapi/api-errors.decorator';
 
 @ApiTags('health')
 @Public()
@@ -24,7 +25,9 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiNoDatabase()
+  @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok', info: {}, error: {}, details: {} } } })
   @ApiOperation({ summary: 'Liveness: the process is up (no dependency is checked)' })
   live() {
     return this.health.check([]);
@@ -32,6 +35,8 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiNoDatabase() // an outage is reported in Terminus's own 503 body, not as database_unavailable
+  @ApiErrors('health_check_failed')
   @ApiOperation({
     summary:
       'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check',

@@ -1,0 +1,156 @@
+import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
+import { ERROR_CODES, ErrorCode } from '../errors/error-codes';
+import { RouteAuth, X_AUTH, X_ERROR_CODES, X_NO_DATABASE, X_PERMISSIONS } from './api-errors.decorator';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** Codes every route of a kind can answer, whatever its own rules (the guard, the pipes, the HTTP layer, the pool). */
+const GENERIC_CODES = {
+  withToken: ['unauthorized'],
+  withRole: ['forbidden'],
+  withInput: ['validation_failed'],
+  withBody: ['malformed_json', 'json_too_deep', 'payload_too_large', 'unsupported_media_type'],
+  withDatabase: ['database_unavailable', 'overloaded'],
+} as const satisfies Record<string, readonly ErrorCode[]>;
+
+const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
+  none: [],
+  investor: [{ investor: [] }],
+  admin: [{ admin: [] }],
+  token: [{ investor: [] }, { admin: [] }],
+};
+
+const AUTH_NOTE: Record<RouteAuth, string> = {
+  none: 'No token.',
+  investor: 'Investor token (from POST /api/auth/wallet or POST /api/users); an admin token is 403.',
+  admin: 'Admin token (from POST /api/auth/admin/login)',
+  token: 'Investor or admin token.',
+};
+
+const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying',
+  schema: { type: 'integer', minimum: 1, example: 5 },
+};
+
+/** The one error body, with every catalogued code and its meaning. */
+function errorBodySchema(): SchemaObject {
+  const codes = Object.keys(ERROR_CODES) as ErrorCode[];
+  return {
+    type: 'object',
+    description:
+      'Every error answer. Branch on `code` (stable), never on `message` (for people). Codes:\n\n' +
+      codes.map((code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].meaning}`).join('\n'),
+    required: ['statusCode', 'error', 'message', 'code'],
+    properties: {
+      statusCode: { type: 'integer', example: 400 },
+      error: { type: 'string', example: 'Bad Request' },
+      message: {
+        oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+        example: ['amount must be a decimal string'],
+      },
+      code: { type: 'string', enum: codes, example: 'validation_failed' },
+      details: { type: 'object', additionalProperties: true, description: 'Code-specific facts, e.g. `fields` or `remaining`' },
+    },
+  };
+}
+
+function errorResponse(status: number, codes: ErrorCode[], existing: ResponseObject | undefined): ResponseObject {
+  const lines = codes.map((code) => `- \`${code}\`: ${ERROR_CODES[code].meaning}`).join('\n');
+  const first = codes[0];
+  const response: ResponseObject & { 'x-codes': ErrorCode[] } = {
+    description: `${existing?.description ?? STATUS_CODES[status] ?? 'Error'}\n\n${lines}`,
+    content: existing?.content ?? {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/ErrorBody' },
+            { type: 'object', required: ['code'], properties: { code: { type: 'string', enum: codes } } },
+          ],
+        },
+        example: { statusCode: status, error: STATUS_CODES[status], message: ERROR_CODES[first].meaning, code: first },
+      },
+    },
+    'x-codes': codes,
+  };
+  if (status === 429 || status === 503) response.headers = { ...existing?.headers, 'Retry-After': RETRY_AFTER };
+  else if (existing?.headers) response.headers = existing.headers;
+  return response;
+}
+
+/** The codes an operation can answer: its own, and those every route of its kind gets. */
+function codesOf(operation: OperationObject, auth: RouteAuth): ErrorCode[] {
+  const record = operation as unknown as Record<string, unknown>;
+  const codes = new Set<ErrorCode>((record[X_ERROR_CODES] as ErrorCode[] | undefined) ?? []);
+  const add = (list: readonly ErrorCode[]) => list.forEach((code) => codes.add(code));
+  if (auth !== 'none') add(GENERIC_CODES.withToken);
+  if (auth === 'investor' || auth === 'admin') add(GENERIC_CODES.withRole);
+  if (operation.requestBody || operation.parameters?.length) add(GENERIC_CODES.withInput);
+  if (operation.requestBody) add(GENERIC_CODES.withBody);
+  if (record[X_NO_DATABASE] !== true) add(GENERIC_CODES.withDatabase);
+  for (const code of codes) {
+    if (!(code in ERROR_CODES)) throw new Error(`${operation.operationId}: ${code} is not in the error code catalogue`);
+  }
+  return [...codes];
+}
+
+/**
+ * Makes the generated document the whole contract: each operation's security (investor, admin with
+ * the permission named, or none), and one response per error status it can answer, with the error
+ * body's schema, the `code` values it can carry there (`x-codes`, and an enum a typed client sees),
+ * and `Retry-After` on 429 and 503. The route decorators say what is particular to a route
+ * (@ApiErrors, the auth decorators, @ApiNoDatabase); the rest follows from its kind.
+ */
+export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, ErrorBody: errorBodySchema() };
+  document.components.securitySchemes = {
+    investor: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'An investor access token: POST /api/auth/wallet (Sign-In with Ethereum) or POST /api/users',
+    },
+    admin: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'An admin access token: POST /api/auth/admin/login; each route names the permission it needs',
+    },
+  };
+
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      const record = operation as unknown as Record<string, unknown>;
+      const auth = (record[X_AUTH] as RouteAuth | undefined) ?? 'token';
+      const permissions = (record[X_PERMISSIONS] as string[] | undefined) ?? [];
+
+      operation.security = SECURITY[auth];
+      for (const parameter of operation.parameters ?? []) {
+        if ('in' in parameter && parameter.in === 'path' && parameter.name === 'id' && !parameter.description) {
+          parameter.description = 'The record’s id (a UUID; anything else is 400)';
+        }
+      }
+      const note =
+        auth === 'admin' && permissions.length ? `${AUTH_NOTE.admin} with permission ${permissions.join(', ')}.` : AUTH_NOTE[auth];
+      operation.description = operation.description ? `${operation.description}\n\n${note}` : note;
+
+      const byStatus = new Map<number, ErrorCode[]>();
+      for (const code of codesOf(operation, auth)) {
+        const status = ERROR_CODES[code].status;
+        byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+      }
+      for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+        operation.responses[status] = errorResponse(status, codes, operation.responses[status] as ResponseObject | undefined);
+      }
+
+      delete record[X_ERROR_CODES];
+      delete record[X_AUTH];
+      delete record[X_NO_DATABASE];
+      if (!permissions.length) delete record[X_PERMISSIONS];
+    }
+  }
+  return document;
+}
