@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import { getAddress } from 'viem';
 import { AccountStatusWatcher } from '../auth/account-status.watcher';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
+import { exactE164 } from '../common/validation/e164-phone';
 import { UserError } from '../users/users.errors';
 import { phoneHashOf } from '../users/users.service';
 import { UserDetailDto } from '../users/dto/user-detail.dto';
@@ -45,7 +45,7 @@ export class AdminService {
     const rows = await this.admin.findUsersForAdmin({
       status: query.status,
       wallet: query.wallet ? getAddress(query.wallet) : undefined,
-      phoneHash: query.phone ? phoneHashOf(parsePhoneNumberWithError(query.phone).number) : undefined,
+      phoneHash: query.phone ? phoneHashOf(exactE164(query.phone, 'phone')) : undefined,
       limit: limit + 1,
       after: query.cursor ? decodeKeysetCursor(query.cursor) : undefined,
     });

@@ -1,6 +1,5 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { getAddress } from 'viem';
@@ -12,6 +11,7 @@ import type { AuthPrincipal } from '../auth/principal';
 import { SignInOrigin } from '../auth/request-context';
 import { SiweService } from '../auth/siwe.service';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
+import { exactE164 } from '../common/validation/e164-phone';
 import { APP_CONFIG } from '../config/app.config';
 import type { AppConfig } from '../config/app.config';
 import { RegisterUserDto } from './dto/register-user.dto';
@@ -52,7 +52,7 @@ export class UsersService {
   async register(dto: RegisterUserDto, origin: SignInOrigin): Promise<RegisteredUserDto> {
     const verified = await this.siwe.verifySignedMessage(dto.message, dto.signature, origin);
     if (verified.address !== getAddress(dto.address)) throw UserError.addressMismatch();
-    const phoneE164 = parsePhoneNumberWithError(dto.phone).number;
+    const phoneE164 = exactE164(dto.phone, 'phone');
     const phoneHash = phoneHashOf(phoneE164);
 
     const userId = await this.dataSource.transaction(async (manager) => {

@@ -4,6 +4,7 @@ import { AdminRepository } from '../../src/admin/admin.repository';
 import { createAdmin, createUser } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { SIGN_IN_HOST, signedChallenge } from './auth.helpers';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../fixtures/rewritten-phones';
 
 type Caller = AdminRole | 'investor' | 'anonymous';
 
@@ -217,6 +218,15 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         cursor = res.body.nextCursor;
       } while (cursor);
       expect(seen.size).toBe(total);
+
+      // A number libphonenumber reads with other digits is refused, not looked up under either reading.
+      for (const [written] of REWRITTEN_BY_LIBPHONENUMBER) {
+        const res = await request(testApp.http)
+          .get(`/api/admin/users?phone=${encodeURIComponent(written)}`)
+          .set('Authorization', `Bearer ${tokens.support}`)
+          .expect(400);
+        expect(JSON.stringify(res.body.message)).toContain('phone');
+      }
 
       for (const query of ['wallet=0x12', 'phone=12345', 'status=frozen', 'limit=-1', 'cursor=%00', 'q=drop']) {
         const res = await request(testApp.http)

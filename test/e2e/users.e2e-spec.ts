@@ -6,6 +6,7 @@ import { UsersRepository } from '../../src/users/users.repository';
 import { createAdmin, createUser } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { SIGN_IN_HOST, signedChallenge, walletSignIn } from './auth.helpers';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../fixtures/rewritten-phones';
 
 describe('Users: registration, profile, holdings, transaction history', () => {
   let testApp: TestApp;
@@ -128,6 +129,38 @@ describe('Users: registration, profile, holdings, transaction history', () => {
       const res = await register().send(body).expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
       expect(await countUsers()).toBe(before);
+    });
+    it.each(REWRITTEN_BY_LIBPHONENUMBER)(
+      'answers 400 naming phone for %s, whose digits libphonenumber would read as another number, and stores neither',
+      async (written, e164) => {
+        const account = privateKeyToAccount(generatePrivateKey());
+        const signed = await signedChallenge(testApp, account);
+        const before = await countUsers();
+        const res = await register().send({
+          phone: written,
+          address: account.address,
+          message: signed.message,
+          signature: signed.signature,
+        });
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body.message)).toMatch(/phone has digits that would be read as another number/);
+        expect(await countUsers()).toBe(before);
+        const stored = await testApp.dataSource.query(`SELECT 1 FROM users WHERE phone_e164 = $1 OR blockchain_address = $2`, [
+          e164,
+          account.address,
+        ]);
+        expect(stored).toEqual([]);
+      },
+    );
+
+    it('stores exactly the digits written for a number the library reads the same way', async () => {
+      const account = privateKeyToAccount(generatePrivateKey());
+      const signed = await signedChallenge(testApp, account);
+      const res = await register()
+        .send({ phone: '55 (11) 98765-4321', address: account.address, message: signed.message, signature: signed.signature })
+        .expect(201);
+      const [row] = await testApp.dataSource.query(`SELECT phone_e164, phone_hash FROM users WHERE id = $1`, [res.body.userId]);
+      expect(row).toEqual({ phone_e164: '+5511987654321', phone_hash: createHash('sha256').update('+5511987654321').digest('hex') });
     });
   });
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsPhoneNumber, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsEthAddress } from '../../common/validation/chain.validators';
+import { IsExactE164Phone } from '../../common/validation/e164-phone';
 import { UserStatus } from '../../users/entities/user.entity';
 import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
 
@@ -20,7 +21,7 @@ export class AdminUserListQueryDto extends KeysetPageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(32)
-  @IsPhoneNumber(undefined, { message: 'phone must be a valid phone number in international format (+country code)' })
+  @IsExactE164Phone()
   phone?: string;
 }
 

@@ -19,6 +19,8 @@ export interface ImportReport {
   runId: string | null;
   source: string;
   dryRun: boolean;
+  /** The mapping rules' version (see mapping-rules.ts). */
+  mappingRulesVersion: number;
   status: 'completed' | 'failed';
   startedAt: string;
   finishedAt: string;

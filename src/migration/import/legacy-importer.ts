@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { BatchWriter } from './batch-writer';
+import { MAPPING_RULES_VERSION } from './mapping-rules';
 import { WriterPool } from './writer-pool';
 import { SqlClient, sqlClient } from './sql-client';
 import { emptyTables, ImportReport, QuarantinedRecord } from './import-report';
@@ -122,6 +123,7 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
     runId: dryRun ? null : runId,
     source,
     dryRun,
+    mappingRulesVersion: MAPPING_RULES_VERSION,
     status: 'completed',
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),

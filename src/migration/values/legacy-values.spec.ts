@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../../../test/fixtures/rewritten-phones';
 import { JsonNumber } from '../reader/json-types';
 import { normaliseAddress, normaliseHash, normalisePhone, parseMoney, parseTimestamp, parseUint, RecordRejected } from './legacy-values';
 
@@ -73,10 +74,15 @@ describe('legacy value parsers', () => {
       expect(normalisePhone('+49-776-765-28417')).toBe('+4977676528417');
     });
 
+    it.each(REWRITTEN_BY_LIBPHONENUMBER)('keeps the digits libphonenumber would drop: %s', (written, e164) => {
+      expect(normalisePhone(written)).toBe(e164);
+    });
+
     it('refuses what cannot be a phone number', () => {
       expect(reason(() => normalisePhone('call me'))).toMatch(/^phone is unparseable/);
       expect(reason(() => normalisePhone('12'))).toMatch(/^phone is unparseable/);
       expect(reason(() => normalisePhone('+0044123456'))).toMatch(/^phone is unparseable/);
+      expect(reason(() => normalisePhone('+999 123 4567'))).toBe('phone is unparseable: the country calling code is not a known one');
       expect(reason(() => normalisePhone(null))).toMatch(/^phone is missing/);
     });
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import Decimal from 'decimal.js';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { checksumAddress } from 'viem';
+import { toE164 } from '../../common/validation/e164-phone';
 import { JsonNumber, JsonObject, JsonValue, isJsonObject } from '../reader/json-types';
 
 /** A record broke one of the store's rules; `reason` is the short sentence kept in quarantine. */
@@ -115,15 +115,17 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** E.164 from any legacy form: the digits with a leading `+` are authoritative, no country is guessed. */
+/**
+ * E.164 from any legacy form: `+` and exactly the digits written (FORMAT.md: the digits with a
+ * leading `+` are authoritative, no country is guessed). Nothing is dropped or added but the
+ * separators and the `+`; a number whose calling code is unknown or whose length is not 7–15
+ * digits is refused.
+ */
 export function normalisePhone(value: JsonValue | undefined): string {
   if (typeof value !== 'string' || !value.trim()) reject('phone is missing or unparseable');
-  const compact = value.replace(/[\s\-().]/g, '');
-  const candidate = compact.startsWith('+') ? compact : `+${compact}`;
-  if (!/^\+[1-9]\d{6,14}$/.test(candidate)) reject('phone is unparseable: not E.164 digits');
-  const parsed = parsePhoneNumberFromString(candidate);
-  if (!parsed || !parsed.isPossible()) reject('phone is unparseable: not a possible number for its country code');
-  return parsed.number;
+  const result = toE164(value);
+  if (!result.ok) reject(`phone is unparseable: ${result.reason}`);
+  return result.e164;
 }
 
 /** An EVM address in its EIP-55 form. All-lowercase/uppercase carry no checksum; mixed case must match it. */

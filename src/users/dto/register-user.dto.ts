@@ -1,13 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsPhoneNumber, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsEthAddress } from '../../common/validation/chain.validators';
+import { IsExactE164Phone } from '../../common/validation/e164-phone';
 import { SIGNATURE_PATTERN, SIWE_MESSAGE_MAX_LENGTH } from '../../common/validation/wallet-signature';
 
 export class RegisterUserDto {
   @ApiProperty({ example: '+14155550123', description: 'International format; stored as E.164' })
   @IsString()
   @MaxLength(32)
-  @IsPhoneNumber(undefined, { message: 'phone must be a valid phone number in international format (+country code)' })
+  @IsExactE164Phone()
   phone: string;
 
   @ApiProperty({ example: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F' })
