@@ -1,32 +1,14 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { REWRITTEN_BY_LIBPHONENUMBER } from '../fixtures/rewritten-phones';
+import { runNpmScript } from '../utils/npm-script';
 import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLE = path.resolve(ROOT, '../shared/legacy-json/example');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI through its npm script (`npm run <script> -- …`), as an operator runs it. */
-export function npmRun(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'npm',
-      ['run', '--silent', script, '--', ...args],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'error', ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const digits = (text: string) => text.replace(/\D/g, '');
@@ -79,7 +61,7 @@ describe('importer fidelity (npm run migrate:json)', () => {
       JSON.stringify({ schemaVersion: 2, users: Object.fromEntries(users.map((u) => [u.id, u])) }),
     );
     const url = await freshDatabase();
-    const result = await npmRun('migrate:json', ['--source', store], { DATABASE_URL: url });
+    const result = await runNpmScript('migrate:json', ['--source', store], { DATABASE_URL: url });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(await queryDatabase(url, 'SELECT legacy_id, reason FROM import_quarantine')).toEqual([]);
@@ -94,7 +76,7 @@ describe('importer fidelity (npm run migrate:json)', () => {
 
   it("every imported user of the example store keeps the file's digits", async () => {
     const url = await freshDatabase();
-    const result = await npmRun('migrate:json', ['--source', EXAMPLE], { DATABASE_URL: url });
+    const result = await runNpmScript('migrate:json', ['--source', EXAMPLE], { DATABASE_URL: url });
     expect(result.code).toBe(0);
     const inFile = phonesInFile(EXAMPLE);
     const stored = await storedPhones(url);
