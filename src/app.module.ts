@@ -10,7 +10,8 @@ import { AssetsModule } from './assets/assets.module';
 import { BlockchainModule } from './blockchain/blockchain.module';
 import { AppConfigModule } from './config/app-config.module';
 import { AppConfig } from './config/app.config';
-import { buildDataSourceOptions } from './database/data-source';
+import { DatabaseOutageMonitor } from './common/database/database-outage';
+import { buildRequestDataSourceOptions } from './database/data-source';
 import { initializeWithRetry } from './database/migration-runner';
 import { TypeormJsonLogger } from './database/typeorm-logger';
 import { InvestmentsModule } from './investments/investments.module';
@@ -28,12 +29,15 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
+    const outage = new DatabaseOutageMonitor(logger, config.database.connectTimeoutMs);
     return {
       module: AppModule,
+      providers: [{ provide: DatabaseOutageMonitor, useValue: outage }],
+      exports: [DatabaseOutageMonitor],
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({
-          useFactory: () => buildDataSourceOptions(config, databaseUrl, { logger: new TypeormJsonLogger(logger) }),
+          useFactory: () => buildRequestDataSourceOptions(config, databaseUrl, outage, { logger: new TypeormJsonLogger(logger) }),
           dataSourceFactory: async (options) => initializeWithRetry(new DataSource(options!), config.database.connectRetries, logger),
         }),
         ScheduleModule.forRoot(),

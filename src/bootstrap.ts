@@ -2,14 +2,16 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { DatabaseOutageMonitor } from './common/database/database-outage';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { completeOpenApiDocument } from './common/openapi/complete-document';
 import { createHttpAdapter } from './common/http/http-adapter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
+import { createDataSource } from './database/data-source';
 import { runMigrationsWithLock } from './database/migration-runner';
+import { TypeormJsonLogger } from './database/typeorm-logger';
 import { RequestTracker } from './system/usage/request-tracking.hooks';
 
 export interface CreateAppOptions {
@@ -28,7 +30,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   app.get(RequestTracker).attach(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useGlobalFilters(new AllExceptionsFilter(logger, app.get(DatabaseOutageMonitor)));
 
   const openApi = new DocumentBuilder()
     .setTitle('Pend API')
@@ -40,7 +42,15 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   });
 
   if (config.database.migrationsRun) {
-    await runMigrationsWithLock(app.get(DataSource), logger);
+    // On a connection of their own, without the request pool's query and statement timeouts:
+    // a migration may rightly take longer than any request should.
+    const migrator = createDataSource(config, databaseUrl, { logger: new TypeormJsonLogger(logger) });
+    await migrator.initialize();
+    try {
+      await runMigrationsWithLock(migrator, logger);
+    } finally {
+      await migrator.destroy();
+    }
   }
   await app.init();
   // Fastify answers (and supertest can use the server) only once its plugins are ready.

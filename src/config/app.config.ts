@@ -61,6 +61,24 @@ class EnvironmentVariables {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
+  @Min(100)
+  DB_QUERY_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  DB_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  DB_LOCK_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
   @Min(0)
   @Max(100)
   DB_CONNECT_RETRIES?: number;
@@ -219,7 +237,13 @@ export interface AppConfig {
     embeddedPort: number;
     poolMax: number;
     idleTimeoutMs: number;
+    /** Bound on getting a connection: waiting for a free one in the pool, or opening a new one. */
     connectTimeoutMs: number;
+    /** Client-side bound on one query's answer (node-postgres query_timeout); fires even when the server is frozen. */
+    queryTimeoutMs: number;
+    /** Server-side statement_timeout and lock_timeout of the request pool's sessions (0 = none). */
+    statementTimeoutMs: number;
+    lockTimeoutMs: number;
     connectRetries: number;
     slowQueryMs: number;
     migrationsRun: boolean;
@@ -283,6 +307,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       poolMax: vars.DB_POOL_MAX ?? 20,
       idleTimeoutMs: vars.DB_POOL_IDLE_TIMEOUT_MS ?? 30_000,
       connectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS ?? 2_000,
+      queryTimeoutMs: vars.DB_QUERY_TIMEOUT_MS ?? 5_000,
+      statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS ?? 4_000,
+      lockTimeoutMs: vars.DB_LOCK_TIMEOUT_MS ?? 2_000,
       connectRetries: vars.DB_CONNECT_RETRIES ?? 5,
       slowQueryMs: vars.DB_SLOW_QUERY_MS ?? 1_000,
       migrationsRun: vars.DB_MIGRATIONS_RUN ?? true,

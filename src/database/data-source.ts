@@ -1,5 +1,7 @@
 import * as path from 'node:path';
+import * as pg from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { classifyDatabaseError, DatabaseOutageMonitor } from '../common/database/database-outage';
 import { AppConfig } from '../config/app.config';
 import { JsonLogger } from '../common/logging/json-logger';
 import { ENTITIES } from './entities';
@@ -40,4 +42,65 @@ export function buildDataSourceOptions(config: AppConfig, url: string, overrides
 
 export function createDataSource(config: AppConfig, url: string, overrides: Partial<DataSourceOptions> = {}): DataSource {
   return new DataSource(buildDataSourceOptions(config, url, overrides));
+}
+
+/**
+ * The app's request pool: buildDataSourceOptions plus the bounds that keep a stalled or slow
+ * database from hanging requests (CLIs, migrations and the importer keep the unbounded options).
+ * - `query_timeout` (client side, DB_QUERY_TIMEOUT_MS): fires even when the server is frozen (SIGSTOP,
+ *   a dead network), where no server-side timeout can; the connection it fired on is destroyed, so the
+ *   pool never hands out a connection whose query is still running.
+ * - `statement_timeout` / `lock_timeout` (server side): a slow query or a lock wait is cancelled by the
+ *   server first, which keeps the connection usable; both map to 503 database_unavailable.
+ * - `connectionTimeoutMillis` (DB_CONNECT_TIMEOUT_MS): the bounded wait for a pooled connection.
+ * Every query's outcome tells the outage monitor whether the database answers.
+ */
+export function buildRequestDataSourceOptions(
+  config: AppConfig,
+  url: string,
+  monitor: DatabaseOutageMonitor,
+  overrides: Partial<DataSourceOptions> = {},
+): DataSourceOptions {
+  const { database } = config;
+  const base = buildDataSourceOptions(config, url, overrides);
+  return {
+    ...base,
+    extra: {
+      ...(base as { extra?: object }).extra,
+      Client: boundedClientClass(monitor),
+      query_timeout: database.queryTimeoutMs,
+      ...(database.statementTimeoutMs > 0 ? { statement_timeout: database.statementTimeoutMs } : {}),
+      ...(database.lockTimeoutMs > 0 ? { lock_timeout: database.lockTimeoutMs } : {}),
+    },
+    // An idle pooled connection that the server dropped: the outage monitor's business, not a log line each.
+    poolErrorHandler: (error: unknown) => {
+      if (classifyDatabaseError(error) === 'unavailable') monitor.failed(error instanceof Error ? error.message : String(error));
+    },
+  } as DataSourceOptions;
+}
+
+type QueryablePromise = { then?: (ok: () => void, fail: (error: unknown) => void) => unknown };
+
+/** A node-postgres Client that reports each query's outcome and destroys itself when its query timed out. */
+function boundedClientClass(monitor: DatabaseOutageMonitor): typeof pg.Client {
+  return class BoundedClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      const result = (super.query as (...a: unknown[]) => unknown)(...args) as QueryablePromise | undefined;
+      if (typeof result?.then === 'function') {
+        result.then(
+          () => monitor.succeeded(),
+          (error: unknown) => {
+            if (classifyDatabaseError(error) !== 'unavailable') return;
+            monitor.failed(error instanceof Error ? error.message : String(error));
+            // The server may still be running (or frozen on) that query: this connection must never be
+            // reused. Destroying the socket makes pg-pool drop the client when it is released.
+            if (error instanceof Error && error.message === 'Query read timeout') {
+              (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+            }
+          },
+        );
+      }
+      return result as never;
+    }
+  };
 }

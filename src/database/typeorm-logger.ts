@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { classifyDatabaseError } from '../common/database/database-outage';
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 
 const MAX_QUERY_TEXT = 2_000;
@@ -25,6 +26,8 @@ export class TypeormJsonLogger extends AbstractLogger {
   }
 
   override logQueryError(error: string | Error, query: string): void {
+    // An outage is logged once by DatabaseOutageMonitor, not once per failed query.
+    if (classifyDatabaseError(error) === 'unavailable') return;
     const message = error instanceof Error ? error.message : error;
     this.logger.warn({ message: `Query failed: ${message}`, query: query.slice(0, MAX_QUERY_TEXT) }, 'Database');
   }

@@ -8,6 +8,8 @@ export interface PostgresProcess {
   url: string;
   port: number;
   dataDir: string;
+  /** The node process that runs the server (its child is the postmaster). */
+  wrapperPid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startPostgresProcess(dataDir: string, port: number): Promi
     url,
     port,
     dataDir,
+    wrapperPid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -3,6 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import type { DatabaseOutageMonitor } from '../database/database-outage';
 import { DomainError } from '../errors/domain.error';
 import { CODE_BY_STATUS, ErrorCode, isErrorCode } from '../errors/error-codes';
 
@@ -48,7 +49,11 @@ export function codeForStatus(status: number): ErrorCode {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly logger: LoggerService) {}
+  constructor(
+    private readonly logger: LoggerService,
+    /** Turns database outages and pool exhaustion into 503s (and counts them) instead of 500s. */
+    private readonly outage?: DatabaseOutageMonitor,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
@@ -67,6 +72,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return;
       }
       send(status, httpExceptionBody(status, body, exception.message));
+      return;
+    }
+    const unavailable = this.outage?.toServiceUnavailable(exception);
+    if (unavailable) {
+      void reply.header('Retry-After', String(unavailable.retryAfterSeconds));
+      send(unavailable.httpStatus, domainErrorBody(unavailable));
       return;
     }
     if (exception instanceof DomainError) {

@@ -1,0 +1,125 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import { JsonLogger } from '../../src/common/logging/json-logger';
+import { loadAppConfig } from '../../src/config/app.config';
+import { createDataSource } from '../../src/database/data-source';
+import { runMigrationsWithLock } from '../../src/database/migration-runner';
+import { seedReferenceData } from '../../src/database/seeds/reference-data.seed';
+import { withDatabase } from './global-setup';
+import { freePort, PostgresProcess, startPostgresProcess } from './postgres-process';
+
+/** A PostgreSQL cluster of the test's own (stopping the shared one would break the other files), migrated and seeded. */
+export interface FaultCluster {
+  server: PostgresProcess;
+  /** The migrated and seeded `pend` database on it. */
+  databaseUrl: string;
+  /** The postmaster and every backend and auxiliary process it forked. */
+  pids(): number[];
+  /** Sends a signal to every process of the cluster (SIGSTOP freezes it whole: open connections too). */
+  signalAll(signal: NodeJS.Signals): number[];
+  /** SIGKILL to every process of the cluster and to the process that ran it: a crash, no shutdown. */
+  kill(): void;
+  /** Starts the cluster again on the same data folder and port (after kill()). */
+  restart(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes whose parent is `pid` (from /proc). */
+export function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …; comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+export async function startFaultCluster(prefix = 'pend-fault-pg-'): Promise<FaultCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755);
+  let server = await startPostgresProcess(path.join(dir, 'data'), await freePort());
+  const admin = new Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE pend');
+  await admin.end();
+  const databaseUrl = withDatabase(server.url, 'pend');
+  const dataSource = createDataSource(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl, { logging: false });
+  await dataSource.initialize();
+  await runMigrationsWithLock(dataSource);
+  await seedReferenceData(dataSource);
+  await dataSource.destroy();
+
+  const pids = () => {
+    const postmaster = postmasterPid(server.dataDir);
+    return postmaster ? [postmaster, ...childPids(postmaster)] : [];
+  };
+  const cluster: FaultCluster = {
+    get server() {
+      return server;
+    },
+    databaseUrl,
+    pids,
+    signalAll(signal) {
+      const all = pids();
+      for (const pid of all) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // exited meanwhile
+        }
+      }
+      return all;
+    },
+    kill() {
+      for (const pid of [server.wrapperPid, ...pids()]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // exited meanwhile
+        }
+      }
+    },
+    async restart() {
+      server = await startPostgresProcess(server.dataDir, server.port);
+    },
+    async remove() {
+      cluster.signalAll('SIGCONT');
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return cluster;
+}
+
+/** A JSON logger whose lines the test can read (parsed), at `warn` and above unless told otherwise. */
+export function capturingLogger(level = 'warn'): { logger: JsonLogger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: new JsonLogger(level, sink as unknown as ConstructorParameters<typeof JsonLogger>[1]), lines };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
