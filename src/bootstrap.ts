@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
 import { createDataSource } from './database/data-source';
 import { runMigrationsWithLock } from './database/migration-runner';
+import { ensureReferenceData } from './database/seeds/reference-data.seed';
 import { TypeormJsonLogger } from './database/typeorm-logger';
 import { RequestTracker } from './system/usage/request-tracking.hooks';
 
@@ -48,6 +49,11 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     await migrator.initialize();
     try {
       await runMigrationsWithLock(migrator, logger);
+      // Reference data the app cannot work without (tiers, the role → permission catalogue).
+      const seeded = await ensureReferenceData(migrator);
+      if (seeded.tiersInserted + seeded.permissionsInserted > 0) {
+        logger.log(`Seeded ${seeded.tiersInserted} tier(s) and ${seeded.permissionsInserted} role permission(s)`, 'Bootstrap');
+      }
     } finally {
       await migrator.destroy();
     }

@@ -18,7 +18,7 @@ async function main() {
   }
   const logger = new JsonLogger(config.logLevel);
   // main stops the embedded server itself, after the app has closed its pool.
-  const database = await provideDatabaseServer(config, logger, { stopOnSignals: false });
+  const database = await provideDatabaseServer(config, logger, { stopOnSignals: false, owner: 'app' });
   logger.log(`Using database ${describeDatabaseUrl(database.url)}`, 'Bootstrap');
 
   let app: Awaited<ReturnType<typeof createApp>> | undefined;

@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app.config';
-import { RunningDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { attachToRunningEmbeddedPostgres, RunningDatabase, startEmbeddedPostgres } from './embedded-postgres';
 
 export const EMBEDDED_DATABASE_NAME = 'pend';
 
@@ -12,10 +12,21 @@ export const EMBEDDED_DATABASE_NAME = 'pend';
 export async function provideDatabaseServer(
   config: AppConfig,
   logger: LoggerService,
-  options: { stopOnSignals?: boolean } = {},
+  options: { stopOnSignals?: boolean; owner?: 'app' | 'cli' } = {},
 ): Promise<RunningDatabase> {
   if (config.database.url) {
     return { url: config.database.url, stop: async () => undefined };
+  }
+  if (options.owner !== 'app') {
+    // A command-line tool next to a running app uses the app's server and never stops it.
+    const running = await attachToRunningEmbeddedPostgres({ dataDir: config.database.embeddedDataDir, database: EMBEDDED_DATABASE_NAME });
+    if (running) {
+      logger.log(
+        `Using the embedded PostgreSQL already running in ${config.database.embeddedDataDir} (pid ${running.pid}, port ${running.port}); it keeps running`,
+        'Database',
+      );
+      return running;
+    }
   }
   logger.log(
     `Starting embedded PostgreSQL 15 (data: ${config.database.embeddedDataDir}, port ${config.database.embeddedPort})`,
@@ -27,6 +38,7 @@ export async function provideDatabaseServer(
     database: EMBEDDED_DATABASE_NAME,
     onLog: (line) => logger.debug?.(line, 'EmbeddedPostgres'),
     stopOnSignals: options.stopOnSignals,
+    owner: options.owner ?? 'cli',
   });
   logger.log('Embedded PostgreSQL is ready', 'Database');
   return database;

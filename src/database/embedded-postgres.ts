@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
    * own orderly shutdown. Pass false when the caller stops the server after closing its pools.
    */
   stopOnSignals?: boolean;
+  /** Who starts the server, for the owner record: the app (`npm start`) or a command-line tool. */
+  owner?: OwnerRecord['role'];
 }
 
 export interface RunningDatabase {
@@ -29,6 +31,63 @@ interface Credentials {
 const POSTGRES_USER = 'postgres';
 
 export class EmbeddedPostgresError extends Error {}
+
+/**
+ * The owner record: which process started the postmaster that runs in a data folder. It sits
+ * beside the folder (`<dataDir>.owner.json`, like the credentials), not inside it, so that
+ * pg_basebackup never copies it into a base backup. A command-line tool reads it (and
+ * postmaster.pid) to use the app's running server instead of starting a second one; a process
+ * that finds a postmaster whose owner is dead knows it is a leftover.
+ */
+export interface OwnerRecord {
+  ownerPid: number;
+  role: 'app' | 'cli';
+  postmasterPid: number;
+  port: number;
+  startedAt: string;
+}
+
+export function ownerRecordPath(dataDir: string): string {
+  return `${path.resolve(dataDir)}.owner.json`;
+}
+
+export function readOwnerRecord(dataDir: string): OwnerRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(ownerRecordPath(dataDir), 'utf8')) as OwnerRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface RunningPostmaster {
+  pid: number;
+  port: number;
+  /** `ready`, `starting`, `stopping` or `standby` (postmaster.pid's last line). */
+  status: string;
+}
+
+/** The postmaster running in `dataDir` (from its postmaster.pid), when its process is alive. */
+export function findRunningPostmaster(dataDir: string): RunningPostmaster | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isProcessAlive(pid)) return undefined;
+  return { pid, port, status: (lines[7] ?? '').trim() };
+}
 
 /** The folder holding the platform package's `bin/postgres`, `lib/` and `share/`. */
 function binariesRoot(): string {
@@ -149,13 +208,65 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await client.end();
   }
 
+  const postmaster = findRunningPostmaster(dataDir);
+  const record: OwnerRecord = {
+    ownerPid: process.pid,
+    role: options.owner ?? 'cli',
+    postmasterPid: postmaster?.pid ?? 0,
+    port: options.port,
+    startedAt: new Date().toISOString(),
+  };
+  fs.writeFileSync(ownerRecordPath(dataDir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+
   let stopped = false;
   return {
-    url: `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@localhost:${options.port}/${options.database}`,
+    url: urlOf(credentials, options.port, options.database),
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
+      if (readOwnerRecord(dataDir)?.ownerPid === process.pid) fs.rmSync(ownerRecordPath(dataDir), { force: true });
     },
+  };
+}
+
+function urlOf(credentials: Credentials, port: number, database: string): string {
+  return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@localhost:${port}/${database}`;
+}
+
+/**
+ * Uses the embedded server that already runs in `dataDir` (started by `npm start` or another
+ * tool), found through its postmaster.pid and the credentials beside the folder. Never stops it:
+ * the returned `stop` does nothing. Undefined when no live postmaster runs there.
+ */
+export async function attachToRunningEmbeddedPostgres(
+  options: Pick<EmbeddedPostgresOptions, 'dataDir' | 'database'>,
+  waitForReadyMs = 30_000,
+): Promise<(RunningDatabase & { port: number; pid: number }) | undefined> {
+  const dataDir = path.resolve(options.dataDir);
+  const credentialsFile = `${dataDir}.credentials.json`;
+  const deadline = Date.now() + waitForReadyMs;
+  let postmaster = findRunningPostmaster(dataDir);
+  // A server being started by the app is waited for; one shutting down is not ours to use.
+  while (postmaster && postmaster.status !== 'ready' && postmaster.status !== 'stopping' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    postmaster = findRunningPostmaster(dataDir);
+  }
+  if (!postmaster || postmaster.status !== 'ready' || !fs.existsSync(credentialsFile)) return undefined;
+  const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as Credentials;
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: urlOf(credentials, postmaster.port, 'postgres') });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: urlOf(credentials, postmaster.port, options.database),
+    port: postmaster.port,
+    pid: postmaster.pid,
+    stop: async () => undefined,
   };
 }

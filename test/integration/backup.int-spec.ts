@@ -191,4 +191,35 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     ).catch((error: { code: number; stderr: string }) => error);
     expect(corrupt).toMatchObject({ code: 1, stderr: expect.stringMatching(/does not match the sha256 in its manifest/) });
   });
+
+  it('db:restore of a dump without a manifest says so and refuses, unless --no-verify', async () => {
+    const dir = path.join(root, 'cli-no-manifest');
+    const env = { ...process.env, DATABASE_URL: url, BACKUP_DIR: dir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    await run(process.execPath, [path.join(DIST_CLI, 'db-backup.cli.js')], { env });
+    const dump = path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.endsWith('.dump'))!,
+    );
+    const lone = path.join(root, 'lone.dump');
+    fs.copyFileSync(dump, lone);
+
+    const refused = await run(
+      process.execPath,
+      [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', lone, '--target-db', 'pend_ops_lone'],
+      {
+        env,
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/No manifest beside .*lone\.dump.*--no-verify/) });
+    expect(await query(url, "SELECT 1 FROM pg_database WHERE datname = 'pend_ops_lone'")).toEqual([]);
+
+    extraDatabases.push('pend_ops_lone');
+    const forced = await run(
+      process.execPath,
+      [path.join(DIST_CLI, 'db-restore.cli.js'), '--file', lone, '--target-db', 'pend_ops_lone', '--no-verify'],
+      { env },
+    );
+    expect(forced.stdout).toMatch(/unverified: no manifest beside .*without the sha256 check/);
+    expect(await usersOf(withDb(url, 'pend_ops_lone'))).toEqual(await usersOf(url));
+  });
 });

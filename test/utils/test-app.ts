@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
@@ -26,7 +29,15 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownDatabase = !options.databaseUrl;
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-  const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, ...options.env });
+  // Never the project's own backups/ folder: a developer's backups there must not change a test.
+  const backupDir = options.env?.BACKUP_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'pend-test-backups-'));
+  const config = loadAppConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    ...(backupDir ? { BACKUP_DIR: backupDir } : {}),
+    ...options.env,
+  });
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const app = await createApp({ config, databaseUrl, logger });
   await app.init();
@@ -39,6 +50,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await app.close();
       if (ownDatabase) await dropTestDatabase(databaseUrl);
+      if (backupDir) fs.rmSync(backupDir, { recursive: true, force: true });
     },
   };
 }

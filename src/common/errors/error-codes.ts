@@ -99,6 +99,10 @@ export const ERROR_CODES = {
   backup_no_url: { status: 500, meaning: 'The database connection has no URL to hand to pg_dump' },
   backup_not_found: { status: 500, meaning: 'The named dump does not exist' },
   backup_corrupt: { status: 500, meaning: 'The dump does not match the sha256 in its manifest' },
+  backup_unverified: {
+    status: 500,
+    meaning: 'The dump has no manifest to check its sha256 against (db:restore --no-verify to restore it anyway)',
+  },
   pg_tool_failed: { status: 500, meaning: 'pg_dump or pg_restore failed or could not start' },
   pg_tools_mismatch: { status: 500, meaning: 'The PostgreSQL client tools are older than the server' },
   restore_target_not_empty: { status: 500, meaning: 'The restore target database already holds tables' },

@@ -42,3 +42,42 @@ export async function seedReferenceData(dataSource: DataSource): Promise<SeedRes
     return { tiersInserted, permissionsInserted };
   });
 }
+
+/**
+ * What `npm start` runs after its migrations, so a fresh database works without `db:seed`: the
+ * default tiers when there are no tiers at all (an imported tier list stays as it is), and a role's
+ * grants when that role has none (grants an operator changed stay as they are). Idempotent.
+ */
+export async function ensureReferenceData(dataSource: DataSource): Promise<SeedResult> {
+  return dataSource.transaction(async (manager) => {
+    // Instances starting together take turns; the second finds everything there.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pend:reference-data'))`);
+    const [{ tiers }] = (await manager.query('SELECT count(*)::int AS tiers FROM user_tiers')) as { tiers: number }[];
+    let tiersInserted = 0;
+    if (tiers === 0) {
+      for (const tier of DEFAULT_TIERS) {
+        await manager.query(
+          `INSERT INTO user_tiers (name, rank, min_total_invested, max_single_investment, benefits) VALUES ($1, $2, $3, $4, $5)`,
+          [tier.name, tier.rank, tier.minTotalInvested, tier.maxSingleInvestment, tier.benefits],
+        );
+        tiersInserted++;
+      }
+    }
+    const granted = (await manager.query('SELECT DISTINCT role FROM admin_permissions WHERE role IS NOT NULL')) as { role: string }[];
+    const rolesWithGrants = new Set(granted.map((row) => row.role));
+    let permissionsInserted = 0;
+    for (const role of Object.values(AdminRole)) {
+      if (rolesWithGrants.has(role)) continue;
+      for (const permission of ROLE_PERMISSIONS[role]) {
+        const description = permission === '*' ? 'Everything' : PERMISSION_CATALOGUE[permission];
+        await manager.query(`INSERT INTO admin_permissions (role, permission, description) VALUES ($1, $2, $3)`, [
+          role,
+          permission,
+          description,
+        ]);
+        permissionsInserted++;
+      }
+    }
+    return { tiersInserted, permissionsInserted };
+  });
+}

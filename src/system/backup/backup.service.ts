@@ -229,17 +229,28 @@ export class BackupService {
 
   /**
    * Restores a custom-format dump into `targetDatabase` (created when missing; refused when it
-   * already holds tables). Checks the dump's sha256 against its manifest when one sits beside it.
+   * already holds tables). Checks the dump's sha256 against the manifest beside it; without a
+   * manifest it refuses unless `verify: false` (db:restore --no-verify).
    */
   async restore(
     file: string,
     targetDatabase: string,
     progress: ProgressListener = () => undefined,
+    options: { verify?: boolean } = {},
   ): Promise<{ database: string; url: string; durationMs: number; rowCounts: Record<string, number> }> {
     if (!fs.existsSync(file)) throw new BackupError('backup_not_found', `No dump at ${file}`);
     const tools = await this.pgTools();
     const manifestFile = file.replace(/\.dump$/, '.manifest.json');
-    if (manifestFile !== file && fs.existsSync(manifestFile)) {
+    const hasManifest = manifestFile !== file && fs.existsSync(manifestFile);
+    if (!hasManifest && options.verify !== false) {
+      throw new BackupError(
+        'backup_unverified',
+        `No manifest beside ${file} (expected ${manifestFile}), so its sha256 cannot be checked; pass --no-verify to restore it unchecked`,
+      );
+    }
+    if (!hasManifest) progress('unverified', `no manifest beside ${file}: restoring without the sha256 check (--no-verify)`);
+    if (hasManifest && options.verify === false) progress('unverified', 'the sha256 check is skipped (--no-verify)');
+    if (hasManifest && options.verify !== false) {
       const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as BackupManifest;
       progress('checking', `sha256 against ${manifestFile}`);
       if ((await sha256Of(file)) !== manifest.sha256) {
