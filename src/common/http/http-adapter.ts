@@ -19,6 +19,9 @@ export function createHttpAdapter(): FastifyAdapter {
     // A body naming __proto__ or constructor.prototype is refused, never half-stripped.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // While shutting down, a request that arrives on a kept-alive connection is answered like any other
+    // (Fastify's default is a bare 503 without Retry-After or code); new connections are refused.
+    return503OnClosing: false,
     // Refusals Fastify makes while routing, before Nest's filter can see them: the usual error
     // shape, and never the request's path echoed back.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
