@@ -45,11 +45,8 @@ describe('Faults: a burst of investments far bigger than the pool', () => {
     // slowest figure is printed, not asserted: it is the (shared, 2-core) machine working through 300 requests at once.
     const shed = outcomes.filter((o) => o.status === 503);
     expect(shed.length).toBeGreaterThan(0);
-    for (const o of shed) {
-      expect(o.body).toMatchObject({ statusCode: 503, code: 'overloaded' });
-      expect(o.retryAfter).toBe('1');
-    }
-    for (const o of outcomes.filter((x) => x.status === 409)) expect(o.body?.code).toBe('asset_oversubscribed');
+    expect(shed.filter((o) => o.body?.code !== 'overloaded' || o.retryAfter !== '1').map((o) => [o.body, o.retryAfter])).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 409 && o.body?.code !== 'asset_oversubscribed').map((o) => o.body)).toEqual([]);
 
     const acknowledged = outcomes.filter((o) => o.status === 201).map((o) => ({ id: String(o.body?.id), key: o.idempotencyKey }));
     const books = await checkInvestmentBooks(testApp.databaseUrl, acknowledged);

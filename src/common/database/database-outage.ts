@@ -113,7 +113,8 @@ export class DatabaseOutageMonitor {
   toServiceUnavailable(error: unknown): ServiceUnavailableError | undefined {
     const failure = classifyDatabaseError(error);
     if (failure === undefined) return undefined;
-    const stuck = this.now() - this.lastSuccessAt >= this.poolWaitMs;
+    // At least a second without any answer: a busy machine may well not finish a query within a short wait.
+    const stuck = this.now() - this.lastSuccessAt >= Math.max(this.poolWaitMs, 1_000);
     if (failure === 'pool_wait' && !stuck && !this.inOutage) {
       return new ServiceUnavailableError(
         'overloaded',
