@@ -151,80 +151,39 @@ function readOrCreateCredentials(file: string): Credentials {
   return credentials;
 }
 
-/** Who started the server running in a data folder: `<dataDir>/pend-owner.json`, written once it is up. */
-export interface EmbeddedServerOwner {
-  pid: number;
-  startedAt: string;
-}
-
-const OWNER_FILE = 'pend-owner.json';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The pid in `postmaster.pid` when that process is alive and is a PostgreSQL server (not a recycled pid). */
-export function runningPostmasterPid(dataDir: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
-  try {
-    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) return undefined;
-  } catch {
-    // no /proc (macOS): trust the pid file
-  }
-  return pid;
-}
-
-/** The process that started the server in `dataDir` (CLIs that attach to a running app's server read this). */
-export function readServerOwner(dataDir: string): EmbeddedServerOwner | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dataDir, OWNER_FILE), 'utf8')) as EmbeddedServerOwner;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeServerOwner(dataDir: string): void {
-  const owner: EmbeddedServerOwner = { pid: process.pid, startedAt: new Date().toISOString() };
-  fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
-}
-
 /**
  * A server still running in our data folder is stopped only when it is ours and orphaned: the
- * process that started it (pend-owner.json) is dead, e.g. after a `kill -9` of the app. A server
- * whose owner is alive belongs to that process, and one without an owner file is not known to be
- * ours: both are left alone, and the start fails naming the pid.
+ * process that started it (the owner record, `<dataDir>.owner.json`) is dead, e.g. after a `kill -9`
+ * of the app. A server whose owner is alive belongs to that process (CLIs attach to it instead), and
+ * one without an owner record is not known to be ours: both are left alone, and the start fails
+ * naming the pid.
  */
 async function stopLeftoverServer(dataDir: string, log: (line: string) => void): Promise<void> {
-  const postmaster = runningPostmasterPid(dataDir);
+  const postmaster = findRunningPostmaster(dataDir)?.pid;
   if (postmaster === undefined) return;
-  const owner = readServerOwner(dataDir);
-  if (!owner || owner.pid === process.pid || isAlive(owner.pid)) {
+  try {
+    // A recycled pid is not a postmaster.
+    if (!fs.readFileSync(`/proc/${postmaster}/cmdline`, 'utf8').includes('postgres')) return;
+  } catch {
+    // no /proc (macOS): trust postmaster.pid
+  }
+  const owner = readOwnerRecord(dataDir);
+  if (!owner || owner.ownerPid === process.pid || isProcessAlive(owner.ownerPid)) {
     throw new EmbeddedPostgresError(
       `An embedded PostgreSQL (pid ${postmaster}) is already running with data in ${dataDir}` +
-        (owner ? `, started by process ${owner.pid}, which is still running` : ', started by an unknown process') +
+        (owner ? `, started by process ${owner.ownerPid}, which is still running` : ', started by an unknown process') +
         `: stop that process first, or set EMBEDDED_PG_DATA_DIR and EMBEDDED_PG_PORT to another folder and port.`,
     );
   }
-  log(`Stopping the embedded PostgreSQL (pid ${postmaster}) left running by process ${owner.pid}, which is gone`);
+  log(`Stopping the embedded PostgreSQL (pid ${postmaster}) left running by process ${owner.ownerPid}, which is gone`);
   process.kill(postmaster, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
   for (const [signal, waitMs] of [
     ['SIGQUIT', 30_000],
     ['SIGKILL', 5_000],
   ] as const) {
     const deadline = Date.now() + waitMs;
-    while (Date.now() < deadline && isAlive(postmaster)) await new Promise((resolve) => setTimeout(resolve, 100));
-    if (!isAlive(postmaster)) return;
+    while (Date.now() < deadline && isProcessAlive(postmaster)) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!isProcessAlive(postmaster)) return;
     process.kill(postmaster, signal);
   }
 }
@@ -271,7 +230,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await stopLeftoverServer(dataDir, log);
   try {
     await server.start();
-    writeServerOwner(dataDir);
   } catch (error) {
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL did not start on port ${options.port} with data in ${dataDir}` +
