@@ -4,7 +4,7 @@ import { AdminRepository } from '../../src/admin/admin.repository';
 import { createAdmin, createUser } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { SIGN_IN_HOST, signedChallenge } from './auth.helpers';
-import { REWRITTEN_BY_LIBPHONENUMBER } from '../fixtures/rewritten-phones';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../../src/common/validation/rewritten-phones';
 
 type Caller = AdminRole | 'investor' | 'anonymous';
 

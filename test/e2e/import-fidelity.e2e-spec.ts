@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { REWRITTEN_BY_LIBPHONENUMBER } from '../fixtures/rewritten-phones';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../../src/common/validation/rewritten-phones';
 import { runNpmScript } from '../utils/npm-script';
 import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 

@@ -6,7 +6,7 @@ import { UsersRepository } from '../../src/users/users.repository';
 import { createAdmin, createUser } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { SIGN_IN_HOST, signedChallenge, walletSignIn } from './auth.helpers';
-import { REWRITTEN_BY_LIBPHONENUMBER } from '../fixtures/rewritten-phones';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../../src/common/validation/rewritten-phones';
 
 describe('Users: registration, profile, holdings, transaction history', () => {
   let testApp: TestApp;

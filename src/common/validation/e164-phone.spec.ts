@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { REWRITTEN_BY_LIBPHONENUMBER } from '../../../test/fixtures/rewritten-phones';
+import { REWRITTEN_BY_LIBPHONENUMBER } from './rewritten-phones';
 import { libraryRewrites, toE164 } from './e164-phone';
 
 describe('toE164', () => {

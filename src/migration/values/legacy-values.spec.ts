@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REWRITTEN_BY_LIBPHONENUMBER } from '../../../test/fixtures/rewritten-phones';
+import { REWRITTEN_BY_LIBPHONENUMBER } from '../../common/validation/rewritten-phones';
 import { JsonNumber } from '../reader/json-types';
 import { normaliseAddress, normaliseHash, normalisePhone, parseMoney, parseTimestamp, parseUint, RecordRejected } from './legacy-values';
 
