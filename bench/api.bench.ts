@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrationsWithLock } from '../src/database/migration-runner';
 import { seedReferenceData } from '../src/database/seeds/reference-data.seed';
 import { generateBenchData } from './api-data';
+import { findSaturation, OpenLoopResult, OpenLoopRoute, runOpenLoop } from './api-open-loop';
 
 // autocannon ships no types; this is the slice used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,7 +29,11 @@ interface AutocannonResult {
 
 const USAGE = `npm run bench:api -- [--users 100000] [--tx-per-user 10] [--investments-per-user 0.2] [--assets 200]
   [--duration 10] [--rounds 2] [--connections 10] [--data-dir /tmp/pend-markets-bench-pg] [--pg-port 55440] [--port 3440] [--only <route text>] [--fresh] [--clean]
-The generated database is kept in --data-dir and reused by the next run of the same size (--fresh rebuilds it, --clean deletes it after).`;
+  open loop (the app only): --users-online 1000 [--rate-per-user 1] [--duration 20] [--saturation] [--saturation-seconds 8]
+The generated database is kept in --data-dir and reused by the next run of the same size (--fresh rebuilds it, --clean deletes it after).
+Open loop: each user online sends --rate-per-user requests a second on a fixed schedule, answered or not (mix: 40% user
+lookup, 25% history, 25% asset search, 5% analytics, 5% admin dashboard); latency counts from each scheduled send time.
+--saturation then searches the highest offered rate at which every route meets its p95 target with no errors.`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +48,10 @@ const { values: flags } = parseArgs({
     'data-dir': { type: 'string', default: '/tmp/pend-markets-bench-pg' },
     'pg-port': { type: 'string', default: '55440' },
     port: { type: 'string', default: '3440' },
+    'users-online': { type: 'string' },
+    'rate-per-user': { type: 'string', default: '1' },
+    saturation: { type: 'boolean', default: false },
+    'saturation-seconds': { type: 'string', default: '8' },
     fresh: { type: 'boolean', default: false },
     clean: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -72,6 +81,18 @@ interface Measurement {
   requests: number;
   failures: number;
 }
+
+const searches = [
+  'q=solar',
+  'q=harbour&sort=expectedApy&order=desc',
+  'category=real_estate&sort=targetAmount',
+  'minApy=5&maxApy=9&sort=expectedApy&order=asc',
+  'q=tower&category=venture',
+  'status=open&sort=name&order=asc&limit=50',
+  'q=offering&offset=40',
+  'category=private_credit&minApy=10',
+];
+const pick = <T>(list: T[], i: number) => list[(i * 2654435761) % list.length];
 
 function log(message: string) {
   process.stderr.write(`[bench:api] ${message}\n`);
@@ -251,7 +272,11 @@ async function main() {
 
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const sampleUsers = (await db.query<{ id: string }>(`SELECT id FROM users TABLESAMPLE SYSTEM (5) LIMIT 500`)).rows.map((r) => r.id);
+    const usersOnline = flags['users-online'] === undefined ? 0 : Number(flags['users-online']);
+    if (!Number.isInteger(usersOnline) || usersOnline < 0) throw new Error(`--users-online must be a whole number\n${USAGE}`);
+    const sampleUsers = (
+      await db.query<{ id: string }>(`SELECT id FROM users TABLESAMPLE SYSTEM (5) LIMIT $1`, [Math.max(500, usersOnline)])
+    ).rows.map((r) => r.id);
     const [analyst] = (
       await db.query<{ id: string }>(
         `INSERT INTO admin_users (email, name, role, active) VALUES ('bench-analyst@pend.test', 'Bench analyst', 'analyst', true)
@@ -266,6 +291,16 @@ async function main() {
     ).rows[0];
     await db.end();
 
+    if (usersOnline > 0) {
+      log('starting the app');
+      const app = await spawnServer('app', databaseUrl, appPort);
+      children.push(app.child);
+      app.child.stdin!.write(`${JSON.stringify({ tokens: { user: sampleUsers, admin: [analyst.id] } })}\n`);
+      const { tokens } = JSON.parse((await app.lines.next()).value) as { tokens: { user: string[]; admin: string[] } };
+      await openLoopMode(`http://127.0.0.1:${appPort}`, usersOnline, sampleUsers, tokens, counts);
+      return;
+    }
+
     log('starting the app and the floor');
     const app = await spawnServer('app', databaseUrl, appPort);
     children.push(app.child);
@@ -274,17 +309,6 @@ async function main() {
     app.child.stdin!.write(`${JSON.stringify({ tokens: { user: sampleUsers, admin: [analyst.id] } })}\n`);
     const { tokens } = JSON.parse((await app.lines.next()).value) as { tokens: { user: string[]; admin: string[] } };
 
-    const searches = [
-      'q=solar',
-      'q=harbour&sort=expectedApy&order=desc',
-      'category=real_estate&sort=targetAmount',
-      'minApy=5&maxApy=9&sort=expectedApy&order=asc',
-      'q=tower&category=venture',
-      'status=open&sort=name&order=asc&limit=50',
-      'q=offering&offset=40',
-      'category=private_credit&minApy=10',
-    ];
-    const pick = <T>(list: T[], i: number) => list[(i * 2654435761) % list.length];
     const scenarios: Scenario[] = [
       {
         name: 'GET /api/users/:id',
@@ -360,6 +384,113 @@ async function main() {
     await server.stop();
     if (flags.clean) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The open-loop run at the users online asked for, then (with --saturation) the search for the highest rate meeting every p95. */
+async function openLoopMode(
+  url: string,
+  usersOnline: number,
+  userIds: string[],
+  tokens: { user: string[]; admin: string[] },
+  counts: Record<string, string>,
+) {
+  const ratePerUser = Number(flags['rate-per-user']);
+  const seconds = Number(flags.duration);
+  if (!(ratePerUser > 0) || !(seconds > 0)) throw new Error(`--rate-per-user and --duration must be positive\n${USAGE}`);
+  // User u is userIds[u]: the user lookups and histories are each user's own, with their own token.
+  const own = (u: number) => u % userIds.length;
+  const routes: OpenLoopRoute[] = [
+    {
+      name: 'GET /api/users/:id',
+      share: 0.4,
+      targetP95: 25,
+      request: (u) => ({ path: `/api/users/${userIds[own(u)]}`, token: tokens.user[own(u)] }),
+    },
+    {
+      name: 'GET /api/users/:id/transactions',
+      share: 0.25,
+      targetP95: 75,
+      request: (u) => ({ path: `/api/users/${userIds[own(u)]}/transactions?limit=20`, token: tokens.user[own(u)] }),
+    },
+    {
+      name: 'GET /api/assets (search)',
+      share: 0.25,
+      targetP95: 45,
+      request: (u, n) => ({ path: `/api/assets?${pick(searches, n)}`, token: tokens.user[own(u)] }),
+    },
+    {
+      name: 'GET /api/assets/analytics',
+      share: 0.05,
+      targetP95: 200,
+      request: () => ({ path: '/api/assets/analytics', token: tokens.admin[0] }),
+    },
+    {
+      name: 'GET /api/admin/dashboard-stats',
+      share: 0.05,
+      targetP95: 150,
+      request: () => ({ path: '/api/admin/dashboard-stats', token: tokens.admin[0] }),
+    },
+  ];
+  const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+  const table = (result: OpenLoopResult) => {
+    const lines = [
+      `| route | offered req/s | served req/s | p50 ms | p95 ms | p99 ms | p95 target | p95 ok | errors |`,
+      `|---|---:|---:|---:|---:|---:|---:|:-:|---:|`,
+    ];
+    for (const r of result.routes) {
+      const kinds = Object.entries(r.errorKinds)
+        .map(([kind, n]) => `${kind}×${n}`)
+        .join(' ');
+      lines.push(
+        `| ${r.name} | ${fmt(r.offeredRps)} | ${fmt(r.servedRps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.targetP95} | ${r.p95 <= r.targetP95 ? 'yes' : 'NO'} | ${r.errors}${kinds ? ` (${kinds})` : ''} |`,
+      );
+    }
+    return lines.join('\n');
+  };
+  const header =
+    `API open-loop benchmark: ${counts.users} users, ${counts.transactions} transactions, ${counts.investments} investments, ${counts.assets} assets; ` +
+    `Node ${process.version}; mix 40% user lookup, 25% history, 25% asset search, 5% analytics, 5% admin dashboard`;
+  process.stdout.write(`${header}\n`);
+
+  log(`open loop: ${usersOnline} users online × ${ratePerUser} req/s for ${seconds}s (3s warm-up)`);
+  const main = await runOpenLoop({ url, usersOnline, ratePerUser, seconds, warmupSeconds: 3, routes });
+  process.stdout.write(
+    `\n${usersOnline} users online × ${ratePerUser} req/s = ${fmt(main.offeredRps, 0)} req/s offered, ${seconds}s measured: ` +
+      `${main.meetsTargets ? 'every p95 target met, 0 errors' : 'targets NOT met'}\n\n${table(main)}\n`,
+  );
+  if (!flags.saturation) return;
+
+  const stepSeconds = Number(flags['saturation-seconds']);
+  const steps: OpenLoopResult[] = [];
+  const found = await findSaturation(
+    (rps) => {
+      log(`saturation search: ${rps} req/s offered for ${stepSeconds}s`);
+      return runOpenLoop({ url, usersOnline, ratePerUser: rps / usersOnline, seconds: stepSeconds, warmupSeconds: 2, routes });
+    },
+    main.offeredRps,
+    3,
+    (result) => steps.push(result),
+  );
+  const worst = (result: OpenLoopResult) =>
+    result.routes
+      .filter((r) => r.errors > 0 || r.p95 > r.targetP95)
+      .map((r) => `${r.name} p95 ${fmt(r.p95)} ms${r.errors ? `, ${r.errors} errors` : ''}`)
+      .join('; ');
+  process.stdout.write(
+    `\nSaturation search (${usersOnline} users online, ${stepSeconds}s per step, 2s warm-up each):\n\n| offered req/s | served req/s | all p95 met, 0 errors | missed |\n|---:|---:|:-:|---|\n` +
+      steps
+        .map(
+          (s) =>
+            `| ${fmt(s.offeredRps, 0)} | ${fmt(
+              s.routes.reduce((sum, r) => sum + r.servedRps, 0),
+              0,
+            )} | ${s.meetsTargets ? 'yes' : 'NO'} | ${worst(s)} |`,
+        )
+        .join('\n') +
+      `\n\nSaturation point: ${found.passRps > 0 ? `${found.passRps} req/s offered` : `below ${main.offeredRps} req/s`}` +
+      `${found.failRps ? ` (${found.failRps} req/s missed a target)` : ''}\n`,
+  );
+  if (found.last) process.stdout.write(`\nAt the saturation point:\n\n${table(found.last)}\n`);
 }
 
 /** Creates, migrates, seeds and fills the database unless a complete one of this size is there already. */
