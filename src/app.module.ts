@@ -13,6 +13,8 @@ import { AppConfig } from './config/app.config';
 import { DatabaseOutageMonitor } from './common/database/database-outage';
 import { buildRequestDataSourceOptions } from './database/data-source';
 import { initializeWithRetry } from './database/migration-runner';
+import { SessionDatabaseModule } from './database/session-database';
+import { useUnnamedStatements } from './common/database/read-rows';
 import { TypeormJsonLogger } from './database/typeorm-logger';
 import { InvestmentsModule } from './investments/investments.module';
 import { KycModule } from './kyc/kyc.module';
@@ -38,8 +40,13 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           useFactory: () => buildRequestDataSourceOptions(config, databaseUrl, outage, { logger: new TypeormJsonLogger(logger) }),
-          dataSourceFactory: async (options) => initializeWithRetry(new DataSource(options!), config.database.connectRetries, logger),
+          dataSourceFactory: async (options) => {
+            const dataSource = new DataSource(options!);
+            if (!config.database.preparedStatements) useUnnamedStatements(dataSource);
+            return initializeWithRetry(dataSource, config.database.connectRetries, logger);
+          },
         }),
+        SessionDatabaseModule,
         ScheduleModule.forRoot(),
         AuthModule,
         UsersModule,

@@ -45,7 +45,8 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   if (config.database.migrationsRun) {
     // On a connection of their own, without the request pool's query and statement timeouts:
     // a migration may rightly take longer than any request should.
-    const migrator = createDataSource(config, databaseUrl, { logger: new TypeormJsonLogger(logger) });
+    // The direct connection (DATABASE_DIRECT_URL) when a transaction pooler sits in front: the migration lock is a session advisory lock.
+    const migrator = createDataSource(config, config.database.directUrl ?? databaseUrl, { logger: new TypeormJsonLogger(logger) });
     await migrator.initialize();
     try {
       await runMigrationsWithLock(migrator, logger);

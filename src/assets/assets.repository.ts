@@ -14,6 +14,7 @@ import {
 } from './assets.sql';
 import { AssetStatus } from './entities/asset.entity';
 import { readRows } from '../common/database/read-rows';
+import { SessionDatabase } from '../database/session-database';
 
 /** Writable asset fields and their columns. */
 const FIELD_COLUMNS = {
@@ -95,7 +96,10 @@ function toAssetView(row: AssetView): AssetView {
 
 @Injectable()
 export class AssetsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly session: SessionDatabase,
+  ) {}
 
   async searchAssets(search: AssetSearch): Promise<{ items: AssetView[]; total: number }> {
     const { text, values } = assetSearchSql(search);
@@ -130,7 +134,8 @@ export class AssetsRepository {
    * so the queue entries it deletes are exactly the ones it adds up.
    */
   async foldInvestmentRollup(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
+    // A session advisory lock: on the direct connection, never through a transaction pooler.
+    const runner = this.session.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [ROLLUP_FOLD_LOCK]);

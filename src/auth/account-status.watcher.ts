@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client, Notification } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { SessionDatabase } from '../database/session-database';
 import { readRows } from '../common/database/read-rows';
 import type { AuthPrincipal } from './principal';
 
@@ -33,7 +33,10 @@ export class AccountStatusWatcher implements OnModuleInit, OnApplicationShutdown
   private client?: Client;
   private retry?: NodeJS.Timeout;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly session: SessionDatabase,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.connect();
@@ -87,7 +90,8 @@ export class AccountStatusWatcher implements OnModuleInit, OnApplicationShutdown
   private async connect(): Promise<void> {
     if (this.closed) return;
     const client = new Client({
-      connectionString: (this.dataSource.options as PostgresDataSourceOptions).url,
+      // LISTEN needs a session: the direct connection, never through a transaction pooler.
+      connectionString: this.session.url,
       application_name: 'pend-backend-account-status',
       connectionTimeoutMillis: 5_000,
     });

@@ -23,7 +23,11 @@ export async function openCliContext(options: { connect?: boolean } = {}): Promi
   const config = loadAppConfig();
   const logger = new JsonLogger(process.env.LOG_LEVEL ?? 'warn');
   const database = await provideDatabaseServer(config, logger);
-  const dataSource = createDataSource(config, database.url, { logging: ['error'], logger: new TypeormJsonLogger(logger) });
+  // The tools take session advisory locks and run pg_dump: the direct connection when a pooler sits in front.
+  const dataSource = createDataSource(config, config.database.directUrl ?? database.url, {
+    logging: ['error'],
+    logger: new TypeormJsonLogger(logger),
+  });
   if (options.connect !== false) {
     try {
       await initializeWithRetry(dataSource, config.database.connectRetries, logger);

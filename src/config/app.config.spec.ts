@@ -19,6 +19,13 @@ describe('loadAppConfig', () => {
     }
   });
 
+  it('reads the pooler settings: a direct URL for session work, named statements off', () => {
+    const config = loadAppConfig({ DATABASE_DIRECT_URL: 'postgres://u:p@db:5432/pend', DB_PREPARED_STATEMENTS: 'false' });
+    expect(config.database).toMatchObject({ directUrl: 'postgres://u:p@db:5432/pend', preparedStatements: false });
+    expect(loadAppConfig({}).database).toMatchObject({ directUrl: undefined, preparedStatements: true });
+    expect(() => loadAppConfig({ DATABASE_DIRECT_URL: 'mysql://x' })).toThrow(/DATABASE_DIRECT_URL=/);
+  });
+
   it('reads settings from the environment', () => {
     const config = loadAppConfig({ PORT: '8080', DB_POOL_MAX: '5', DATABASE_URL: 'postgres://u:p@db:5432/pend' });
     expect(config.port).toBe(8080);

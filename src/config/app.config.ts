@@ -28,6 +28,17 @@ class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /** A direct (not pooled) connection to the primary, for work that needs a session behind a transaction pooler. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_DIRECT_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_DIRECT_URL?: string;
+
+  /** Named (server-side) prepared statements for the hot reads; `false` behind a transaction pooler (PgBouncer). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DB_PREPARED_STATEMENTS?: boolean;
+
   @IsOptional()
   @IsString()
   EMBEDDED_PG_DATA_DIR?: string;
@@ -233,6 +244,13 @@ export interface AppConfig {
   database: {
     /** Set when an external server is used; undefined means "start the embedded one". */
     url?: string;
+    /**
+     * DATABASE_DIRECT_URL: the primary without a transaction pooler in between, for session work
+     * (migrations, session advisory locks, LISTEN/NOTIFY, backups). Undefined: DATABASE_URL is direct.
+     */
+    directUrl?: string;
+    /** Name the hot reads' statements so each connection plans them once; off behind a transaction pooler. */
+    preparedStatements: boolean;
     embeddedDataDir: string;
     embeddedPort: number;
     poolMax: number;
@@ -302,6 +320,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: vars.HOST ?? '0.0.0.0',
     database: {
       url: vars.DATABASE_URL,
+      directUrl: vars.DATABASE_DIRECT_URL,
+      preparedStatements: vars.DB_PREPARED_STATEMENTS ?? true,
       embeddedDataDir: resolveFromRoot(vars.EMBEDDED_PG_DATA_DIR ?? '.data/postgres'),
       embeddedPort: vars.EMBEDDED_PG_PORT ?? 54329,
       poolMax: vars.DB_POOL_MAX ?? 20,

@@ -69,8 +69,10 @@ export function buildRequestDataSourceOptions(
       ...(base as { extra?: object }).extra,
       Client: boundedClientClass(monitor),
       query_timeout: database.queryTimeoutMs,
-      ...(database.statementTimeoutMs > 0 ? { statement_timeout: database.statementTimeoutMs } : {}),
-      ...(database.lockTimeoutMs > 0 ? { lock_timeout: database.lockTimeoutMs } : {}),
+      // Sent as startup parameters, which a transaction pooler (PgBouncer) refuses: with DATABASE_DIRECT_URL
+      // set, DATABASE_URL is a pooler and these come from the role instead (ALTER ROLE … SET, docs/operations.md).
+      ...(database.statementTimeoutMs > 0 && !database.directUrl ? { statement_timeout: database.statementTimeoutMs } : {}),
+      ...(database.lockTimeoutMs > 0 && !database.directUrl ? { lock_timeout: database.lockTimeoutMs } : {}),
     },
     // An idle pooled connection that the server dropped: the outage monitor's business, not a log line each.
     poolErrorHandler: (error: unknown) => {

@@ -5,6 +5,10 @@ import { BackupScheduler } from './backup/backup.scheduler';
 import { BackupsController } from './backup/backups.controller';
 import { BackupService } from './backup/backup.service';
 import { CLOCK, systemClock } from './backup/clock';
+import type { Clock } from './backup/clock';
+import { APP_CONFIG } from '../config/app.config';
+import type { AppConfig } from '../config/app.config';
+import { SessionDatabase } from '../database/session-database';
 import { PgDumpRunner } from './backup/pg-dump.runner';
 import { BackupFreshnessIndicator } from './health/backup-freshness.indicator';
 import { DiskSpaceIndicator } from './health/disk-space.indicator';
@@ -30,7 +34,13 @@ import { RequestTracker } from './usage/request-tracking.hooks';
   providers: [
     { provide: CLOCK, useValue: systemClock },
     PgDumpRunner,
-    BackupService,
+    {
+      // Backups (session advisory lock, exported snapshot, pg_dump) run on the direct connection.
+      provide: BackupService,
+      inject: [APP_CONFIG, SessionDatabase, PgDumpRunner, CLOCK],
+      useFactory: (config: AppConfig, session: SessionDatabase, runner: PgDumpRunner, clock: Clock) =>
+        new BackupService(config, session.dataSource, runner, clock),
+    },
     BackupScheduler,
     DiskSpaceIndicator,
     HeapIndicator,

@@ -7,6 +7,13 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 /** Statement texts that get a server-side prepared statement; the rest run unnamed. */
 const MAX_PREPARED = 500;
 const statementNames = new Map<string, string>();
+/** DataSources whose pool sits behind a transaction pooler: a named statement prepared on one server connection is unknown on the next. */
+const unnamed = new WeakSet<DataSource>();
+
+/** DB_PREPARED_STATEMENTS=false: this DataSource's hot reads go unnamed (parsed and planned per execution). */
+export function useUnnamedStatements(dataSource: DataSource): void {
+  unnamed.add(dataSource);
+}
 
 /**
  * A name per distinct statement text, so each pooled connection parses and plans it once
@@ -35,7 +42,7 @@ export async function readRows<T>(dataSource: DataSource, sql: string, params: u
   const started = performance.now();
   let rows: T[];
   try {
-    rows = (await pool.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+    rows = (await pool.query({ name: unnamed.has(dataSource) ? undefined : statementName(sql), text: sql, values: params })).rows as T[];
   } catch (error) {
     throw new QueryFailedError(sql, params, error as Error);
   }

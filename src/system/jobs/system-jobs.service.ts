@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource, QueryRunner } from 'typeorm';
+import { SessionDatabase } from '../../database/session-database';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { poolStats } from '../database/pool-stats';
@@ -23,6 +24,7 @@ export class SystemJobsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly requests: RequestStats,
+    private readonly session: SessionDatabase,
   ) {}
 
   @Cron(CronExpression.EVERY_MINUTE, { name: 'system-metrics-sampler', waitForCompletion: true })
@@ -67,7 +69,8 @@ export class SystemJobsService {
 
   /** Deletes api_usage_logs and system_metrics past their retention, in batches, in one instance. */
   async applyRetention(): Promise<{ apiUsageLogs: number; systemMetrics: number } | undefined> {
-    const runner = this.dataSource.createQueryRunner();
+    // A session advisory lock: on the direct connection, never through a transaction pooler.
+    const runner = this.session.dataSource.createQueryRunner();
     await runner.connect();
     try {
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [RETENTION_LOCK_KEY])) as {

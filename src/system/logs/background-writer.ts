@@ -1,8 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { copyFrom } from '../../common/database/copy-text';
-import { DataSource } from 'typeorm';
-import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { SessionDatabase } from '../../database/session-database';
 
 /**
  * A one-connection pool of its own for the app's background writes (api_usage_logs batches,
@@ -14,10 +13,10 @@ export class BackgroundWriter implements OnApplicationShutdown {
   private readonly pool: Pool;
   private closed = false;
 
-  constructor(dataSource: DataSource) {
-    const options = dataSource.options as PostgresDataSourceOptions;
+  constructor(session: SessionDatabase) {
     this.pool = new Pool({
-      connectionString: options.url,
+      // The direct connection: a transaction pooler refuses the `options` startup parameter below.
+      connectionString: session.url,
       max: 1,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 5_000,
