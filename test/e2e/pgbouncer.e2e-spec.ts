@@ -29,6 +29,10 @@ describe('Through PgBouncer in transaction-pooling mode', () => {
 
   beforeAll(async () => {
     directUrl = await createTestDatabase();
+    // Behind the pooler the timeouts cannot be startup parameters: the role carries them (scoped to this database here).
+    const name = new URL(directUrl).pathname.slice(1);
+    await queryDatabase(directUrl, `ALTER ROLE CURRENT_USER IN DATABASE ${name} SET statement_timeout = '4s'`);
+    await queryDatabase(directUrl, `ALTER ROLE CURRENT_USER IN DATABASE ${name} SET lock_timeout = '2s'`);
     // Fewer server connections than the app's pool: statements of one client connection land on several.
     bouncer = await startPgBouncer(directUrl, { poolSize: 4 });
     testApp = await createTestApp({
@@ -57,6 +61,12 @@ describe('Through PgBouncer in transaction-pooling mode', () => {
     );
     expect(fromBouncer[0].n).toBeGreaterThan(0);
     expect(fromBouncer[0].n).toBeLessThanOrEqual(4);
+  });
+
+  it('runs with the role timeouts, not startup parameters (which PgBouncer would refuse)', async () => {
+    const [{ statement_timeout }] = await testApp.dataSource.query(`SHOW statement_timeout`);
+    const [{ lock_timeout }] = await testApp.dataSource.query(`SHOW lock_timeout`);
+    expect({ statement_timeout, lock_timeout }).toEqual({ statement_timeout: '4s', lock_timeout: '2s' });
   });
 
   it('signs in (nonce, rate window, token) and writes, and the usage-log writer flushes on its direct connection', async () => {
