@@ -5,7 +5,7 @@ import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { AssetsService } from './assets.service';
-import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
+import { AssetAnalyticsDto, AssetDetailDto, AssetPageDto, AssetDto } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
@@ -21,24 +21,24 @@ export class AssetsController {
 
   @Get()
   @ApiOperation({ summary: 'Search assets (text, category, status, APY range), sorted and paginated' })
-  @ApiOkResponse({ type: AssetPage })
-  list(@CurrentPrincipal() principal: AuthPrincipal, @Query() query: ListAssetsQueryDto): Promise<AssetPage> {
+  @ApiOkResponse({ type: AssetPageDto })
+  list(@CurrentPrincipal() principal: AuthPrincipal, @Query() query: ListAssetsQueryDto): Promise<AssetPageDto> {
     return this.assets.list(principal, query);
   }
 
   @Get('analytics')
   @RequirePermissions('analytics:read')
   @ApiOperation({ summary: 'Raised, target, funded %, investors and average ticket per asset, per category and overall' })
-  @ApiOkResponse({ type: AssetAnalyticsView })
-  analytics(): Promise<AssetAnalyticsView> {
+  @ApiOkResponse({ type: AssetAnalyticsDto })
+  analytics(): Promise<AssetAnalyticsDto> {
     return this.assets.analytics();
   }
 
   @Get(':id')
   @ApiErrors('asset_not_found')
   @ApiOperation({ summary: 'One asset with the amount raised (confirmed) and committed (pending + confirmed)' })
-  @ApiOkResponse({ type: AssetDetailView })
-  get(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<AssetDetailView> {
+  @ApiOkResponse({ type: AssetDetailDto })
+  get(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<AssetDetailDto> {
     return this.assets.get(principal, id);
   }
 }
@@ -53,8 +53,8 @@ export class AdminAssetsController {
   @RequirePermissions('assets:write')
   @ApiErrors('invalid_asset_field')
   @ApiOperation({ summary: 'Create an asset (draft or open); audited' })
-  @ApiCreatedResponse({ type: AssetView })
-  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: FastifyRequest): Promise<AssetView> {
+  @ApiCreatedResponse({ type: AssetDto })
+  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: FastifyRequest): Promise<AssetDto> {
     return this.assets.create(admin, dto, request.ip ?? null);
   }
 
@@ -62,13 +62,13 @@ export class AdminAssetsController {
   @RequirePermissions('assets:write')
   @ApiErrors('invalid_asset_field', 'asset_not_found', 'illegal_asset_transition', 'target_below_committed')
   @ApiOperation({ summary: 'Edit an asset or move its status (draft→open→funded/closed, →cancelled); illegal moves 409; audited' })
-  @ApiOkResponse({ type: AssetView })
+  @ApiOkResponse({ type: AssetDto })
   update(
     @CurrentPrincipal() admin: AdminPrincipal,
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: UpdateAssetDto,
     @Req() request: FastifyRequest,
-  ): Promise<AssetView> {
+  ): Promise<AssetDto> {
     return this.assets.update(admin, id, dto, request.ip ?? null);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AssetView, AssetDetailView, AssetAnalyticsRow } from './assets.types';
+import { AssetDto, AssetDetailDto, AssetAnalyticsRow } from './assets.types';
 import {
   ASSET_COLUMNS,
   assetAnalyticsSql,
@@ -69,7 +69,7 @@ function columnsAndValues(fields: AssetFields): { columns: string[]; values: unk
  * The asset fields of a search row (which also carries the match count). Spelled out: an object
  * literal of known shape costs a fraction of `({ total, ...asset })`, which copies key by key.
  */
-function toAssetView(row: AssetView): AssetView {
+function toAssetDto(row: AssetDto): AssetDto {
   return {
     id: row.id,
     name: row.name,
@@ -101,17 +101,17 @@ export class AssetsRepository {
     private readonly session: SessionDatabase,
   ) {}
 
-  async searchAssets(search: AssetSearch): Promise<{ items: AssetView[]; total: number }> {
+  async searchAssets(search: AssetSearch): Promise<{ items: AssetDto[]; total: number }> {
     const { text, values } = assetSearchSql(search);
-    const rows: (AssetView & { total: number })[] = await readRows(this.dataSource, text, values);
+    const rows: (AssetDto & { total: number })[] = await readRows(this.dataSource, text, values);
     const total = rows[0]?.total ?? 0;
-    const items = rows.filter((row) => row.id !== null).map(toAssetView);
+    const items = rows.filter((row) => row.id !== null).map(toAssetDto);
     return { items, total };
   }
 
-  async findAssetWithFunding(id: string, includeDrafts: boolean): Promise<AssetDetailView | null> {
+  async findAssetWithFunding(id: string, includeDrafts: boolean): Promise<AssetDetailDto | null> {
     const { text, values } = assetByIdSql(id, includeDrafts);
-    const rows: AssetDetailView[] = await readRows(this.dataSource, text, values);
+    const rows: AssetDetailDto[] = await readRows(this.dataSource, text, values);
     return rows[0] ?? null;
   }
 
@@ -157,12 +157,12 @@ export class AssetsRepository {
     }
   }
 
-  async insertAsset(manager: EntityManager, fields: AssetFields, createdBy: string | null): Promise<AssetView> {
+  async insertAsset(manager: EntityManager, fields: AssetFields, createdBy: string | null): Promise<AssetDto> {
     const { columns, values } = columnsAndValues(fields);
     columns.push('created_by');
     values.push(createdBy);
     const placeholders = values.map((_, i) => `$${i + 1}`);
-    const rows: AssetView[] = await manager.query(
+    const rows: AssetDto[] = await manager.query(
       `INSERT INTO assets AS a (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${ASSET_COLUMNS}`,
       values,
     );
@@ -189,12 +189,12 @@ export class AssetsRepository {
     return { ...rows[0], committedAmount: committed };
   }
 
-  async updateAssetFields(manager: EntityManager, id: string, fields: AssetFields): Promise<AssetView> {
+  async updateAssetFields(manager: EntityManager, id: string, fields: AssetFields): Promise<AssetDto> {
     const { columns, values } = columnsAndValues(fields);
     const sets = columns.map((column, i) => `${column} = $${i + 2}`);
     sets.push('updated_at = now()');
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [AssetView[], number] = await manager.query(
+    const [rows]: [AssetDto[], number] = await manager.query(
       `UPDATE assets AS a SET ${sets.join(', ')} WHERE a.id = $1 RETURNING ${ASSET_COLUMNS}`,
       [id, ...values],
     );
@@ -202,8 +202,8 @@ export class AssetsRepository {
   }
 
   /** The full row of an asset inside a transaction (for merging a partial edit). */
-  async findAssetForEdit(manager: EntityManager, id: string): Promise<AssetView | null> {
-    const rows: AssetView[] = await manager.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
+  async findAssetForEdit(manager: EntityManager, id: string): Promise<AssetDto | null> {
+    const rows: AssetDto[] = await manager.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
     return rows[0] ?? null;
   }
 }

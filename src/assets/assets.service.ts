@@ -8,7 +8,7 @@ import { AuthPrincipal } from '../auth/principal';
 import { canMoveAsset } from './asset-status';
 import { AssetNotFoundError, IllegalAssetTransitionError, InvalidAssetFieldError, TargetBelowCommittedError } from './assets.errors';
 import { AssetFields, AssetsRepository } from './assets.repository';
-import { AssetAnalyticsView, AssetDetailView, AssetPage, AssetView } from './assets.types';
+import { AnalyticsFiguresDto, AssetAnalyticsDto, AssetAnalyticsRow, AssetDetailDto, AssetPageDto, AssetDto } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
 import { AssetStatus } from './entities/asset.entity';
@@ -24,7 +24,7 @@ function seesDrafts(principal: AuthPrincipal): boolean {
 }
 
 /** Rules that span fields, checked on the asset as it would be after the write (400 naming the field). */
-function checkCrossFieldRules(asset: Pick<AssetView, 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
+function checkCrossFieldRules(asset: Pick<AssetDto, 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
   if (asset.maxInvestment !== null && new Decimal(asset.maxInvestment).lt(asset.minInvestment)) {
     throw new InvalidAssetFieldError('maxInvestment', 'must be at least minInvestment');
   }
@@ -41,7 +41,7 @@ export class AssetsService {
     private readonly audit: AdminAuditService,
   ) {}
 
-  async list(principal: AuthPrincipal, query: ListAssetsQueryDto): Promise<AssetPage> {
+  async list(principal: AuthPrincipal, query: ListAssetsQueryDto): Promise<AssetPageDto> {
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
     const { items, total } = await this.assets.searchAssets({
@@ -59,24 +59,41 @@ export class AssetsService {
     return { items, total, limit, offset };
   }
 
-  async get(principal: AuthPrincipal, id: string): Promise<AssetDetailView> {
+  async get(principal: AuthPrincipal, id: string): Promise<AssetDetailDto> {
     const asset = await this.assets.findAssetWithFunding(id, seesDrafts(principal));
     if (!asset) throw new AssetNotFoundError();
     return asset;
   }
 
-  async analytics(): Promise<AssetAnalyticsView> {
+  async analytics(): Promise<AssetAnalyticsDto> {
     const rows = await this.assets.aggregateAnalytics();
-    const strip = ({ kind: _kind, ...line }: (typeof rows)[number]) => line;
+    const figures = (row: AssetAnalyticsRow): AnalyticsFiguresDto => ({
+      assets: row.assets,
+      targetAmount: row.targetAmount,
+      raisedAmount: row.raisedAmount,
+      fundedPercent: row.fundedPercent,
+      investors: row.investors,
+      investments: row.investments,
+      averageTicket: row.averageTicket,
+    });
     const platform = rows.find((row) => row.kind === 'platform');
     return {
-      assets: rows.filter((row) => row.kind === 'asset').map(strip),
-      categories: rows.filter((row) => row.kind === 'category').map(strip),
-      platform: strip(platform!),
+      assets: rows
+        .filter((row) => row.kind === 'asset')
+        .map((row) => ({
+          id: row.id!,
+          name: row.name!,
+          category: row.category!,
+          status: row.status!,
+          currency: row.currency!,
+          ...figures(row),
+        })),
+      categories: rows.filter((row) => row.kind === 'category').map((row) => ({ category: row.category!, ...figures(row) })),
+      platform: figures(platform!),
     };
   }
 
-  async create(admin: AdminPrincipal, dto: CreateAssetDto, ip: string | null): Promise<AssetView> {
+  async create(admin: AdminPrincipal, dto: CreateAssetDto, ip: string | null): Promise<AssetDto> {
     const fields: AssetFields = { ...dto, status: dto.status ?? AssetStatus.Draft };
     checkCrossFieldRules({
       minInvestment: dto.minInvestment ?? '0',
@@ -99,7 +116,7 @@ export class AssetsService {
     });
   }
 
-  async update(admin: AdminPrincipal, id: string, dto: UpdateAssetDto, ip: string | null): Promise<AssetView> {
+  async update(admin: AdminPrincipal, id: string, dto: UpdateAssetDto, ip: string | null): Promise<AssetDto> {
     for (const field of REQUIRED_FIELDS) {
       if ((dto as Record<string, unknown>)[field] === null) throw new InvalidAssetFieldError(field, 'must not be null');
     }

@@ -1,8 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { AssetCategory, AssetDocument, AssetStatus } from './entities/asset.entity';
 
 /** An asset as the API returns it: money and APY as exact decimal strings. */
-export class AssetView {
+export class AssetDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: AssetCategory }) category: AssetCategory;
@@ -25,39 +25,60 @@ export class AssetView {
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 }
 
-export class AssetDetailView extends AssetView {
+export class AssetDetailDto extends AssetDto {
   @ApiProperty({ description: 'Sum of confirmed investments', example: '1200.000000' }) raisedAmount: string;
   @ApiProperty({ description: 'Sum of pending and confirmed investments', example: '1500.000000' }) committedAmount: string;
 }
 
-export class AssetPage {
-  @ApiProperty({ type: [AssetView] }) items: AssetView[];
+export class AssetPageDto {
+  @ApiProperty({ type: [AssetDto] }) items: AssetDto[];
   @ApiProperty() total: number;
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
 }
 
-/** One line of the analytics aggregate: an asset, a category total or the platform total. */
-export class AssetAnalyticsRow {
-  @ApiProperty({ enum: ['asset', 'category', 'platform'] }) kind: 'asset' | 'category' | 'platform';
-  @ApiPropertyOptional({ nullable: true, type: String }) id: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) name: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) category: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) status: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) currency: string | null;
+/** One line of the analytics aggregate as the repository reads it: an asset, a category total or the platform total. */
+export interface AssetAnalyticsRow {
+  kind: 'asset' | 'category' | 'platform';
+  id: string | null;
+  name: string | null;
+  category: string | null;
+  status: string | null;
+  currency: string | null;
+  assets: number;
+  targetAmount: string;
+  raisedAmount: string;
+  fundedPercent: string | null;
+  investors: number;
+  investments: number;
+  averageTicket: string | null;
+}
+
+/** The figures every analytics line carries. */
+export class AnalyticsFiguresDto {
   @ApiProperty() assets: number;
   @ApiProperty({ example: '1000.000000' }) targetAmount: string;
   @ApiProperty({ example: '400.000000' }) raisedAmount: string;
-  @ApiPropertyOptional({ nullable: true, type: String, example: '40.00' }) fundedPercent: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '40.00' }) fundedPercent: string | null;
   @ApiProperty({ description: 'Distinct investors with a confirmed investment' }) investors: number;
   @ApiProperty({ description: 'Confirmed investments' }) investments: number;
-  @ApiPropertyOptional({ nullable: true, type: String, example: '200.000000' }) averageTicket: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '200.000000' }) averageTicket: string | null;
 }
 
-type AnalyticsLine = Omit<AssetAnalyticsRow, 'kind'>;
+export class AssetAnalyticsAssetDto extends AnalyticsFiguresDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: AssetCategory }) category: string;
+  @ApiProperty({ enum: AssetStatus }) status: string;
+  @ApiProperty() currency: string;
+}
 
-export class AssetAnalyticsView {
-  @ApiProperty({ type: [AssetAnalyticsRow] }) assets: AnalyticsLine[];
-  @ApiProperty({ type: [AssetAnalyticsRow] }) categories: AnalyticsLine[];
-  @ApiProperty({ type: AssetAnalyticsRow }) platform: AnalyticsLine;
+export class AssetAnalyticsCategoryDto extends AnalyticsFiguresDto {
+  @ApiProperty({ enum: AssetCategory }) category: string;
+}
+
+export class AssetAnalyticsDto {
+  @ApiProperty({ type: [AssetAnalyticsAssetDto] }) assets: AssetAnalyticsAssetDto[];
+  @ApiProperty({ type: [AssetAnalyticsCategoryDto] }) categories: AssetAnalyticsCategoryDto[];
+  @ApiProperty({ type: AnalyticsFiguresDto }) platform: AnalyticsFiguresDto;
 }

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { BlockchainService } from './blockchain.service';
-import { BlockchainEventPage, ContractInteractionPage, IngestResult } from './blockchain.types';
+import { BlockchainEventPageDto, ContractInteractionPageDto, IngestResultDto } from './blockchain.types';
 import { ListEventsQueryDto, ListInteractionsQueryDto } from './dto/blockchain-query.dto';
 import { IngestEventsDto, IngestInteractionsDto } from './dto/blockchain-write.dto';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
@@ -19,8 +19,8 @@ export class BlockchainController {
   @RequirePermissions('blockchain:read')
   @ApiErrors('invalid_query')
   @ApiOperation({ summary: 'A contract’s events in chain order (event type and block range optional), keyset-paginated' })
-  @ApiOkResponse({ type: BlockchainEventPage })
-  events(@Query() query: ListEventsQueryDto): Promise<BlockchainEventPage> {
+  @ApiOkResponse({ type: BlockchainEventPageDto })
+  events(@Query() query: ListEventsQueryDto): Promise<BlockchainEventPageDto> {
     return this.blockchain.listEvents(query);
   }
 
@@ -28,8 +28,8 @@ export class BlockchainController {
   @RequirePermissions('blockchain:read')
   @ApiErrors('invalid_query')
   @ApiOperation({ summary: 'Calls to a contract (optionally one method) or from an address, keyset-paginated' })
-  @ApiOkResponse({ type: ContractInteractionPage })
-  interactions(@Query() query: ListInteractionsQueryDto): Promise<ContractInteractionPage> {
+  @ApiOkResponse({ type: ContractInteractionPageDto })
+  interactions(@Query() query: ListInteractionsQueryDto): Promise<ContractInteractionPageDto> {
     return this.blockchain.listInteractions(query);
   }
 }
@@ -44,12 +44,12 @@ export class AdminBlockchainController {
   @HttpCode(200)
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 events; idempotent on (chain id, tx hash, log index)' })
-  @ApiOkResponse({ type: IngestResult })
+  @ApiOkResponse({ type: IngestResultDto })
   ingestEvents(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Body() dto: IngestEventsDto,
     @Req() request: FastifyRequest,
-  ): Promise<IngestResult> {
+  ): Promise<IngestResultDto> {
     return this.blockchain.ingestEvents(admin.id, dto, request.ip ?? null);
   }
 
@@ -57,12 +57,12 @@ export class AdminBlockchainController {
   @HttpCode(200)
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 contract calls; idempotent on (chain id, tx hash, method)' })
-  @ApiOkResponse({ type: IngestResult })
+  @ApiOkResponse({ type: IngestResultDto })
   ingestInteractions(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Body() dto: IngestInteractionsDto,
     @Req() request: FastifyRequest,
-  ): Promise<IngestResult> {
+  ): Promise<IngestResultDto> {
     return this.blockchain.ingestInteractions(admin.id, dto, request.ip ?? null);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { BlockchainEventView, ContractInteractionView } from './blockchain.types';
+import { BlockchainEventDto, ContractInteractionDto } from './blockchain.types';
 import { IngestEventDto, IngestInteractionDto } from './dto/blockchain-write.dto';
 
 const EVENT_COLUMNS = `e.id, e.chain_id AS "chainId", e.contract_address AS "contractAddress", e.contract_name AS "contractName",
@@ -93,7 +93,7 @@ export class BlockchainRepository {
   }
 
   /** A contract's events in chain order, keyset-paginated; the equality on contract_address uses idx_blockchain_events_contract. */
-  async findContractEvents(filter: EventFilter): Promise<BlockchainEventView[]> {
+  async findContractEvents(filter: EventFilter): Promise<BlockchainEventDto[]> {
     const values: unknown[] = [filter.contract];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['e.contract_address = $1'];
@@ -113,7 +113,7 @@ export class BlockchainRepository {
   }
 
   /** Calls to a contract (idx_contract_interactions_contract) or from an address (idx_contract_interactions_from). */
-  async findContractInteractions(filter: InteractionFilter): Promise<ContractInteractionView[]> {
+  async findContractInteractions(filter: InteractionFilter): Promise<ContractInteractionDto[]> {
     const values: unknown[] = [];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where: string[] = [];

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { InvalidQueryError } from './blockchain.errors';
 import { BlockchainRepository } from './blockchain.repository';
-import { BlockchainEventPage, ContractInteractionPage, IngestResult } from './blockchain.types';
+import { BlockchainEventPageDto, ContractInteractionPageDto, IngestResultDto } from './blockchain.types';
 import { ListEventsQueryDto, ListInteractionsQueryDto } from './dto/blockchain-query.dto';
 import { IngestEventsDto, IngestInteractionsDto } from './dto/blockchain-write.dto';
 
@@ -45,7 +45,7 @@ export class BlockchainService {
     private readonly audit: AdminAuditService,
   ) {}
 
-  async ingestEvents(adminId: string, dto: IngestEventsDto, ip: string | null): Promise<IngestResult> {
+  async ingestEvents(adminId: string, dto: IngestEventsDto, ip: string | null): Promise<IngestResultDto> {
     return this.dataSource.transaction(async (manager) => {
       const inserted = await this.chain.insertEventsSkippingDuplicates(manager, dto.events);
       const result = { inserted, duplicates: dto.events.length - inserted };
@@ -60,7 +60,7 @@ export class BlockchainService {
     });
   }
 
-  async ingestInteractions(adminId: string, dto: IngestInteractionsDto, ip: string | null): Promise<IngestResult> {
+  async ingestInteractions(adminId: string, dto: IngestInteractionsDto, ip: string | null): Promise<IngestResultDto> {
     return this.dataSource.transaction(async (manager) => {
       const inserted = await this.chain.insertInteractionsSkippingDuplicates(manager, dto.interactions);
       const result = { inserted, duplicates: dto.interactions.length - inserted };
@@ -75,7 +75,7 @@ export class BlockchainService {
     });
   }
 
-  async listEvents(query: ListEventsQueryDto): Promise<BlockchainEventPage> {
+  async listEvents(query: ListEventsQueryDto): Promise<BlockchainEventPageDto> {
     if (query.fromBlock && query.toBlock && BigInt(query.fromBlock) > BigInt(query.toBlock)) {
       throw new InvalidQueryError('toBlock', 'must not be below fromBlock');
     }
@@ -94,7 +94,7 @@ export class BlockchainService {
     return { items, nextCursor: rows.length > limit ? encodeCursor([last.blockNumber, last.logIndex, last.id]) : null };
   }
 
-  async listInteractions(query: ListInteractionsQueryDto): Promise<ContractInteractionPage> {
+  async listInteractions(query: ListInteractionsQueryDto): Promise<ContractInteractionPageDto> {
     if (!query.contract && !query.from) throw new InvalidQueryError('contract', 'or from is required');
     const limit = query.limit ?? 100;
     const after = query.cursor ? decodeCursor(query.cursor, ['block', 'uuid']) : undefined;

@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContractCallStatus } from './entities/contract-interaction.entity';
 
-export class IngestResult {
+export class IngestResultDto {
   @ApiProperty() inserted: number;
   @ApiProperty({ description: 'Already stored (same chain id, tx hash and log index/method), skipped' }) duplicates: number;
 }
 
-export class BlockchainEventView {
+export class BlockchainEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() chainId: number;
   @ApiProperty() contractAddress: string;
@@ -22,12 +22,12 @@ export class BlockchainEventView {
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
-export class BlockchainEventPage {
-  @ApiProperty({ type: [BlockchainEventView] }) items: BlockchainEventView[];
+export class BlockchainEventPageDto {
+  @ApiProperty({ type: [BlockchainEventDto] }) items: BlockchainEventDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-export class ContractInteractionView {
+export class ContractInteractionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() chainId: number;
   @ApiProperty() contractAddress: string;
@@ -43,7 +43,7 @@ export class ContractInteractionView {
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
-export class ContractInteractionPage {
-  @ApiProperty({ type: [ContractInteractionView] }) items: ContractInteractionView[];
+export class ContractInteractionPageDto {
+  @ApiProperty({ type: [ContractInteractionDto] }) items: ContractInteractionDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }

@@ -9,7 +9,7 @@ import type { AuthPrincipal } from '../auth/principal';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
 import { InvestmentsService } from './investments.service';
-import { InvestmentView, MyInvestmentPage } from './investments.types';
+import { InvestmentDto, MyInvestmentPageDto } from './investments.types';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -49,14 +49,14 @@ export class InvestmentsController {
     description:
       'Same key + same body replays the first answer, a refusal (403/404/409/422) included; another body is 422. A 400 does not use the key.',
   })
-  @ApiCreatedResponse({ type: InvestmentView })
+  @ApiCreatedResponse({ type: InvestmentDto })
   async create(
     @CurrentPrincipal() principal: AuthPrincipal,
     @Body() dto: CreateInvestmentDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<InvestmentView | ErrorBody> {
+  ): Promise<InvestmentDto | ErrorBody> {
     const result = await this.investments.invest({
       userId: principal.id,
       dto,
@@ -71,17 +71,17 @@ export class InvestmentsController {
   @Get('me')
   @InvestorOnly()
   @ApiOperation({ summary: 'The caller’s investments, newest first' })
-  @ApiOkResponse({ type: MyInvestmentPage })
-  listMine(@CurrentPrincipal() principal: AuthPrincipal, @Query() query: ListMyInvestmentsQueryDto): Promise<MyInvestmentPage> {
-    return this.investments.listMine(principal.id, query.limit, query.offset);
+  @ApiOkResponse({ type: MyInvestmentPageDto })
+  listMine(@CurrentPrincipal() principal: AuthPrincipal, @Query() query: ListMyInvestmentsQueryDto): Promise<MyInvestmentPageDto> {
+    return this.investments.listMine(principal.id, query.limit, query.cursor);
   }
 
   @Get(':id')
   @InvestorOnly()
   @ApiErrors('investment_not_found')
   @ApiOperation({ summary: 'One of the caller’s investments (another investor’s is 404)' })
-  @ApiOkResponse({ type: InvestmentView })
-  getMine(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<InvestmentView> {
+  @ApiOkResponse({ type: InvestmentDto })
+  getMine(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<InvestmentDto> {
     return this.investments.getMine(principal.id, id);
   }
 }
@@ -97,7 +97,7 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiErrors('investment_not_found', 'illegal_investment_transition')
   @ApiOperation({ summary: 'pending → confirmed; its transaction completes; audited' })
-  @ApiOkResponse({ type: InvestmentView })
+  @ApiOkResponse({ type: InvestmentDto })
   confirm(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Param('id', ParseIdPipe) id: string,
@@ -112,7 +112,7 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiErrors('investment_not_found', 'illegal_investment_transition')
   @ApiOperation({ summary: 'pending → cancelled; its transaction fails; audited' })
-  @ApiOkResponse({ type: InvestmentView })
+  @ApiOkResponse({ type: InvestmentDto })
   cancel(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Param('id', ParseIdPipe) id: string,
@@ -127,7 +127,7 @@ export class AdminInvestmentsController {
   @RequirePermissions('investments:manage')
   @ApiErrors('investment_not_found', 'illegal_investment_transition')
   @ApiOperation({ summary: 'confirmed → refunded, with a refund transaction; audited' })
-  @ApiOkResponse({ type: InvestmentView })
+  @ApiOkResponse({ type: InvestmentDto })
   refund(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Param('id', ParseIdPipe) id: string,

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset-cursor';
 import { InvestmentStatus } from './entities/investment.entity';
 import { TransactionStatus, TransactionType } from './entities/transaction.entity';
-import { InvestmentView, InvestorEligibility, MyInvestmentView, StoredIdempotentResponse } from './investments.types';
+import { InvestmentDto, InvestorEligibility, MyInvestmentDto, StoredIdempotentResponse } from './investments.types';
 
 const INVESTMENT_COLUMNS = `i.id, i.user_id AS "userId", i.asset_id AS "assetId", i.amount, i.tokens, i.status,
   i.tx_hash AS "txHash", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
@@ -17,7 +18,7 @@ interface AgreementColumns {
 }
 
 /** Folds the agreement columns into a nested `agreement` (null when there is none). */
-function withAgreement<T extends AgreementColumns>(row: T): Omit<T, keyof AgreementColumns> & Pick<InvestmentView, 'agreement'> {
+function withAgreement<T extends AgreementColumns>(row: T): Omit<T, keyof AgreementColumns> & Pick<InvestmentDto, 'agreement'> {
   const { agreementVersion, agreementAcceptedAt, agreementSignature, ...rest } = row;
   return {
     ...rest,
@@ -94,8 +95,8 @@ export class InvestmentsRepository {
   }
 
   /** The investment, its pending transaction and its agreement, in one statement. */
-  async insertPendingInvestment(manager: EntityManager, input: NewInvestment): Promise<InvestmentView> {
-    const rows: (InvestmentView & AgreementColumns)[] = await manager.query(
+  async insertPendingInvestment(manager: EntityManager, input: NewInvestment): Promise<InvestmentDto> {
+    const rows: (InvestmentDto & AgreementColumns)[] = await manager.query(
       `WITH i AS (
          INSERT INTO investments (user_id, asset_id, amount, status) VALUES ($1, $2, $3, 'pending') RETURNING *
        ), tx AS (
@@ -109,21 +110,36 @@ export class InvestmentsRepository {
        SELECT ${INVESTMENT_COLUMNS}, ${AGREEMENT_JSON} FROM i, ag`,
       [input.userId, input.assetId, input.amount, input.currency, input.agreementVersion, input.ip, input.agreementSignature],
     );
-    return withAgreement(rows[0]) as InvestmentView;
+    return withAgreement(rows[0]) as InvestmentDto;
   }
 
-  async findInvestmentsOfUser(userId: string, limit: number, offset: number): Promise<MyInvestmentView[]> {
-    const rows: (MyInvestmentView & AgreementColumns)[] = await this.dataSource.query(
-      `SELECT ${INVESTMENT_COLUMNS}, a.name AS "assetName", a.currency, ${AGREEMENT_JSON}
+  /** A keyset page of the user's investments, newest first, with each row's cursor position and the user's total. */
+  async findInvestmentsOfUser(
+    userId: string,
+    limit: number,
+    after: KeysetPosition | null,
+  ): Promise<{ rows: (MyInvestmentDto & { cursorAt: string })[]; total: number }> {
+    const rows: (MyInvestmentDto & AgreementColumns & { cursorAt: string; total: string })[] = await this.dataSource.query(
+      `SELECT ${INVESTMENT_COLUMNS}, a.name AS "assetName", a.currency, ${AGREEMENT_JSON},
+              ${cursorTimestampSql('i.created_at')} AS "cursorAt",
+              (SELECT count(*) FROM investments c WHERE c.user_id = $1) AS total
        FROM investments i
        JOIN assets a ON a.id = i.asset_id
        LEFT JOIN investment_agreements ag ON ag.investment_id = i.id
-       WHERE i.user_id = $1
+       WHERE i.user_id = $1 AND ($3::timestamptz IS NULL OR (i.created_at, i.id) < ($3::timestamptz, $4::uuid))
        ORDER BY i.created_at DESC, i.id DESC
-       LIMIT $2 OFFSET $3`,
-      [userId, limit, offset],
+       LIMIT $2`,
+      [userId, limit, after?.at ?? null, after?.id ?? null],
     );
-    return rows.map((row) => withAgreement(row) as MyInvestmentView);
+    const total = rows.length > 0 ? Number(rows[0].total) : await this.countInvestmentsOfUser(userId);
+    return { rows: rows.map(({ total: _total, ...row }) => withAgreement(row) as MyInvestmentDto & { cursorAt: string }), total };
+  }
+
+  async countInvestmentsOfUser(userId: string): Promise<number> {
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM investments WHERE user_id = $1`, [userId])) as {
+      total: number;
+    }[];
+    return total;
   }
 
   async lockInvestment(manager: EntityManager, id: string): Promise<LockedInvestment | null> {
@@ -176,13 +192,13 @@ export class InvestmentsRepository {
   }
 
   /** An investment by id; with `ownerId`, only when that user owns it. */
-  async findInvestmentView(manager: EntityManager, id: string, ownerId?: string): Promise<InvestmentView | null> {
-    const rows: (InvestmentView & AgreementColumns)[] = await manager.query(
+  async findInvestmentView(manager: EntityManager, id: string, ownerId?: string): Promise<InvestmentDto | null> {
+    const rows: (InvestmentDto & AgreementColumns)[] = await manager.query(
       `SELECT ${INVESTMENT_COLUMNS}, ${AGREEMENT_JSON}
        FROM investments i LEFT JOIN investment_agreements ag ON ag.investment_id = i.id
        WHERE i.id = $1 AND ($2::uuid IS NULL OR i.user_id = $2)`,
       [id, ownerId ?? null],
     );
-    return rows[0] ? (withAgreement(rows[0]) as InvestmentView) : null;
+    return rows[0] ? (withAgreement(rows[0]) as InvestmentDto) : null;
   }
 }

@@ -7,6 +7,7 @@ import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AssetsRepository } from '../assets/assets.repository';
 import { AssetStatus } from '../assets/entities/asset.entity';
 import { domainErrorBody, ErrorBody } from '../common/filters/all-exceptions.filter';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { InvestmentStatus } from './entities/investment.entity';
 import {
@@ -16,7 +17,7 @@ import {
   InvestmentNotFoundError,
 } from './investments.errors';
 import { InvestmentsRepository, LockedInvestment } from './investments.repository';
-import { InvestmentView, MyInvestmentPage } from './investments.types';
+import { InvestmentDto, MyInvestmentPageDto } from './investments.types';
 
 export interface InvestmentRequest {
   userId: string;
@@ -28,7 +29,7 @@ export interface InvestmentRequest {
 export interface InvestmentResponse {
   status: number;
   /** The investment (201), or the refusal stored under the request's Idempotency-Key. */
-  body: InvestmentView | ErrorBody;
+  body: InvestmentDto | ErrorBody;
   /** True when an earlier response to the same Idempotency-Key was returned. */
   replayed: boolean;
 }
@@ -80,14 +81,14 @@ export class InvestmentsService {
         const stored = await this.investments.findIdempotentResponse(manager, userId, key);
         if (stored) {
           if (stored.requestHash !== hash) throw new IdempotencyKeyReusedError();
-          return { status: stored.responseStatus ?? 201, body: stored.responseBody as InvestmentView | ErrorBody, replayed: true };
+          return { status: stored.responseStatus ?? 201, body: stored.responseBody as InvestmentDto | ErrorBody, replayed: true };
         }
       }
       let status = 201;
-      let body: InvestmentView | ErrorBody;
+      let body: InvestmentDto | ErrorBody;
       try {
         // The stored and the first answer are byte-for-byte the same JSON.
-        body = JSON.parse(JSON.stringify(await this.placeInvestment(manager, request))) as InvestmentView;
+        body = JSON.parse(JSON.stringify(await this.placeInvestment(manager, request))) as InvestmentDto;
       } catch (error) {
         // Every refusal is raised before the first write, so storing it commits nothing else.
         if (!key || !(error instanceof InvestmentError) || error.httpStatus >= 500) throw error;
@@ -99,7 +100,7 @@ export class InvestmentsService {
     });
   }
 
-  private async placeInvestment(manager: EntityManager, { userId, dto, ip }: InvestmentRequest): Promise<InvestmentView> {
+  private async placeInvestment(manager: EntityManager, { userId, dto, ip }: InvestmentRequest): Promise<InvestmentDto> {
     const investor = await this.investments.findInvestorEligibility(manager, userId);
     if (!investor) throw new InvestmentError('investor_not_found', 'Investor account not found', 404);
     if (investor.status !== 'active') throw new InvestmentError('investor_not_active', `The account is ${investor.status}`, 403);
@@ -160,13 +161,21 @@ export class InvestmentsService {
     });
   }
 
-  async listMine(userId: string, limit = 50, offset = 0): Promise<MyInvestmentPage> {
-    const items = await this.investments.findInvestmentsOfUser(userId, limit, offset);
-    return { items, limit, offset };
+  async listMine(userId: string, limit = 50, cursor?: string): Promise<MyInvestmentPageDto> {
+    const after = cursor ? decodeKeysetCursor(cursor) : null;
+    const { rows, total } = await this.investments.findInvestmentsOfUser(userId, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ cursorAt: _cursorAt, ...item }) => item),
+      total,
+      limit,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.cursorAt, id: last.id }) : null,
+    };
   }
 
   /** The caller's own investment; someone else's is 404, like one that does not exist. */
-  async getMine(userId: string, id: string): Promise<InvestmentView> {
+  async getMine(userId: string, id: string): Promise<InvestmentDto> {
     const investment = await this.investments.findInvestmentView(this.dataSource.manager, id, userId);
     if (!investment) throw new InvestmentNotFoundError();
     return investment;
@@ -179,7 +188,7 @@ export class InvestmentsService {
     action: AdminInvestmentAction,
     input: { txHash?: string; reason?: string },
     ip: string | null,
-  ): Promise<InvestmentView> {
+  ): Promise<InvestmentDto> {
     return this.dataSource.transaction(async (manager) => {
       const investment = await this.investments.lockInvestment(manager, id);
       if (!investment) throw new InvestmentNotFoundError();

@@ -1,14 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { InvestmentStatus } from './entities/investment.entity';
 
-export class AgreementView {
+export class AgreementDto {
   @ApiProperty() version: string;
   @ApiProperty({ format: 'date-time' }) acceptedAt: Date;
   @ApiProperty({ nullable: true, type: String }) signature: string | null;
 }
 
 /** An investment as the API returns it; money as decimal strings. */
-export class InvestmentView {
+export class InvestmentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ format: 'uuid' }) assetId: string;
@@ -18,18 +18,20 @@ export class InvestmentView {
   @ApiProperty({ nullable: true, type: String }) txHash: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
-  @ApiProperty({ type: AgreementView, nullable: true }) agreement: AgreementView | null;
+  @ApiProperty({ type: AgreementDto, nullable: true }) agreement: AgreementDto | null;
 }
 
-export class MyInvestmentView extends InvestmentView {
+export class MyInvestmentDto extends InvestmentDto {
   @ApiProperty() assetName: string;
   @ApiProperty() currency: string;
 }
 
-export class MyInvestmentPage {
-  @ApiProperty({ type: [MyInvestmentView] }) items: MyInvestmentView[];
+export class MyInvestmentPageDto {
+  @ApiProperty({ type: [MyInvestmentDto] }) items: MyInvestmentDto[];
+  @ApiProperty({ description: 'All of the caller’s investments, on every page' }) total: number;
   @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor: string | null;
 }
 
 /** What the rules need to know about the investor, read in one query. */

@@ -264,6 +264,13 @@ describe('Assets API', () => {
         investors: 2,
         investments: 4,
       });
+      // Category and platform totals carry no asset fields (no nulls standing in for them).
+      for (const key of ['id', 'name', 'status', 'currency']) {
+        expect(venture).not.toHaveProperty(key);
+        expect(res.body.platform).not.toHaveProperty(key);
+      }
+      expect(res.body.platform).not.toHaveProperty('category');
+      expect(assetA).toMatchObject({ id: a, category: 'venture', currency: 'USDC' });
     });
   });
 

@@ -253,6 +253,28 @@ describe('Investments API', () => {
       expect(probe.body.code).toBe('investment_not_found');
       await request(testApp.http).get('/api/investments/me?limit=500').set('Authorization', `Bearer ${alice.token}`).expect(400);
     });
+
+    it('pages /me with the common keyset cursor and reports the total', async () => {
+      const assetId = await insertAsset(testApp, { name: 'Paged' });
+      const alice = await approvedInvestor();
+      const ids: string[] = [];
+      for (const amount of ['10', '20', '30'])
+        ids.unshift((await invest(alice, { assetId, amount, agreement: agreement() }).expect(201)).body.id);
+      const page = (query: string) =>
+        request(testApp.http).get(`/api/investments/me${query}`).set('Authorization', `Bearer ${alice.token}`);
+
+      const first = (await page('?limit=2').expect(200)).body;
+      expect(first).toMatchObject({ total: 3, limit: 2 });
+      expect(first.items.map((i: { id: string }) => i.id)).toEqual(ids.slice(0, 2));
+      expect(first.items[0]).not.toHaveProperty('cursorAt');
+      const second = (await page(`?limit=2&cursor=${first.nextCursor}`).expect(200)).body;
+      expect(second.items.map((i: { id: string }) => i.id)).toEqual(ids.slice(2));
+      expect(second).toMatchObject({ total: 3, nextCursor: null });
+      expect((await page('').expect(200)).body).toMatchObject({ total: 3, limit: 50, nextCursor: null });
+
+      const bad = await page('?cursor=not-a-cursor').expect(400);
+      expect(JSON.stringify(bad.body)).toContain('cursor');
+    });
   });
 
   describe('admin confirm / cancel / refund', () => {

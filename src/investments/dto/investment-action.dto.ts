@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
 import { IsTxHash, ToLowerCase } from '../../common/validation/chain.validators';
 
 export class ConfirmInvestmentDto {
@@ -20,7 +21,8 @@ export class InvestmentReasonDto {
   reason?: string;
 }
 
-export class ListMyInvestmentsQueryDto {
+/** The common keyset page (`?limit=&cursor=`, as KeysetPageQueryDto), 50 a page by default as before. */
+export class ListMyInvestmentsQueryDto implements KeysetPageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -29,11 +31,9 @@ export class ListMyInvestmentsQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, as returned' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1000000)
-  offset?: number;
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }
