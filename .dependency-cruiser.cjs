@@ -52,11 +52,18 @@ const publicPaths = (feature) =>
 
 const forbidden = [
   {
-    name: 'src-not-to-bench-or-test',
-    comment: 'Production code never imports benchmarks or tests.',
+    name: 'src-not-to-bench',
+    comment: 'Nothing under src imports benchmarks.',
     severity: 'error',
     from: { path: '^src/' },
-    to: { path: '^(bench|test)/' },
+    to: { path: '^bench/' },
+  },
+  {
+    name: 'src-not-to-test',
+    comment: 'Production code never imports tests (unit specs beside the code may read test/fixtures).',
+    severity: 'error',
+    from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+    to: { path: '^test/' },
   },
   {
     name: 'base-uses-no-feature',
