@@ -259,6 +259,12 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     expect(text).toMatch(
       /^pend_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/health\/live",status_code="200"\} \d+/m,
     );
+    // Buckets at the seed's latency thresholds (25, 45, 75, 150, 200 ms), so alerts and dashboards read them exactly.
+    for (const le of ['0.025', '0.045', '0.075', '0.15', '0.2']) {
+      expect(text).toContain(
+        `pend_http_request_duration_seconds_bucket{le="${le}",method="GET",route="/api/health/live",status_code="200"}`,
+      );
+    }
     expect(text).toMatch(/^pend_db_pool_connections\{state="in_use"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="idle"\} \d+/m);
     expect(text).toMatch(/^pend_db_pool_connections\{state="waiting"\} \d+/m);

@@ -16,7 +16,8 @@ export class MetricsService {
     name: 'pend_http_request_duration_seconds',
     help: 'HTTP request duration by route pattern, method and status',
     labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    // Includes the seed's latency thresholds (25, 45, 75, 150, 200 ms): alert rules compare p95 with them exactly.
+    buckets: [0.005, 0.01, 0.025, 0.045, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
 
