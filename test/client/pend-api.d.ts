@@ -1990,7 +1990,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2007,7 +2006,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -2140,7 +2139,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2157,7 +2155,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -2336,7 +2334,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2353,7 +2350,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -2511,7 +2508,6 @@ export interface operations {
              *     - `address_mismatch`: address does not match the address that signed the message
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2528,7 +2524,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "address_mismatch" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "address_mismatch" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -2802,7 +2798,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2819,7 +2814,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -3300,7 +3295,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -3317,7 +3311,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -4059,7 +4053,6 @@ export interface operations {
              *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -4076,7 +4069,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "bad_request" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -4283,7 +4276,6 @@ export interface operations {
              *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -4300,7 +4292,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "bad_request" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -4827,7 +4819,6 @@ export interface operations {
              *     - `invalid_asset_field`: An asset field breaks a rule (`details.field` names it)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -4844,7 +4835,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "invalid_asset_field" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "invalid_asset_field" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -5003,7 +4994,6 @@ export interface operations {
              *     - `invalid_asset_field`: An asset field breaks a rule (`details.field` names it)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5020,7 +5010,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "invalid_asset_field" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "invalid_asset_field" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -5227,7 +5217,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5244,7 +5233,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -5749,7 +5738,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5766,7 +5754,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -5972,7 +5960,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5989,7 +5976,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -6195,7 +6182,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -6212,7 +6198,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -6546,7 +6532,6 @@ export interface operations {
              *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -6563,7 +6548,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "bad_request" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -7080,7 +7065,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7097,7 +7081,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -7280,7 +7264,6 @@ export interface operations {
              *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7297,7 +7280,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "bad_request" | "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -7756,7 +7739,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7773,7 +7755,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
@@ -7928,7 +7910,6 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
-             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7945,7 +7926,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json";
                     };
                 };
             };
