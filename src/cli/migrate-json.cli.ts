@@ -4,6 +4,7 @@ import { openCliContext, runCli } from './cli-context';
 import { formatSummary } from '../migration/import/import-report';
 import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, importLegacyStore } from '../migration/import/legacy-importer';
 import { parseCliArgs } from './cli-args';
+import * as path from 'node:path';
 import { ImportProgressView } from './import-progress';
 
 const USAGE = 'usage: npm run migrate:json -- --source <store dir> [--dry-run] [--report <file.json>] [--batch-size N] [--writers N]';
@@ -13,6 +14,8 @@ runCli('migrate:json', async () => {
   const source = args.source;
   if (typeof source !== 'string') throw new Error(`--source is required (${USAGE})`);
   if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${source}`);
+  const missing = missingLegacyFiles(source);
+  if (missing) throw new Error(`no legacy store in ${source}: none of ${missing.join(', ')} is there`);
   const batchSize = args['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(args['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
   const writers = args.writers === undefined ? DEFAULT_WRITERS : Number(args.writers);
@@ -38,3 +41,12 @@ runCli('migrate:json', async () => {
     await context.close();
   }
 });
+
+/** The files a store may hold (FORMAT.md); null when at least one is there, else their names. */
+function missingLegacyFiles(source: string): string[] | null {
+  const files = ['wallet-db.json', 'admin-opportunities.json', 'admin-logs.json', 'metadata.json'];
+  if (files.some((file) => fs.existsSync(path.join(source, file)))) return null;
+  const explorer = path.join(source, 'explorer-data');
+  if (fs.existsSync(explorer) && fs.readdirSync(explorer).some((name) => name.endsWith('.json'))) return null;
+  return [...files, 'explorer-data/*.json'];
+}

@@ -87,4 +87,17 @@ describe('importer fidelity (npm run migrate:json)', () => {
       expect(row.phone_hash).toBe(sha256(row.phone_e164));
     }
   });
+
+  it('refuses (non-zero, naming the files it looked for) a source folder with no legacy file in it', async () => {
+    const url = await freshDatabase();
+    const empty = path.join(work, 'empty');
+    fs.mkdirSync(path.join(empty, 'explorer-data'), { recursive: true });
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a store');
+    const result = await runNpmScript('migrate:json', ['--source', empty], { DATABASE_URL: url });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /none of wallet-db\.json, admin-opportunities\.json, admin-logs\.json, metadata\.json, explorer-data\/\*\.json/,
+    );
+    expect(await queryDatabase(url, 'SELECT 1 FROM import_runs')).toEqual([]);
+  });
 });
