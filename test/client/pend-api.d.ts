@@ -1142,7 +1142,7 @@ export interface components {
             /** @description Shown to the investor */
             reason: string;
         };
-        AssetView: {
+        AssetDto: {
             /** Format: uuid */
             id: string;
             name: string;
@@ -1175,40 +1175,73 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        AssetPage: {
-            items: components["schemas"]["AssetView"][];
+        AssetPageDto: {
+            items: components["schemas"]["AssetDto"][];
             total: number;
             limit: number;
             offset: number;
         };
-        AssetAnalyticsRow: {
-            /** @enum {string} */
-            kind: "asset" | "category" | "platform";
-            id?: string | null;
-            name?: string | null;
-            category?: string | null;
-            status?: string | null;
-            currency?: string | null;
+        AssetAnalyticsAssetDto: {
             assets: number;
             /** @example 1000.000000 */
             targetAmount: string;
             /** @example 400.000000 */
             raisedAmount: string;
             /** @example 40.00 */
-            fundedPercent?: string | null;
+            fundedPercent: string | null;
             /** @description Distinct investors with a confirmed investment */
             investors: number;
             /** @description Confirmed investments */
             investments: number;
             /** @example 200.000000 */
-            averageTicket?: string | null;
+            averageTicket: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            category: "real_estate" | "private_credit" | "venture" | "commodities";
+            /** @enum {string} */
+            status: "draft" | "open" | "funded" | "closed" | "cancelled";
+            currency: string;
         };
-        AssetAnalyticsView: {
-            assets: components["schemas"]["AssetAnalyticsRow"][];
-            categories: components["schemas"]["AssetAnalyticsRow"][];
-            platform: components["schemas"]["AssetAnalyticsRow"];
+        AssetAnalyticsCategoryDto: {
+            assets: number;
+            /** @example 1000.000000 */
+            targetAmount: string;
+            /** @example 400.000000 */
+            raisedAmount: string;
+            /** @example 40.00 */
+            fundedPercent: string | null;
+            /** @description Distinct investors with a confirmed investment */
+            investors: number;
+            /** @description Confirmed investments */
+            investments: number;
+            /** @example 200.000000 */
+            averageTicket: string | null;
+            /** @enum {string} */
+            category: "real_estate" | "private_credit" | "venture" | "commodities";
         };
-        AssetDetailView: {
+        AnalyticsFiguresDto: {
+            assets: number;
+            /** @example 1000.000000 */
+            targetAmount: string;
+            /** @example 400.000000 */
+            raisedAmount: string;
+            /** @example 40.00 */
+            fundedPercent: string | null;
+            /** @description Distinct investors with a confirmed investment */
+            investors: number;
+            /** @description Confirmed investments */
+            investments: number;
+            /** @example 200.000000 */
+            averageTicket: string | null;
+        };
+        AssetAnalyticsDto: {
+            assets: components["schemas"]["AssetAnalyticsAssetDto"][];
+            categories: components["schemas"]["AssetAnalyticsCategoryDto"][];
+            platform: components["schemas"]["AnalyticsFiguresDto"];
+        };
+        AssetDetailDto: {
             /** Format: uuid */
             id: string;
             name: string;
@@ -1359,13 +1392,13 @@ export interface components {
             amount: string;
             agreement: components["schemas"]["AgreementAcceptanceDto"];
         };
-        AgreementView: {
+        AgreementDto: {
             version: string;
             /** Format: date-time */
             acceptedAt: string;
             signature: string | null;
         };
-        InvestmentView: {
+        InvestmentDto: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
@@ -1383,9 +1416,9 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            agreement: components["schemas"]["AgreementView"] | null;
+            agreement: components["schemas"]["AgreementDto"] | null;
         };
-        MyInvestmentView: {
+        MyInvestmentDto: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
@@ -1403,14 +1436,17 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            agreement: components["schemas"]["AgreementView"] | null;
+            agreement: components["schemas"]["AgreementDto"] | null;
             assetName: string;
             currency: string;
         };
-        MyInvestmentPage: {
-            items: components["schemas"]["MyInvestmentView"][];
+        MyInvestmentPageDto: {
+            items: components["schemas"]["MyInvestmentDto"][];
+            /** @description All of the caller’s investments, on every page */
+            total: number;
             limit: number;
-            offset: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         ConfirmInvestmentDto: {
             /** @description On-chain transaction that settled the investment */
@@ -1505,7 +1541,7 @@ export interface components {
             /** @description true clears failed-login counters and any lock */
             unlock?: boolean;
         };
-        BlockchainEventView: {
+        BlockchainEventDto: {
             /** Format: uuid */
             id: string;
             chainId: number;
@@ -1525,11 +1561,11 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        BlockchainEventPage: {
-            items: components["schemas"]["BlockchainEventView"][];
+        BlockchainEventPageDto: {
+            items: components["schemas"]["BlockchainEventDto"][];
             nextCursor: string | null;
         };
-        ContractInteractionView: {
+        ContractInteractionDto: {
             /** Format: uuid */
             id: string;
             chainId: number;
@@ -1549,8 +1585,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        ContractInteractionPage: {
-            items: components["schemas"]["ContractInteractionView"][];
+        ContractInteractionPageDto: {
+            items: components["schemas"]["ContractInteractionDto"][];
             nextCursor: string | null;
         };
         IngestEventDto: {
@@ -1580,7 +1616,7 @@ export interface components {
         IngestEventsDto: {
             events: components["schemas"]["IngestEventDto"][];
         };
-        IngestResult: {
+        IngestResultDto: {
             inserted: number;
             /** @description Already stored (same chain id, tx hash and log index/method), skipped */
             duplicates: number;
@@ -4497,7 +4533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetPage"];
+                    "application/json": components["schemas"]["AssetPageDto"];
                 };
             };
             /**
@@ -4591,7 +4627,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetAnalyticsView"];
+                    "application/json": components["schemas"]["AssetAnalyticsDto"];
                 };
             };
             /**
@@ -4688,7 +4724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetDetailView"];
+                    "application/json": components["schemas"]["AssetDetailDto"];
                 };
             };
             /**
@@ -4810,7 +4846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetView"];
+                    "application/json": components["schemas"]["AssetDto"];
                 };
             };
             /**
@@ -4985,7 +5021,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetView"];
+                    "application/json": components["schemas"]["AssetDto"];
                 };
             };
             /**
@@ -5209,7 +5245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvestmentView"];
+                    "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
             /**
@@ -5447,7 +5483,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description nextCursor of the previous page, as returned */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -5460,7 +5497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyInvestmentPage"];
+                    "application/json": components["schemas"]["MyInvestmentPageDto"];
                 };
             };
             /**
@@ -5581,7 +5618,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvestmentView"];
+                    "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
             /**
@@ -5730,7 +5767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvestmentView"];
+                    "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
             /**
@@ -5952,7 +5989,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvestmentView"];
+                    "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
             /**
@@ -6174,7 +6211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvestmentView"];
+                    "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
             /**
@@ -7480,7 +7517,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BlockchainEventPage"];
+                    "application/json": components["schemas"]["BlockchainEventPageDto"];
                 };
             };
             /**
@@ -7608,7 +7645,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContractInteractionPage"];
+                    "application/json": components["schemas"]["ContractInteractionPageDto"];
                 };
             };
             /**
@@ -7731,7 +7768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IngestResult"];
+                    "application/json": components["schemas"]["IngestResultDto"];
                 };
             };
             /**
@@ -7902,7 +7939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IngestResult"];
+                    "application/json": components["schemas"]["IngestResultDto"];
                 };
             };
             /**
