@@ -58,7 +58,7 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
       ['/api/admin/dashboard-stats', 'DashboardStatsDto'],
     ]) {
       expect(doc.paths[route].get.responses['200'].content['application/json'].schema.$ref).toBe(`#/components/schemas/${schema}`);
-      expect(doc.paths[route].get.security).toEqual([{ bearer: [] }]);
+      expect(doc.paths[route].get.security).toEqual([{ admin: [] }]);
     }
     expect(Object.keys(doc.components.schemas.DatabaseHealthDto.properties)).toEqual(
       expect.arrayContaining(['status', 'connections', 'performance', 'uptime', 'databaseSize', 'lastBackup']),
