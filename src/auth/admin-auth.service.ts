@@ -4,13 +4,13 @@ import type { AppConfig } from '../config/app.config';
 import { AccessTokenService } from './access-token.service';
 import { AdminCredentialsRepository } from './admin-credentials.repository';
 import { AuthError } from './auth.errors';
-import { LOGIN_LIMITS, LoginAttemptLimiter } from './login-attempt-limiter';
+import { LoginAttemptLimiter } from './login-attempt-limiter';
 import { PasswordHasher } from './password-hasher';
 
 /**
  * Admin password sign-in. Unknown email, wrong password and disabled account all answer the
- * same 401. Failures are limited per email+IP and per IP (429), and lock the account after
- * LOGIN_LIMITS.perAccount failures from anywhere (admin_users.locked_until).
+ * same 401. Failures are throttled per email+IP with growing delays and per IP (429 with
+ * Retry-After); the account itself is never locked, so nobody can lock an admin out.
  */
 @Injectable()
 export class AdminAuthService {
@@ -28,13 +28,10 @@ export class AdminAuthService {
     if (blockedFor > 0) throw AuthError.tooManyAttempts(blockedFor);
 
     const admin = await this.admins.findCredentialsByEmail(email);
-    if (admin?.lockedUntil && admin.lockedUntil.getTime() > Date.now()) {
-      throw AuthError.tooManyAttempts(Math.ceil((admin.lockedUntil.getTime() - Date.now()) / 1000));
-    }
     const passwordMatches = await this.hasher.verify(password, admin?.passwordHash);
     if (!admin || !passwordMatches || !admin.active) {
       await this.limiter.recordFailure(email, ip);
-      if (admin) await this.admins.recordFailedLogin(admin.id, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.accountLockSeconds);
+      if (admin) await this.admins.recordFailedLogin(admin.id);
       throw AuthError.invalidCredentials();
     }
     await this.limiter.recordSuccess(email, ip);

@@ -6,7 +6,7 @@ import { AdminAuthService } from './admin-auth.service';
 import { Public } from './decorators';
 import { AdminLoginDto } from './dto/admin-login.dto';
 import { AdminAccessTokenDto, NonceRequestDto, NonceResponseDto, UserAccessTokenDto, WalletSignInDto } from './dto/wallet-sign-in.dto';
-import { ClientIp, RequestOrigin, resolveSignInOrigin } from './request-context';
+import { ClientIp, signInOrigin } from './request-context';
 import { WalletAuthService } from './wallet-auth.service';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 
@@ -27,12 +27,8 @@ export class AuthController {
     description: '429 when one client address asks for more than SIWE_NONCE_RATE_PER_MINUTE nonces a minute (default 60).',
   })
   @ApiResponse({ status: 201, type: NonceResponseDto })
-  issueNonce(
-    @Body() body: NonceRequestDto,
-    @RequestOrigin() origin: { host: string; protocol: string },
-    @ClientIp() ip: string,
-  ): Promise<NonceResponseDto> {
-    return this.wallet.issueChallenge(body.address, resolveSignInOrigin(this.config, origin), ip);
+  issueNonce(@Body() body: NonceRequestDto, @ClientIp() ip: string): Promise<NonceResponseDto> {
+    return this.wallet.issueChallenge(body.address, signInOrigin(this.config), ip);
   }
 
   @Public()
@@ -43,15 +39,13 @@ export class AuthController {
     summary: 'Finish wallet sign-in with the signed message',
     description:
       'Returns an access token for the investor owning the wallet. 401 `invalid_sign_in` for a bad, expired or replayed ' +
+      'message, or any message other than the exact one issued with the nonce; ' +
       'message; 404 `wallet_not_registered` when the signature is valid but no investor uses the wallet (register it with ' +
       'POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.',
   })
   @ApiResponse({ status: 200, type: UserAccessTokenDto })
-  signInWithWallet(
-    @Body() body: WalletSignInDto,
-    @RequestOrigin() origin: { host: string; protocol: string },
-  ): Promise<UserAccessTokenDto> {
-    return this.wallet.signIn(body.message, body.signature, resolveSignInOrigin(this.config, origin));
+  signInWithWallet(@Body() body: WalletSignInDto): Promise<UserAccessTokenDto> {
+    return this.wallet.signIn(body.message, body.signature, signInOrigin(this.config));
   }
 
   @Public()

@@ -10,6 +10,11 @@ export class AuthError extends DomainError {
     return new AuthError('invalid_sign_in', `Sign-in rejected: ${reason}`, 401);
   }
 
+  /** Unknown, used or expired nonce, or a message other than the exact text issued with it. */
+  static nonceNotUsable(): AuthError {
+    return AuthError.invalidSignIn('the nonce is unknown, already used or expired, or the message is not the one issued with it');
+  }
+
   static walletNotRegistered(address: string): AuthError {
     return new AuthError(
       'wallet_not_registered',

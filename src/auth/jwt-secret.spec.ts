@@ -16,7 +16,16 @@ describe('JWT secret', () => {
 
   it('uses JWT_SECRET when set', () => {
     const secret = 'x'.repeat(40);
-    expect(resolveJwtSecret(loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: secret }))).toBe(secret);
+    expect(
+      resolveJwtSecret(
+        loadAppConfig({
+          NODE_ENV: 'production',
+          JWT_SECRET: secret,
+          SIWE_DOMAIN: 'app.pend.example',
+          SIWE_URI: 'https://app.pend.example',
+        }),
+      ),
+    ).toBe(secret);
   });
 
   it('outside production, generates a secret once and keeps it beside the embedded data', () => {

@@ -1,25 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/app.config';
 import type { AppConfig } from '../config/app.config';
-import { RateLimitWindows, WindowLimit } from './rate-limit-windows';
-
-export const LOGIN_LIMITS = {
-  /** Failures per email from one address before it is blocked. */
-  perEmailAndIp: 5,
-  /** Failures from one address over any emails. */
-  perIp: 20,
-  windowMs: 15 * 60_000,
-  blockMs: 15 * 60_000,
-  /** Failures on one account (from anywhere) before the account itself is locked (admin_users.locked_until). */
-  perAccount: 10,
-  accountLockSeconds: 15 * 60,
-} as const;
-
-const LOGIN_WINDOW = { windowSeconds: LOGIN_LIMITS.windowMs / 1000, blockSeconds: LOGIN_LIMITS.blockMs / 1000 };
+import { BackoffLimit, RateLimitWindows, WindowLimit } from './rate-limit-windows';
 
 /**
- * Rate limit of failed admin logins per email+IP and per IP, before the password is even checked.
- * Counted in PostgreSQL (rate_limit_windows): one limit across every instance.
+ * Failed admin logins are throttled per (account, client address) with growing delays, as OWASP's
+ * authentication cheat sheet recommends, never by locking the account: a stranger who knows an
+ * admin's e-mail slows down only their own addresses, and the admin still signs in from theirs.
+ */
+export const LOGIN_LIMITS = {
+  /** Per email from one address: 4 free failures, then 2 s, 4 s, 8 s … up to 15 minutes, over an hour. */
+  perEmailAndIp: { freeAttempts: 4, baseSeconds: 2, maxSeconds: 15 * 60, windowSeconds: 60 * 60 } satisfies BackoffLimit,
+  /** Per address over any emails (password spraying): 20 failures in 15 minutes block the address for 15 minutes. */
+  perIp: { limit: 20, windowSeconds: 15 * 60, blockSeconds: 15 * 60 } satisfies WindowLimit,
+} as const;
+
+/**
+ * Throttles failed admin logins per email+IP (growing delays) and per IP, before the password is even
+ * checked. Counted in PostgreSQL (rate_limit_windows): one limit across every instance. The address
+ * is the socket's peer, or what a TRUST_PROXY proxy says (never a client's own X-Forwarded-For).
  */
 @Injectable()
 export class LoginAttemptLimiter {
@@ -30,8 +29,8 @@ export class LoginAttemptLimiter {
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
-    await this.windows.count(`email+ip:${email}|${ip}`, { ...LOGIN_WINDOW, limit: LOGIN_LIMITS.perEmailAndIp });
-    await this.windows.count(`ip:${ip}`, { ...LOGIN_WINDOW, limit: LOGIN_LIMITS.perIp });
+    await this.windows.countWithBackoff(`email+ip:${email}|${ip}`, LOGIN_LIMITS.perEmailAndIp);
+    await this.windows.count(`ip:${ip}`, LOGIN_LIMITS.perIp);
   }
 
   recordSuccess(email: string, ip: string): Promise<void> {

@@ -9,6 +9,15 @@ export interface WindowLimit {
   blockSeconds: number;
 }
 
+export interface BackoffLimit {
+  /** Failures in a window that cost no delay. */
+  freeAttempts: number;
+  /** The delay after the first failure beyond the free ones; it doubles with each further one. */
+  baseSeconds: number;
+  maxSeconds: number;
+  windowSeconds: number;
+}
+
 /** Forget ended windows at most this often per instance. */
 const PRUNE_EVERY_MS = 60_000;
 /** Windows this old are over for every limit that uses the table. */
@@ -47,6 +56,27 @@ export class RateLimitWindows {
            WHEN (CASE WHEN w.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE w.attempts + 1 END) >= $2
            THEN now() + make_interval(secs => $4) ELSE w.blocked_until END`,
       [hashKey(key), limit, windowSeconds, blockSeconds],
+    );
+    await this.pruneNowAndThen();
+  }
+
+  /**
+   * One more failure for the key, with growing delays: the first `freeAttempts` in a window cost
+   * nothing, each later one blocks the key for baseSeconds × 2^(extra − 1), at most maxSeconds.
+   */
+  async countWithBackoff(key: string, { freeAttempts, baseSeconds, maxSeconds, windowSeconds }: BackoffLimit): Promise<void> {
+    // One atomic upsert (the row's lock orders concurrent failures): `attempts` after this one is
+    // computed alike in each SET expression.
+    const attempts = `(CASE WHEN w.window_started_at <= now() - make_interval(secs => $3::int) THEN 1 ELSE w.attempts + 1 END)`;
+    const delayAfter = (n: string) => `make_interval(secs => least($5::float8, $4::float8 * power(2, ${n} - $2::int - 1)))`;
+    await this.dataSource.query(
+      `INSERT INTO rate_limit_windows AS w (key, attempts, window_started_at, blocked_until)
+       VALUES ($1, 1, now(), CASE WHEN 1 > $2::int THEN now() + ${delayAfter('1')} END)
+       ON CONFLICT (key) DO UPDATE SET
+         attempts = ${attempts},
+         window_started_at = CASE WHEN ${attempts} = 1 THEN now() ELSE w.window_started_at END,
+         blocked_until = CASE WHEN ${attempts} > $2::int THEN now() + ${delayAfter(attempts)} ELSE w.blocked_until END`,
+      [hashKey(key), freeAttempts, windowSeconds, baseSeconds, maxSeconds],
     );
     await this.pruneNowAndThen();
   }

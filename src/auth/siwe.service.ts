@@ -5,7 +5,7 @@ import { createSiweMessage, parseSiweMessage, validateSiweMessage } from 'viem/s
 import { APP_CONFIG } from '../config/app.config';
 import type { AppConfig } from '../config/app.config';
 import { AuthError } from './auth.errors';
-import { AuthNonceRepository } from './auth-nonce.repository';
+import { AuthNonceRepository, signInMessageHash } from './auth-nonce.repository';
 import { SignInOrigin } from './request-context';
 
 export interface SignInChallenge {
@@ -19,6 +19,8 @@ export interface VerifiedSignIn {
   /** EIP-55 checksummed. */
   address: `0x${string}`;
   nonce: string;
+  /** SHA-256 of the message: consuming the nonce checks it against the one issued. */
+  messageHash: string;
 }
 
 const STATEMENT = 'Sign in to Pend.';
@@ -39,7 +41,6 @@ export class SiweService {
     const nonce = randomBytes(16).toString('hex');
     const issuedAt = new Date();
     const expiresAt = new Date(issuedAt.getTime() + this.config.auth.siwe.nonceTtlSeconds * 1000);
-    await this.nonces.insertNonce(nonce, checksummed, expiresAt);
     const message = createSiweMessage({
       address: checksummed,
       chainId: this.config.auth.siwe.chainId,
@@ -51,10 +52,14 @@ export class SiweService {
       statement: STATEMENT,
       version: '1',
     });
+    await this.nonces.insertNonce(nonce, checksummed, signInMessageHash(message), expiresAt);
     return { nonce, message, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString() };
   }
 
-  /** Checks the message names this origin and chain, is within its lifetime, and is signed by the address it names. */
+  /**
+   * Checks the message names this origin and chain, is within its lifetime, and is signed by the address
+   * it names. That it is the exact text issued with its nonce is checked when the nonce is consumed.
+   */
   async verifySignedMessage(message: string, signature: `0x${string}`, origin: SignInOrigin): Promise<VerifiedSignIn> {
     const fields = parseSiweMessage(message);
     if (!fields.address || !fields.nonce) throw AuthError.invalidSignIn('not a Sign-In with Ethereum message');
@@ -72,6 +77,6 @@ export class SiweService {
       valid = false;
     }
     if (!valid) throw AuthError.invalidSignIn('the signature does not match the address');
-    return { address, nonce: fields.nonce };
+    return { address, nonce: fields.nonce, messageHash: signInMessageHash(message) };
   }
 }

@@ -38,9 +38,7 @@ export class WalletAuthService {
   async signIn(message: string, signature: `0x${string}`, origin: SignInOrigin) {
     const verified = await this.siwe.verifySignedMessage(message, signature, origin);
     const userId = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.nonces.consumeNonce(manager, verified.nonce, verified.address))) {
-        throw AuthError.invalidSignIn('the nonce is unknown, already used or expired');
-      }
+      if (!(await this.nonces.consumeNonce(manager, verified))) throw AuthError.nonceNotUsable();
       const investor = await this.investors.findInvestorByWallet(manager, verified.address);
       if (!investor) throw AuthError.walletNotRegistered(verified.address);
       if (investor.status !== UserStatus.Active) {

@@ -120,7 +120,10 @@ class EnvironmentVariables {
   @Min(60)
   JWT_TTL_SECONDS?: number;
 
-  /** Sign-In with Ethereum: the domain (host[:port]) and URI the messages name; default: the request's host. */
+  /**
+   * Sign-In with Ethereum: the domain (host[:port]) and URI the messages name. Never taken from a request
+   * (a phishing site could relay sign-ins); required in production, `localhost:<PORT>` otherwise.
+   */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+(:\d{1,5})?$/i, { message: 'SIWE_DOMAIN must be a host[:port]' })
   SIWE_DOMAIN?: string;
@@ -148,6 +151,61 @@ class EnvironmentVariables {
   @IsInt()
   @Min(1)
   SIWE_NONCE_RATE_PER_MINUTE?: number;
+
+  // HTTP server: who may be a proxy, browsers' origins, slow clients.
+  /** Proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal. */
+  @IsOptional()
+  @Matches(
+    /^\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*\s*$/i,
+    {
+      message: 'TRUST_PROXY must be a comma-separated list of proxy addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    },
+  )
+  TRUST_PROXY?: string;
+
+  /** Browser origins allowed by CORS, comma-separated (`https://app.example.com`); none by default. */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[a-z0-9.-]+(:\d{1,5})?(\s*,\s*https?:\/\/[a-z0-9.-]+(:\d{1,5})?)*\s*$/i, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com (scheme, host, optional port)',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_HEADERS_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024)
+  HTTP_MAX_HEADER_BYTES?: number;
+
+  /** Prometheus scrape port (/metrics), apart from the API; 0 = a free port, logged at start. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  METRICS_HOST?: string;
 
   @IsOptional()
   @IsString()
@@ -267,10 +325,20 @@ export interface AppConfig {
     migrationsRun: boolean;
   };
   logLevel: string;
+  http: {
+    /** Fastify's trustProxy: false = the socket's peer is the client. */
+    trustProxy: string | false;
+    corsOrigins: string[];
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxHeaderBytes: number;
+  };
+  metrics: { port: number; host: string };
   auth: {
     jwtSecret?: string;
     jwtTtlSeconds: number;
-    siwe: { domain?: string; uri?: string; chainId: number; nonceTtlSeconds: number; noncesPerMinutePerIp: number };
+    siwe: { domain: string; uri: string; chainId: number; nonceTtlSeconds: number; noncesPerMinutePerIp: number };
   };
   backup: {
     dir: string;
@@ -311,12 +379,32 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigValidationError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const nodeEnv = (vars.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
-  if (nodeEnv === 'production' && !vars.JWT_SECRET) {
-    throw new ConfigValidationError('Invalid configuration:\n  JWT_SECRET is required when NODE_ENV=production (32+ random characters)');
+  if (nodeEnv === 'production') {
+    const missing = [
+      !vars.JWT_SECRET && 'JWT_SECRET is required when NODE_ENV=production (32+ random characters)',
+      !vars.SIWE_DOMAIN && 'SIWE_DOMAIN is required when NODE_ENV=production (the host[:port] users sign in at, e.g. app.pend.example)',
+      !vars.SIWE_URI && 'SIWE_URI is required when NODE_ENV=production (e.g. https://app.pend.example)',
+    ].filter((line): line is string => typeof line === 'string');
+    if (missing.length > 0) throw new ConfigValidationError(`Invalid configuration:\n  ${missing.join('\n  ')}`);
+  }
+  const port = vars.PORT ?? 3000;
+  const http = {
+    trustProxy: vars.TRUST_PROXY?.trim() || (false as const),
+    corsOrigins: (vars.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/$/, ''))
+      .filter(Boolean),
+    requestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    headersTimeoutMs: vars.HTTP_HEADERS_TIMEOUT_MS ?? 10_000,
+    keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000,
+    maxHeaderBytes: vars.HTTP_MAX_HEADER_BYTES ?? 16_384,
+  };
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    throw new ConfigValidationError('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   return {
     nodeEnv,
-    port: vars.PORT ?? 3000,
+    port,
     host: vars.HOST ?? '0.0.0.0',
     database: {
       url: vars.DATABASE_URL,
@@ -335,12 +423,15 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       migrationsRun: vars.DB_MIGRATIONS_RUN ?? true,
     },
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    http,
+    // A fixed port in production; elsewhere a free one (several instances and test apps run side by side).
+    metrics: { port: vars.METRICS_PORT ?? (nodeEnv === 'production' ? 9464 : 0), host: vars.METRICS_HOST ?? '127.0.0.1' },
     auth: {
       jwtSecret: vars.JWT_SECRET,
       jwtTtlSeconds: vars.JWT_TTL_SECONDS ?? 900,
       siwe: {
-        domain: vars.SIWE_DOMAIN,
-        uri: vars.SIWE_URI,
+        domain: vars.SIWE_DOMAIN ?? `localhost:${port}`,
+        uri: vars.SIWE_URI ?? `http://localhost:${port}`,
         chainId: vars.SIWE_CHAIN_ID ?? 137,
         nonceTtlSeconds: vars.SIWE_NONCE_TTL_SECONDS ?? 300,
         // Test suites sign many wallets in from 127.0.0.1 within a minute.

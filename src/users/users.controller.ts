@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch, Post, Query
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, InvestorOnly, Public } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
-import { RequestOrigin, resolveSignInOrigin } from '../auth/request-context';
+import { signInOrigin } from '../auth/request-context';
 import { APP_CONFIG } from '../config/app.config';
 import type { AppConfig } from '../config/app.config';
 import { RegisterUserDto } from './dto/register-user.dto';
@@ -31,8 +31,8 @@ export class UsersController {
       'may be reused). 409 `phone_taken` / `wallet_taken` when either is registered already. Returns an access token.',
   })
   @ApiResponse({ status: 201, type: RegisteredUserDto })
-  register(@Body() body: RegisterUserDto, @RequestOrigin() origin: { host: string; protocol: string }): Promise<RegisteredUserDto> {
-    return this.users.register(body, resolveSignInOrigin(this.config, origin));
+  register(@Body() body: RegisterUserDto): Promise<RegisteredUserDto> {
+    return this.users.register(body, signInOrigin(this.config));
   }
 
   @InvestorOnly()

@@ -56,9 +56,7 @@ export class UsersService {
     const phoneHash = phoneHashOf(phoneE164);
 
     const userId = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.nonces.consumeNonce(manager, verified.nonce, verified.address))) {
-        throw AuthError.invalidSignIn('the nonce is unknown, already used or expired');
-      }
+      if (!(await this.nonces.consumeNonce(manager, verified))) throw AuthError.nonceNotUsable();
       const clashes = await this.users.findRegistrationClashes(manager, phoneHash, phoneE164, verified.address);
       if (clashes.wallet) throw UserError.walletTaken();
       if (clashes.phone) throw UserError.phoneTaken();

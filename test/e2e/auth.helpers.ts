@@ -2,10 +2,7 @@ import request from 'supertest';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { TestApp } from '../utils/test-app';
 
-/**
- * The Host both steps send. Supertest listens on a new port per request, and without SIWE_DOMAIN the
- * message names the request's host, so a fixed Host header keeps the two steps on one origin.
- */
+/** The SIWE_DOMAIN test apps are configured with (test/utils/test-app.ts); the Host header plays no part. */
 export const SIGN_IN_HOST = 'app.pend.test';
 
 /** Asks for a nonce and signs the returned EIP-4361 message with the account, as a wallet would. */

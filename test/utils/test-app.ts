@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
 import { JsonLogger } from '../../src/common/logging/json-logger';
 import { AppConfig, loadAppConfig } from '../../src/config/app.config';
+import { MetricsServer } from '../../src/system/metrics/metrics.server';
 import { createTestDatabase, dropTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -14,6 +15,8 @@ export interface TestApp {
   http: ReturnType<INestApplication['getHttpServer']>;
   dataSource: DataSource;
   databaseUrl: string;
+  /** The Prometheus scrape server, `http://127.0.0.1:<port>` (GET /metrics), apart from the API. */
+  metricsUrl: string;
   config: AppConfig;
   close(): Promise<void>;
 }
@@ -36,6 +39,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     ...(backupDir ? { BACKUP_DIR: backupDir } : {}),
+    // supertest stands for a local proxy: tests set X-Forwarded-For to act as different clients.
+    TRUST_PROXY: 'loopback',
+    SIWE_DOMAIN: 'app.pend.test',
+    SIWE_URI: 'http://app.pend.test',
     ...options.env,
   });
   const logger = options.logger ?? new JsonLogger(config.logLevel);
@@ -46,6 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     http: app.getHttpServer(),
     dataSource: app.get(DataSource),
     databaseUrl,
+    metricsUrl: app.get(MetricsServer).url,
     config,
     async close() {
       await app.close();

@@ -10,6 +10,10 @@ export class AuthNonce {
   @Column({ type: 'varchar', length: 42 })
   address: string;
 
+  /** SHA-256 (hex) of the exact message issued with the nonce: only that message is accepted. */
+  @Column({ name: 'message_hash', type: 'char', length: 64 })
+  messageHash: string;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

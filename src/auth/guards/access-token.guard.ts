@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AccountStatusWatcher } from '../account-status.watcher';
@@ -6,6 +6,8 @@ import { AdminPrincipalLoader } from '../admin-principal.loader';
 import { AuthenticatedRequest, INVESTOR_ONLY, IS_PUBLIC, REQUIRED_PERMISSIONS } from '../decorators';
 import { AccessTokenClaims } from '../principal';
 import { permits } from './permissions';
+import { APP_CONFIG } from '../../config/app.config';
+import type { AppConfig } from '../../config/app.config';
 
 interface RouteAccess {
   isPublic: boolean;
@@ -13,7 +15,10 @@ interface RouteAccess {
   investorOnly: boolean;
 }
 
-type VerifiedClaims = AccessTokenClaims & { exp?: number };
+type VerifiedClaims = AccessTokenClaims & { exp?: number; iat?: number };
+
+/** How far ahead of our clock another instance's may be when it issued a token. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** Tokens verified recently: a client sends the same one on every call until it expires. */
 const VERIFIED_TOKENS_MAX = 20_000;
@@ -28,13 +33,17 @@ const VERIFIED_TOKENS_MAX = 20_000;
 export class AccessTokenGuard implements CanActivate {
   private readonly routes = new WeakMap<object, RouteAccess>();
   private readonly verified = new Map<string, VerifiedClaims>();
+  private readonly maxLifetimeSeconds: number;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     private readonly admins: AdminPrincipalLoader,
     private readonly accounts: AccountStatusWatcher,
-  ) {}
+  ) {
+    this.maxLifetimeSeconds = config.auth.jwtTtlSeconds;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -87,7 +96,7 @@ export class AccessTokenGuard implements CanActivate {
     const token = match[1];
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.exp !== undefined && cached.exp * 1000 > Date.now()) return cached;
+      if (cached.exp! * 1000 > Date.now()) return cached;
       this.verified.delete(token);
     }
     let claims: VerifiedClaims;
@@ -97,11 +106,19 @@ export class AccessTokenGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('Invalid or expired token');
     }
-    if (typeof claims.exp === 'number') {
-      // Insertion order is age: when full, forget the oldest.
-      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, claims);
+    // A token without an expiry, or living longer than JWT_TTL_SECONDS, was not issued by us as configured.
+    const { exp, iat } = claims;
+    if (
+      typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
+      exp - iat > this.maxLifetimeSeconds ||
+      iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS
+    ) {
+      throw new UnauthorizedException('The token has no expiry or a lifetime longer than this server issues');
     }
+    // Insertion order is age: when full, forget the oldest.
+    if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, claims);
     return claims;
   }
 }
