@@ -36,6 +36,12 @@ async function main() {
 async function startApp(databaseUrl: string, port: number, poolMax: number) {
   const config = loadAppConfig({
     NODE_ENV: 'production',
+    SIWE_DOMAIN: `127.0.0.1:${port}`,
+    SIWE_URI: `http://127.0.0.1:${port}`,
+    // The bench mints hour-long tokens; the app refuses tokens living longer than its TTL.
+    JWT_TTL_SECONDS: '3600',
+    // The app and a second bench run on one machine: a free port for the scrape server.
+    METRICS_PORT: '0',
     LOG_LEVEL: 'error',
     DATABASE_URL: databaseUrl,
     DB_POOL_MAX: String(poolMax),

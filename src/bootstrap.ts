@@ -7,6 +7,7 @@ import { DatabaseOutageMonitor } from './common/database/database-outage';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { completeOpenApiDocument } from './common/openapi/complete-document';
 import { createHttpAdapter } from './common/http/http-adapter';
+import { useCors, useSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
 import { createDataSource } from './database/data-source';
@@ -23,13 +24,19 @@ export interface CreateAppOptions {
 
 /** Builds the HTTP application exactly as production runs it; the e2e tests use this too. */
 export async function createApp({ config, databaseUrl, logger }: CreateAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, logger }), createHttpAdapter(), {
-    logger,
-    bufferLogs: false,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, databaseUrl, logger }),
+    createHttpAdapter(config.http),
+    {
+      logger,
+      bufferLogs: false,
+      bodyParser: false,
+    },
+  );
+  useSecurityHeaders(app.getHttpAdapter().getInstance());
+  useCors(app, config.http);
   app.get(RequestTracker).attach(app.getHttpAdapter().getInstance());
-  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger, app.get(DatabaseOutageMonitor)));
 

@@ -24,7 +24,15 @@ function seesDrafts(principal: AuthPrincipal): boolean {
 }
 
 /** Rules that span fields, checked on the asset as it would be after the write (400 naming the field). */
+<<<<<<< HEAD
 function checkCrossFieldRules(asset: Pick<AssetDto, 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
+=======
+function checkCrossFieldRules(asset: Pick<AssetView, 'targetAmount' | 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
+  // Nobody could ever invest in an asset whose minimum is above its target.
+  if (new Decimal(asset.minInvestment).gt(asset.targetAmount)) {
+    throw new InvalidAssetFieldError('minInvestment', 'must not exceed targetAmount');
+  }
+>>>>>>> bd47eed (HTTP hardening and data rules (#11 items 5-7, 9-10): helmet headers and CORS allow-list, request/header/keep-alive timeouts and header limit, /metrics on its own port, minInvestment <= targetAmount (API + CHECK NOT VALID then VALIDATE), lone surrogates refused, trigger functions with a fixed search_path)
   if (asset.maxInvestment !== null && new Decimal(asset.maxInvestment).lt(asset.minInvestment)) {
     throw new InvalidAssetFieldError('maxInvestment', 'must be at least minInvestment');
   }
@@ -96,6 +104,7 @@ export class AssetsService {
   async create(admin: AdminPrincipal, dto: CreateAssetDto, ip: string | null): Promise<AssetDto> {
     const fields: AssetFields = { ...dto, status: dto.status ?? AssetStatus.Draft };
     checkCrossFieldRules({
+      targetAmount: dto.targetAmount,
       minInvestment: dto.minInvestment ?? '0',
       maxInvestment: dto.maxInvestment ?? null,
       opensAt: dto.opensAt ? new Date(dto.opensAt) : null,
@@ -129,6 +138,7 @@ export class AssetsService {
         throw new IllegalAssetTransitionError(current.status, dto.status);
       }
       const merged = {
+        targetAmount: dto.targetAmount ?? current.targetAmount,
         minInvestment: dto.minInvestment ?? current.minInvestment,
         maxInvestment: dto.maxInvestment === undefined ? current.maxInvestment : dto.maxInvestment,
         opensAt: dto.opensAt === undefined ? current.opensAt : dto.opensAt ? new Date(dto.opensAt) : null,

@@ -17,7 +17,7 @@ import { HeapIndicator } from './health/heap.indicator';
 import { MigrationsIndicator } from './health/migrations.indicator';
 import { SystemJobsService } from './jobs/system-jobs.service';
 import { BackgroundWriter } from './logs/background-writer';
-import { MetricsController } from './metrics/metrics.controller';
+import { MetricsServer } from './metrics/metrics.server';
 import { MetricsService } from './metrics/metrics.service';
 import { AdminMonitoringController } from './monitoring/admin-monitoring.controller';
 import { MonitoringRepository } from './monitoring/monitoring.repository';
@@ -30,7 +30,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
 /** Operations: health, metrics, usage and slow-query logs, monitoring endpoints, backups. */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }), AdminAuditModule],
-  controllers: [HealthController, MetricsController, AdminMonitoringController, BackupsController],
+  controllers: [HealthController, AdminMonitoringController, BackupsController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     PgDumpRunner,
@@ -48,6 +48,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
     BackupFreshnessIndicator,
     BackgroundWriter,
     MetricsService,
+    MetricsServer,
     RequestStats,
     ApiUsageBuffer,
     RequestTracker,

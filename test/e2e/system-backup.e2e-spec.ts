@@ -50,7 +50,7 @@ describe('Scheduled backups in two app instances sharing one database', () => {
     expect(body.lastBackup).toMatchObject({ file: dumps[0], verified: true, verification: 'verified' });
     expect(body.lastBackup.sizeBytes).toBe(fs.statSync(path.join(dir, dumps[0])).size);
 
-    const metrics = (await request(second.http).get('/metrics').expect(200)).text;
+    const metrics = (await request(second.metricsUrl).get('/metrics').expect(200)).text;
     const seconds = Number(/^pend_backup_last_success_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
     expect(Math.abs(seconds * 1000 - Date.parse(body.lastBackup.at))).toBeLessThan(1);
     expect(metrics).toMatch(/^pend_backup_last_duration_seconds \d/m);

@@ -93,7 +93,7 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     );
     expect(log.details.query).toContain('pg_sleep');
     expect(log.details.durationMs).toBeGreaterThanOrEqual(300);
-    expect((await request(testApp.http).get('/metrics').expect(200)).text).toMatch(/^pend_db_slow_queries_total [1-9]/m);
+    expect((await request(testApp.metricsUrl).get('/metrics').expect(200)).text).toMatch(/^pend_db_slow_queries_total [1-9]/m);
   });
 
   it('database-activity shows a running query, the lock that blocks it, and the longest transaction', async () => {
@@ -251,7 +251,7 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
       [run.id],
     );
     const text = (
-      await request(testApp.http)
+      await request(testApp.metricsUrl)
         .get('/metrics')
         .expect(200)
         .expect('Content-Type', /text\/plain/)

@@ -27,6 +27,7 @@ export interface AssetDocument {
   'chk_assets_amounts',
   `"target_amount" >= 0 AND "min_investment" >= 0 AND ("max_investment" IS NULL OR "max_investment" >= "min_investment") AND "token_price" >= 0`,
 )
+@Check('chk_assets_min_within_target', `"min_investment" <= "target_amount"`)
 @Check('chk_assets_contract_address', `"contract_address" IS NULL OR "contract_address" ~ ${ADDRESS_PATTERN}`)
 @Check('chk_assets_window', `"opens_at" IS NULL OR "closes_at" IS NULL OR "closes_at" >= "opens_at"`)
 @Index('idx_assets_status_category', ['status', 'category'])

@@ -1,7 +1,12 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AppConfig } from '../../config/app.config';
+import { ErrorCode } from '../errors/error-codes';
 import { errorBody } from '../filters/all-exceptions.filter';
+import { fieldInvalid } from '../validation/validation.pipe';
 
 /** The largest JSON body a client may send (the same 1 MiB Express's body parser was given). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -13,26 +18,53 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_JSON_DEPTH = 64;
 
+/** What one pass over a JSON text found: nesting beyond the limit, or `\uD…` escapes (possible lone surrogates). */
+export const JSON_TOO_DEEP = 1;
+export const JSON_SURROGATE_ESCAPES = 2;
+
 /**
- * Whether `text` nests objects/arrays deeper than `max`, by one pass over its characters (strings
- * skipped) before anything parses or walks it. A text shorter than `max + 1` characters cannot.
+ * One pass over a JSON text's characters (strings skipped) before anything parses or walks it:
+ * JSON_TOO_DEEP when objects/arrays nest deeper than `max`, else JSON_SURROGATE_ESCAPES when a string
+ * has a `\uD800`–`\uDFFF` escape, else 0. (Decoded UTF-8 cannot hold a lone surrogate; only an escape can.)
  */
-export function jsonDepthExceeds(text: string, max: number): boolean {
-  if (text.length <= max) return false;
+export function scanJson(text: string, max: number): number {
   let depth = 0;
   let inString = false;
+  let found = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
+      if (c === 0x5c) {
+        // A backslash: `\uD…` may be half a surrogate pair; skip the escaped character.
+        if (text.charCodeAt(i + 1) === 0x75 && (text.charCodeAt(i + 2) | 0x20) === 0x64) found = JSON_SURROGATE_ESCAPES;
+        i++;
+      } else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return true;
+      if (++depth > max) return JSON_TOO_DEEP;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return false;
+  return found;
+}
+
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  return scanJson(text, max) === JSON_TOO_DEEP;
+}
+
+/**
+ * The path of the first string (or key) in a parsed body holding a lone UTF-16 surrogate, which
+ * PostgreSQL would silently store as U+FFFD; undefined when there is none. Depth is already bounded.
+ */
+export function findLoneSurrogate(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : path || '(body)';
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (!key.isWellFormed()) return childPath;
+    const found = findLoneSurrogate(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -40,10 +72,22 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
  * 0.2 ms of CPU per request in routing and its middleware chain, Nest on Fastify about 0.04 ms
  * (docs/benchmarks.md, "API"), and that difference was most of what kept the API from 0.7× the floor.
  */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(http: AppConfig['http']): FastifyAdapter {
   const adapter = new FastifyAdapter({
-    // Client IPs (audit entries, rate limits) from X-Forwarded-For only when a local proxy sent it.
-    trustProxy: 'loopback',
+    // Client IPs (audit entries, rate limits) and the protocol from X-Forwarded-For/-Proto only when
+    // one of the TRUST_PROXY proxies sent them; by default the socket's peer is the client.
+    trustProxy: http.trustProxy,
+    // Slow clients are cut off: the whole request, its headers, an idle keep-alive connection.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      maxHeaderSize: http.maxHeaderBytes,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would let them run on).
+      connectionsCheckingInterval: Math.min(1_000, http.headersTimeoutMs),
+    },
+    // What the HTTP parser refuses (timeouts, oversized headers, garbage) in the usual error shape.
+    clientErrorHandler: answerClientError,
     bodyLimit: MAX_BODY_BYTES,
     // A body naming __proto__ or constructor.prototype is refused, never half-stripped.
     onProtoPoisoning: 'error',
@@ -67,6 +111,25 @@ export function createHttpAdapter(): FastifyAdapter {
   return adapter;
 }
 
+/** The HTTP parser's refusals, before Fastify has a request: written straight to the socket, then closed. */
+function answerClientError(error: NodeJS.ErrnoException & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message]: [number, ErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'The request took too long to arrive']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'request_header_fields_too_large', 'The request headers are too large']
+        : [400, 'malformed_request', 'Malformed request'];
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(status, message, code));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /**
  * The API takes JSON only (any other Content-Type with a body is a 415), and a JSON body must be an
  * object or an array, as Express's strict body parser had it: a bare `null`, string or number is a
@@ -78,7 +141,8 @@ function useStrictJsonBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
     // Clients send `Content-Type: application/json` with no body on bodiless POSTs: no body, as Express had it.
     if (body.length === 0) return done(null, undefined);
-    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) {
+    const scan = scanJson(body as string, MAX_JSON_DEPTH);
+    if (scan === JSON_TOO_DEEP) {
       return done(
         new BadRequestException({
           message: `The JSON body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`,
@@ -91,6 +155,11 @@ function useStrictJsonBodies(fastify: FastifyInstance): void {
     void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(malformedJson('The body is not valid JSON, or it names __proto__ or constructor.prototype'), undefined);
       if (value === null || typeof value !== 'object') return done(malformedJson('The JSON body must be an object or an array'), undefined);
+      if (scan === JSON_SURROGATE_ESCAPES) {
+        const field = findLoneSurrogate(value);
+        if (field !== undefined)
+          return done(fieldInvalid(field, 'contains a lone UTF-16 surrogate (half of a \\uD800–\\uDFFF pair)'), undefined);
+      }
       done(null, value);
     });
   });
