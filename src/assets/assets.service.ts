@@ -24,15 +24,11 @@ function seesDrafts(principal: AuthPrincipal): boolean {
 }
 
 /** Rules that span fields, checked on the asset as it would be after the write (400 naming the field). */
-<<<<<<< HEAD
-function checkCrossFieldRules(asset: Pick<AssetDto, 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
-=======
-function checkCrossFieldRules(asset: Pick<AssetView, 'targetAmount' | 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
+function checkCrossFieldRules(asset: Pick<AssetDto, 'targetAmount' | 'minInvestment' | 'maxInvestment' | 'opensAt' | 'closesAt'>) {
   // Nobody could ever invest in an asset whose minimum is above its target.
   if (new Decimal(asset.minInvestment).gt(asset.targetAmount)) {
     throw new InvalidAssetFieldError('minInvestment', 'must not exceed targetAmount');
   }
->>>>>>> bd47eed (HTTP hardening and data rules (#11 items 5-7, 9-10): helmet headers and CORS allow-list, request/header/keep-alive timeouts and header limit, /metrics on its own port, minInvestment <= targetAmount (API + CHECK NOT VALID then VALIDATE), lone surrogates refused, trigger functions with a fixed search_path)
   if (asset.maxInvestment !== null && new Decimal(asset.maxInvestment).lt(asset.minInvestment)) {
     throw new InvalidAssetFieldError('maxInvestment', 'must be at least minInvestment');
   }
