@@ -46,6 +46,10 @@ describe('The runtime image runs migrations, db:seed, admin:create, migrate:json
       NODE_ENV: 'production',
       DATABASE_URL: url,
       JWT_SECRET: 'a production secret of at least thirty-two characters',
+      SIWE_DOMAIN: 'app.pend.test',
+      SIWE_URI: 'https://app.pend.test',
+      // Production's fixed scrape port (9464) may be taken on a test machine.
+      METRICS_PORT: '0',
       BACKUP_DIR: path.join(image, 'backups'),
       LOG_LEVEL: 'warn',
     };
