@@ -37,7 +37,7 @@ export interface paths {
         put?: never;
         /**
          * Finish wallet sign-in with the signed message
-         * @description Returns an access token for the investor owning the wallet. 401 `invalid_sign_in` for a bad, expired or replayed message; 404 `wallet_not_registered` when the signature is valid but no investor uses the wallet (register it with POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.
+         * @description Returns an access token for the investor owning the wallet. 401 `invalid_sign_in` for a bad, expired or replayed message, or any message other than the exact one issued with the nonce; message; 404 `wallet_not_registered` when the signature is valid but no investor uses the wallet (register it with POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.
          *
          *     No token.
          */
@@ -1912,6 +1912,7 @@ export interface components {
          *     - `unauthorized` (401): No valid bearer token, or the account behind it is disabled, suspended or closed
          *     - `forbidden` (403): The token is valid but lacks the role or permission the route needs
          *     - `route_not_found` (404): No route answers this method and path
+         *     - `request_timeout` (408): The request (headers or body) took longer to arrive than the server waits
          *     - `payload_too_large` (413): The body is larger than 1 MiB
          *     - `uri_too_long` (414): A path segment is too long
          *     - `unsupported_media_type` (415): A body was sent with a Content-Type other than application/json
@@ -1985,7 +1986,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "json_too_deep" | "malformed_request" | "bad_request" | "unauthorized" | "forbidden" | "route_not_found" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "request_header_fields_too_large" | "rate_limited" | "internal_error" | "unique_violation" | "reference_violation" | "data_rule_violation" | "concurrent_conflict" | "database_unavailable" | "overloaded" | "health_check_failed" | "maintenance_read_only" | "invalid_credentials" | "invalid_sign_in" | "wallet_not_registered" | "too_many_attempts" | "account_not_active" | "not_found" | "user_not_found" | "phone_taken" | "wallet_taken" | "address_mismatch" | "kyc_application_not_found" | "kyc_application_open" | "kyc_already_approved" | "kyc_illegal_transition" | "asset_not_found" | "illegal_asset_transition" | "invalid_asset_field" | "target_below_committed" | "investment_not_found" | "investor_not_found" | "investor_not_active" | "kyc_not_approved" | "asset_not_open" | "asset_not_open_yet" | "asset_closed" | "asset_oversubscribed" | "amount_below_minimum" | "amount_above_maximum" | "tier_limit_exceeded" | "illegal_investment_transition" | "idempotency_key_reused" | "invalid_query" | "admin_not_found" | "admin_email_taken" | "admin_self_change" | "backup_running" | "backup_no_url" | "backup_not_found" | "backup_corrupt" | "backup_unverified" | "pg_tool_failed" | "pg_tools_mismatch" | "restore_target_not_empty";
+            code: "validation_failed" | "malformed_json" | "json_too_deep" | "malformed_request" | "bad_request" | "unauthorized" | "forbidden" | "route_not_found" | "request_timeout" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "request_header_fields_too_large" | "rate_limited" | "internal_error" | "unique_violation" | "reference_violation" | "data_rule_violation" | "concurrent_conflict" | "database_unavailable" | "overloaded" | "health_check_failed" | "maintenance_read_only" | "invalid_credentials" | "invalid_sign_in" | "wallet_not_registered" | "too_many_attempts" | "account_not_active" | "not_found" | "user_not_found" | "phone_taken" | "wallet_taken" | "address_mismatch" | "kyc_application_not_found" | "kyc_application_open" | "kyc_already_approved" | "kyc_illegal_transition" | "asset_not_found" | "illegal_asset_transition" | "invalid_asset_field" | "target_below_committed" | "investment_not_found" | "investor_not_found" | "investor_not_active" | "kyc_not_approved" | "asset_not_open" | "asset_not_open_yet" | "asset_closed" | "asset_oversubscribed" | "amount_below_minimum" | "amount_above_maximum" | "tier_limit_exceeded" | "illegal_investment_transition" | "idempotency_key_reused" | "invalid_query" | "admin_not_found" | "admin_email_taken" | "admin_self_change" | "backup_running" | "backup_no_url" | "backup_not_found" | "backup_corrupt" | "backup_unverified" | "pg_tool_failed" | "pg_tools_mismatch" | "restore_target_not_empty";
             /** @description Code-specific facts, e.g. `fields` or `remaining` */
             details?: {
                 [key: string]: unknown;
