@@ -37,7 +37,7 @@ export interface paths {
         put?: never;
         /**
          * Finish wallet sign-in with the signed message
-         * @description Returns an access token for the investor owning the wallet. 401 `invalid_sign_in` for a bad, expired or replayed message, or any message other than the exact one issued with the nonce; message; 404 `wallet_not_registered` when the signature is valid but no investor uses the wallet (register it with POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.
+         * @description Returns an access token for the investor owning the wallet. 401 `invalid_sign_in` for a bad, expired or replayed message, or any message other than the exact one issued with the nonce; 404 `wallet_not_registered` when the signature is valid but no investor uses the wallet (register it with POST /api/users, reusing the same message and signature); 403 `account_not_active` for a suspended or closed account.
          *
          *     No token.
          */
