@@ -38,7 +38,7 @@ describe('Prometheus alert rules (docker/prometheus/alerts.yml)', () => {
     expect(used.length).toBeGreaterThanOrEqual(5);
     // One request first, so the labelled HTTP histogram has series.
     await request(testApp.http).get('/api/health/live').expect(200);
-    const scrape = (await request(testApp.http).get('/metrics').expect(200)).text;
+    const scrape = (await request(testApp.metricsUrl).get('/metrics').expect(200)).text;
     const exposed = new Set([...scrape.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
     expect(used.filter((name) => !exposed.has(name))).toEqual([]);
   });
