@@ -88,6 +88,105 @@ describe('importer fidelity (npm run migrate:json)', () => {
     }
   });
 
+  it('reads a file that starts with a UTF-8 byte-order mark (the mark skipped and noted in the report, once per file)', async () => {
+    const store = path.join(work, 'bom');
+    fs.mkdirSync(store);
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const users = {
+      usr_bom1: { id: 'usr_bom1', phone: '+14155550101', walletAddress: `0x${'b'.repeat(40)}`, tier: 'gold' },
+      usr_bom2: { id: 'usr_bom2', phone: '+442079460958', tier: 'basic' },
+    };
+    fs.writeFileSync(path.join(store, 'wallet-db.json'), Buffer.concat([bom, Buffer.from(JSON.stringify({ schemaVersion: 2, users }))]));
+    const metadata = { tiers: [{ name: 'basic' }, { name: 'gold' }], kyc: { usr_bom1: { applicationId: 'kyc_bom1', status: 'pending' } } };
+    fs.writeFileSync(path.join(store, 'metadata.json'), Buffer.concat([bom, Buffer.from(JSON.stringify(metadata, null, 2))]));
+    const url = await freshDatabase();
+    const reportFile = path.join(work, 'bom-report.json');
+    const result = await runNpmScript('migrate:json', ['--source', store, '--report', reportFile], { DATABASE_URL: url });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await queryDatabase(url, 'SELECT legacy_id, reason FROM import_quarantine')).toEqual([]);
+    expect(
+      await queryDatabase(
+        url,
+        'SELECT u.legacy_id, t.name AS tier FROM users u JOIN user_tiers t ON t.id = u.tier_id ORDER BY u.legacy_id',
+      ),
+    ).toEqual([
+      { legacy_id: 'usr_bom1', tier: 'gold' },
+      { legacy_id: 'usr_bom2', tier: 'basic' },
+    ]);
+    expect(await queryDatabase(url, 'SELECT legacy_id FROM kyc_applications')).toEqual([{ legacy_id: 'kyc_bom1' }]);
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { fileNotes: unknown };
+    // metadata.json is read in two passes (tiers, then KYC): still one note.
+    expect(report.fileNotes).toEqual([
+      { file: 'metadata.json', note: 'UTF-8 byte-order mark (EF BB BF) at the start of the file skipped' },
+      { file: 'wallet-db.json', note: 'UTF-8 byte-order mark (EF BB BF) at the start of the file skipped' },
+    ]);
+    expect(result.stdout).toContain('note: wallet-db.json: UTF-8 byte-order mark (EF BB BF) at the start of the file skipped');
+  });
+
+  it('refuses a UTF-16 or UTF-32 file as a whole with one quarantine entry naming the encoding (byte-order mark or NUL-interleaved), and imports the rest', async () => {
+    const store = path.join(work, 'utf16');
+    fs.mkdirSync(path.join(store, 'explorer-data'), { recursive: true });
+    const users = { usr_w1: { id: 'usr_w1', phone: '+14155550102' }, usr_w2: { id: 'usr_w2', phone: '+14155550103' } };
+    const walletDb = JSON.stringify({ schemaVersion: 2, users });
+    const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+    // UTF-16LE with its byte-order mark (what Windows "Unicode" writes).
+    fs.writeFileSync(path.join(store, 'wallet-db.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(walletDb, 'utf16le')]));
+    // UTF-16BE without a mark: only the NUL bytes give it away.
+    const logs = [{ id: 'log_a', timestamp: '2024-02-03T12:05:00Z', action: 'kyc.approve' }];
+    fs.writeFileSync(path.join(store, 'admin-logs.json'), utf16be(JSON.stringify(logs)));
+    // UTF-16LE without a mark.
+    const scan = { chainId: 137, contractAddress: `0x${'c'.repeat(40)}`, events: [], calls: [] };
+    fs.writeFileSync(path.join(store, 'explorer-data', 'scan.json'), Buffer.from(JSON.stringify(scan), 'utf16le'));
+    // UTF-32LE with its mark.
+    const utf32le = Buffer.alloc(4 * (1 + JSON.stringify({ tiers: [{ name: 'basic' }] }).length));
+    [0xfeff, ...[...JSON.stringify({ tiers: [{ name: 'basic' }] })].map((c) => c.codePointAt(0)!)].forEach((code, i) =>
+      utf32le.writeUInt32LE(code, i * 4),
+    );
+    fs.writeFileSync(path.join(store, 'metadata.json'), utf32le);
+    // One good file: the refused ones do not stop it.
+    const opportunities = { opportunities: [{ id: 'opp_ok', name: 'Fine', category: 'venture', targetAmount: '100.00' }] };
+    fs.writeFileSync(path.join(store, 'admin-opportunities.json'), JSON.stringify(opportunities));
+
+    const url = await freshDatabase();
+    const result = await runNpmScript('migrate:json', ['--source', store], { DATABASE_URL: url });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const quarantine = await queryDatabase<{ source_file: string; location: string; reason: string; raw: string }>(
+      url,
+      'SELECT source_file, location, reason, raw FROM import_quarantine ORDER BY source_file',
+    );
+    const fix = (encoding: string) => `convert it to UTF-8 (iconv -f ${encoding} -t UTF-8) and import again`;
+    expect(quarantine.map(({ raw: _raw, ...entry }) => entry)).toEqual([
+      {
+        source_file: 'admin-logs.json',
+        location: 'byte 0',
+        reason: `file is UTF-16BE (NUL bytes before each character), not UTF-8: no record of it was imported; ${fix('UTF-16BE')}`,
+      },
+      {
+        source_file: 'explorer-data/scan.json',
+        location: 'byte 0',
+        reason: `file is UTF-16LE (NUL bytes after each character), not UTF-8: no record of it was imported; ${fix('UTF-16LE')}`,
+      },
+      {
+        source_file: 'metadata.json',
+        location: 'byte 0',
+        reason: `file is UTF-32LE (byte-order mark FF FE 00 00), not UTF-8: no record of it was imported; ${fix('UTF-32LE')}`,
+      },
+      {
+        source_file: 'wallet-db.json',
+        location: 'byte 0',
+        reason: `file is UTF-16LE (byte-order mark FF FE), not UTF-8: no record of it was imported; ${fix('UTF-16LE')}`,
+      },
+    ]);
+    // The file's text is kept, decoded, so it can be fixed and imported again.
+    expect(quarantine.find((q) => q.source_file === 'wallet-db.json')?.raw).toBe(walletDb);
+    expect(quarantine.find((q) => q.source_file === 'admin-logs.json')?.raw).toBe(JSON.stringify(logs));
+    expect(await queryDatabase(url, 'SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
+    expect(await queryDatabase(url, 'SELECT count(*)::int AS n FROM admin_logs')).toEqual([{ n: 0 }]);
+    expect(await queryDatabase(url, 'SELECT legacy_id FROM assets')).toEqual([{ legacy_id: 'opp_ok' }]);
+  });
+
   it('refuses (non-zero, naming the files it looked for) a source folder with no legacy file in it', async () => {
     const url = await freshDatabase();
     const empty = path.join(work, 'empty');

@@ -29,6 +29,8 @@ export interface ImportReport {
   recordsPerSecond: number;
   tables: Record<TableName, TableCounts>;
   quarantined: QuarantinedRecord[];
+  /** What was done to read a file at all (a UTF-8 byte-order mark skipped), per file. */
+  fileNotes: { file: string; note: string }[];
 }
 
 export function emptyCounts(): TableCounts {
@@ -53,6 +55,7 @@ export function formatSummary(report: ImportReport): string {
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
+    ...report.fileNotes.map((n) => `note: ${n.file}: ${n.note}`),
     '',
     `${report.dryRun ? 'Dry run (nothing written): ' : ''}${report.records} records in ${seconds}s (${report.recordsPerSecond} records/s), ${report.quarantined.length} quarantined`,
   ].join('\n');

@@ -132,6 +132,7 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
     recordsPerSecond: durationMs > 0 ? Math.round((records * 1000) / durationMs) : records,
     tables,
     quarantined,
+    fileNotes: walker.fileNotes,
   };
   if (dryRun) {
     await runner.query('ROLLBACK');

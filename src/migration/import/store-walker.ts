@@ -42,6 +42,12 @@ export interface ImportProgress {
   records: number;
 }
 
+/** Something the reader did to read a file that the report should show (e.g. a byte-order mark skipped). */
+export interface FileNote {
+  file: string;
+  note: string;
+}
+
 type ValueHandler = (path: PathSegment[], raw: string, value: JsonValue) => ImportUnit[] | ImportUnit | null;
 
 interface FilePass {
@@ -84,6 +90,8 @@ export class StoreWalker {
   /** Every id read in this run, so a repeat far from the first copy is quarantined, not written over it. */
   private readonly seen = new SeenKeys();
   private readonly opportunityIds = new Map<number, string | null>();
+  /** What the reader fixed to read a file (a skipped byte-order mark), once per file. */
+  readonly fileNotes: FileNote[] = [];
 
   constructor(
     private readonly source: string,
@@ -219,6 +227,11 @@ export class StoreWalker {
     const totalBytes = fs.statSync(fullPath).size;
     progress('start', 0, totalBytes);
     for await (const item of readJsonRecords(fullPath, pass.classify, (p) => progress('progress', p.bytesRead, p.totalBytes))) {
+      if ('note' in item) {
+        if (!this.fileNotes.some((n) => n.file === pass.file && n.note === item.note))
+          this.fileNotes.push({ file: pass.file, note: item.note });
+        continue;
+      }
       if ('broken' in item) {
         if (pass.reportBreak) {
           const last = item.broken.path[item.broken.path.length - 1];

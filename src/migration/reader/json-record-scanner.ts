@@ -98,7 +98,12 @@ export class JsonRecordScanner {
   constructor(
     private readonly handlers: ScannerHandlers,
     private readonly maxRecordBytes = 64 * 1024 * 1024,
-  ) {}
+    /** Bytes before the document (a byte-order mark): offsets stay the file's own. */
+    private readonly startOffset = 0,
+  ) {
+    this.offset = startOffset;
+    this.lastSafe = startOffset;
+  }
 
   get bytesScanned(): number {
     return this.offset;
@@ -232,7 +237,7 @@ export class JsonRecordScanner {
     if (this.mode === Mode.Bare) this.finishValue(Buffer.alloc(0), 0, 0, this.offset);
     if (this.state !== State.RootDone || this.mode !== Mode.Structure) {
       throw new JsonScanError(
-        this.offset === 0 ? 'the file is empty' : 'the file ends before the JSON document is complete (truncated)',
+        this.offset === this.startOffset ? 'the file is empty' : 'the file ends before the JSON document is complete (truncated)',
         this.breakOffset,
         true,
       );

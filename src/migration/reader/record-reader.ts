@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { decodeRefused, sniffEncoding, SNIFF_BYTES } from './file-encoding';
 import { Classification, JsonRecordScanner, JsonScanError, PathSegment, ScannedValue } from './json-record-scanner';
 
 export type ScanEvent = { kind: 'value'; found: ScannedValue } | { kind: 'close'; path: PathSegment[] };
@@ -16,6 +17,11 @@ export interface BrokenFile {
 
 export const MAX_BROKEN_TAIL = 1024 * 1024;
 
+/** A file the reader could read only after a fix it made (a skipped UTF-8 byte-order mark). */
+export interface ReadNote {
+  note: string;
+}
+
 export interface ReadProgress {
   bytesRead: number;
   totalBytes: number;
@@ -30,15 +36,30 @@ export async function* readJsonRecords(
   filePath: string,
   classify: (path: PathSegment[]) => Classification,
   onProgress?: (progress: ReadProgress) => void,
-): AsyncGenerator<ScanEvent[] | { broken: BrokenFile }> {
+): AsyncGenerator<ScanEvent[] | { broken: BrokenFile } | ReadNote> {
   const totalBytes = (await fs.promises.stat(filePath)).size;
+  const encoding = sniffEncoding(await readBytes(filePath, 0, SNIFF_BYTES));
+  if (!encoding.supported) {
+    // Nothing of the file is read as records: all of it is one quarantine entry.
+    const bytes = await readBytes(filePath, 0, MAX_BROKEN_TAIL);
+    const reason =
+      `file is ${encoding.encoding} (${encoding.evidence}), not UTF-8: no record of it was imported; ` +
+      `convert it to UTF-8 (iconv -f ${encoding.encoding} -t UTF-8) and import again`;
+    yield { broken: { offset: 0, reason, path: [], tail: decodeRefused(bytes, encoding.encoding), tailBytes: totalBytes } };
+    return;
+  }
+  if (encoding.byteOrderMark) yield { note: `UTF-8 byte-order mark (EF BB BF) at the start of the file skipped` };
   let events: ScanEvent[] = [];
-  const scanner = new JsonRecordScanner({
-    classify,
-    value: (found) => events.push({ kind: 'value', found }),
-    close: (path) => events.push({ kind: 'close', path }),
-  });
-  const stream = fs.createReadStream(filePath, { highWaterMark: 1024 * 1024 });
+  const scanner = new JsonRecordScanner(
+    {
+      classify,
+      value: (found) => events.push({ kind: 'value', found }),
+      close: (path) => events.push({ kind: 'close', path }),
+    },
+    undefined,
+    encoding.skip,
+  );
+  const stream = fs.createReadStream(filePath, { highWaterMark: 1024 * 1024, start: encoding.skip });
   let failure: JsonScanError | null = null;
   try {
     for await (const chunk of stream) {
@@ -79,12 +100,16 @@ export async function* readJsonRecords(
 
 async function readTail(filePath: string, offset: number, totalBytes: number): Promise<string> {
   const length = Math.min(MAX_BROKEN_TAIL, Math.max(0, totalBytes - offset));
-  if (length === 0) return '';
+  return (await readBytes(filePath, offset, length)).toString('utf8');
+}
+
+async function readBytes(filePath: string, offset: number, length: number): Promise<Buffer> {
+  if (length <= 0) return Buffer.alloc(0);
   const handle = await fs.promises.open(filePath, 'r');
   try {
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
