@@ -88,6 +88,57 @@ describe('importer fidelity (npm run migrate:json)', () => {
     }
   });
 
+  it('counts in the report, per kind, every value of the records written that is stored in another form than written', async () => {
+    const store = path.join(work, 'normalised');
+    fs.mkdirSync(store);
+    const users = {
+      usr_n1: {
+        id: 'usr_n1',
+        phone: '1 (415) 555-0123',
+        walletAddress: '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed',
+        createdAt: '2024-02-01T00:00:00+02:00',
+        lastLoginAt: 1719792000000,
+        profile: { country: 'gb' },
+        transactions: [{ id: 'tx_n1', type: 'deposit', amount: 1500, txHash: `0x${'AB'.repeat(32)}`, createdAt: '2024-01-11T09:00:00Z' }],
+      },
+      usr_n2: {
+        id: 'usr_n2',
+        phone: '+14155550124',
+        walletAddress: '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359',
+        createdAt: '2024-03-01T10:00:00.000Z',
+        transactions: [{ id: 'tx_n2', type: 'deposit', amount: '10.00', createdAt: '2024-03-01T10:00:00.000Z' }],
+      },
+      // Quarantined (its hash is of other digits): its values are not stored, so not counted.
+      usr_n3: { id: 'usr_n3', phone: '44 20 7946 0958', phoneHash: sha256('+1'), createdAt: 1719792000000 },
+    };
+    fs.writeFileSync(path.join(store, 'wallet-db.json'), JSON.stringify({ schemaVersion: 2, users }));
+    const url = await freshDatabase();
+    const reportFile = path.join(work, 'normalised-report.json');
+    const result = await runNpmScript('migrate:json', ['--source', store, '--report', reportFile], { DATABASE_URL: url });
+    expect(result.code).toBe(0);
+    expect(await queryDatabase(url, 'SELECT legacy_id FROM import_quarantine')).toEqual([{ legacy_id: 'usr_n3' }]);
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { normalised: Record<string, number> };
+    expect(report.normalised).toEqual({
+      'address: all-lower/upper-case hex to EIP-55 checksum case': 1,
+      'country: code uppercased': 1,
+      'hash: hex lowercased': 1,
+      'money: JSON number to exact decimal text': 1,
+      'phone: leading + added': 1,
+      'phone: spaces, dashes, dots or brackets removed': 1,
+      'timestamp: epoch milliseconds to ISO-8601 UTC': 1,
+      'timestamp: ISO-8601 form made canonical (T, milliseconds, Z)': 1,
+      'timestamp: offset converted to UTC': 1,
+    });
+    expect(result.stdout).toContain('normalised: phone: leading + added: 1');
+    expect(await queryDatabase(url, `SELECT phone_e164, blockchain_address, created_at FROM users WHERE legacy_id = 'usr_n1'`)).toEqual([
+      {
+        phone_e164: '+14155550123',
+        blockchain_address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+        created_at: new Date('2024-01-31T22:00:00.000Z'),
+      },
+    ]);
+  });
+
   it('reads a file that starts with a UTF-8 byte-order mark (the mark skipped and noted in the report, once per file)', async () => {
     const store = path.join(work, 'bom');
     fs.mkdirSync(store);

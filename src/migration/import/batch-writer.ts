@@ -2,6 +2,7 @@ import { QuarantinedRecord, TableCounts } from './import-report';
 import { ImportUnit, rawText, Row, walk } from './import-unit';
 import { BatchIds, CopyLoader, CopyPlan, copyPlan, ExistingIds } from './copy-loader';
 import { isStatementError, SqlClient } from './sql-client';
+import { addNormalisations } from '../values/legacy-values';
 import { buildUpsertSql, mergesRepeats, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
 
 /** A broken stretch of a file that is not one record (a truncated tail): quarantined as it is. */
@@ -50,6 +51,8 @@ export class BatchWriter {
     private readonly nested: boolean,
     private readonly tables: Record<TableName, TableCounts>,
     private readonly quarantined: QuarantinedRecord[],
+    /** Values stored in another form than the file's, per kind, over the records written. */
+    private readonly normalised: Record<string, number> = {},
   ) {
     this.copyLoader = new CopyLoader(runner);
   }
@@ -136,6 +139,7 @@ export class BatchWriter {
       this.tables[table].unchanged += c.written - c.inserted - c.updated;
     }
     for (const root of units) this.countSkipped(root);
+    for (const u of active(units)) addNormalisations(this.normalised, u.normalised);
     for (const entry of entries) {
       this.quarantined.push({ file: entry.file, location: entry.location, legacyId: entry.legacyId, reason: entry.reason });
     }

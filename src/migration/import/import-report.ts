@@ -31,6 +31,11 @@ export interface ImportReport {
   quarantined: QuarantinedRecord[];
   /** What was done to read a file at all (a UTF-8 byte-order mark skipped), per file. */
   fileNotes: { file: string; note: string }[];
+  /**
+   * Values of the records written that are stored in another form than the file's (the same
+   * value: a phone's separators, an address's checksum case, a timestamp's zone), counted per kind.
+   */
+  normalised: Record<string, number>;
 }
 
 export function emptyCounts(): TableCounts {
@@ -56,6 +61,7 @@ export function formatSummary(report: ImportReport): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
     ...report.fileNotes.map((n) => `note: ${n.file}: ${n.note}`),
+    ...Object.entries(report.normalised).map(([kind, count]) => `normalised: ${kind}: ${count}`),
     '',
     `${report.dryRun ? 'Dry run (nothing written): ' : ''}${report.records} records in ${seconds}s (${report.recordsPerSecond} records/s), ${report.quarantined.length} quarantined`,
   ].join('\n');

@@ -1,5 +1,5 @@
 import { JsonValue, stringifyJson } from '../reader/json-value';
-import { RecordRejected } from '../values/legacy-values';
+import { countNormalisations, RecordRejected } from '../values/legacy-values';
 import { TableName } from './table-specs';
 
 export type Row = Record<string, string | null>;
@@ -29,6 +29,8 @@ export interface ImportUnit {
   merged: boolean;
   /** Extra facts a batch check needs (users: phone hash and wallet). */
   facts?: Record<string, string | null>;
+  /** Values its mapping stored in another form than the file's, counted per kind. */
+  normalised?: Record<string, number>;
 }
 
 export function unit(init: Pick<ImportUnit, 'table' | 'file' | 'location' | 'legacyId' | 'raw'> & Partial<ImportUnit>): ImportUnit {
@@ -38,7 +40,7 @@ export function unit(init: Pick<ImportUnit, 'table' | 'file' | 'location' | 'leg
 /** Builds a unit's row; a broken rule quarantines the unit (and what is nested in it) with its reason. */
 export function buildUnit(target: ImportUnit, build: (u: ImportUnit) => void): ImportUnit {
   try {
-    build(target);
+    countNormalisations(target, () => build(target));
   } catch (error) {
     if (!(error instanceof RecordRejected)) throw error;
     target.rejected = error.reason;

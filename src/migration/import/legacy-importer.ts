@@ -87,9 +87,12 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
   ]);
   const tables = emptyTables();
   const quarantined: QuarantinedRecord[] = [];
+  const normalised: Record<string, number> = {};
   const writerCount = dryRun ? 1 : Math.max(1, options.writers ?? DEFAULT_WRITERS);
   const extra = await openWriterConnections(options.dataSource, writerCount - 1);
-  const pool = new WriterPool([runner, ...extra.clients].map((client) => new BatchWriter(client, runId, dryRun, tables, quarantined)));
+  const pool = new WriterPool(
+    [runner, ...extra.clients].map((client) => new BatchWriter(client, runId, dryRun, tables, quarantined, normalised)),
+  );
   const walker = new StoreWalker(
     source,
     {
@@ -133,6 +136,7 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
     tables,
     quarantined,
     fileNotes: walker.fileNotes,
+    normalised: Object.fromEntries(Object.entries(normalised).sort(([a], [b]) => a.localeCompare(b))),
   };
   if (dryRun) {
     await runner.query('ROLLBACK');

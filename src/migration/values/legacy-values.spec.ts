@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { REWRITTEN_BY_LIBPHONENUMBER } from '../../common/validation/rewritten-phones';
 import { JsonNumber } from '../reader/json-types';
-import { normaliseAddress, normaliseHash, normalisePhone, parseMoney, parseTimestamp, parseUint, RecordRejected } from './legacy-values';
+import {
+  countNormalisations,
+  NormalisationCounts,
+  normaliseAddress,
+  normaliseHash,
+  normalisePhone,
+  parseMoney,
+  parseTimestamp,
+  parseUint,
+  RecordRejected,
+} from './legacy-values';
 
 const reason = (fn: () => unknown): string => {
   try {
@@ -114,5 +124,66 @@ describe('legacy value parsers', () => {
     const hash = `0x${'AB'.repeat(32)}`;
     expect(normaliseHash(hash, 'txHash')).toBe(hash.toLowerCase());
     expect(reason(() => normaliseHash('0xabc', 'txHash'))).toBe('txHash is not a 0x-prefixed 64-hex hash');
+  });
+
+  describe('normalisation counts', () => {
+    const counted = (map: () => unknown): Record<string, number> | undefined => {
+      const target: NormalisationCounts = {};
+      countNormalisations(target, map);
+      return target.normalised;
+    };
+
+    it('counts each value stored in another form than written, per kind, and nothing for a value kept as written', () => {
+      expect(
+        counted(() => {
+          normalisePhone('1 (415) 555-0123');
+          normalisePhone('+44 20 7946 0958');
+          normalisePhone('+14155550123');
+          normaliseAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', 'wallet');
+          normaliseAddress('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', 'wallet');
+          parseTimestamp('2024-02-01T00:00:00+02:00', 't');
+          parseTimestamp('2020-01-02T00:00:00', 't');
+          parseTimestamp('2024-01-11T09:00:00Z', 't');
+          parseTimestamp('2024-03-01T10:00:00.000Z', 't');
+          parseTimestamp(new JsonNumber('1719792000000'), 't');
+          parseTimestamp(new JsonNumber('1719792000'), 't', 's');
+          parseMoney(new JsonNumber('99.9'), 'amount');
+          parseMoney(new JsonNumber('1e3'), 'amount');
+          parseMoney('2500.00', 'amount');
+          parseUint('0250', 'tokens');
+          normaliseHash(`0x${'AB'.repeat(32)}`, 'txHash');
+        }),
+      ).toEqual({
+        'phone: leading + added': 1,
+        'phone: spaces, dashes, dots or brackets removed': 2,
+        'address: all-lower/upper-case hex to EIP-55 checksum case': 1,
+        'timestamp: offset converted to UTC': 1,
+        'timestamp: no zone, read as UTC': 1,
+        'timestamp: ISO-8601 form made canonical (T, milliseconds, Z)': 1,
+        'timestamp: epoch milliseconds to ISO-8601 UTC': 1,
+        'timestamp: epoch seconds to ISO-8601 UTC': 1,
+        'money: JSON number to exact decimal text': 1,
+        'money: written in another form (exponent, leading zeros, sign) to plain decimal': 1,
+        'integer: leading zeros removed': 1,
+        'hash: hex lowercased': 1,
+      });
+    });
+
+    it('counts nothing outside a count, and a nested count on its own target only', () => {
+      expect(() => normalisePhone('1 415 555 0123')).not.toThrow();
+      const outer: NormalisationCounts = {};
+      const inner: NormalisationCounts = {};
+      countNormalisations(outer, () => {
+        normalisePhone('1 415 555 0123');
+        countNormalisations(inner, () => normaliseHash(`0x${'CD'.repeat(32)}`, 'txHash'));
+        normaliseHash(`0x${'EF'.repeat(32)}`, 'txHash');
+      });
+      expect(outer.normalised).toEqual({
+        'phone: leading + added': 1,
+        'phone: spaces, dashes, dots or brackets removed': 1,
+        'hash: hex lowercased': 1,
+      });
+      expect(inner.normalised).toEqual({ 'hash: hex lowercased': 1 });
+    });
   });
 });

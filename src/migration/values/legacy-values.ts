@@ -16,6 +16,37 @@ function reject(reason: string): never {
   throw new RecordRejected(reason);
 }
 
+/** Where the values a record's mapping rewrote are counted, per kind ("phone: leading + added"). */
+export interface NormalisationCounts {
+  normalised?: Record<string, number>;
+}
+
+let counting: NormalisationCounts | null = null;
+
+/** Runs `map` with every normalisation it makes counted on `target` (nested calls count on their own target). */
+export function countNormalisations<T>(target: NormalisationCounts, map: () => T): T {
+  const outer = counting;
+  counting = target;
+  try {
+    return map();
+  } finally {
+    counting = outer;
+  }
+}
+
+/** A value was stored in another form than the file's (same value): counted so the report shows it. */
+export function countNormalised(kind: string): void {
+  if (counting === null) return;
+  const counts = (counting.normalised ??= {});
+  counts[kind] = (counts[kind] ?? 0) + 1;
+}
+
+/** Adds one record's counts to a run's totals. */
+export function addNormalisations(into: Record<string, number>, from: Record<string, number> | undefined): void {
+  if (!from) return;
+  for (const kind in from) into[kind] = (into[kind] ?? 0) + from[kind];
+}
+
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const MAX_EPOCH_MS = 8.64e15;
 const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -31,6 +62,7 @@ export function parseTimestamp(value: JsonValue | undefined, field: string, unit
     if (!/^-?\d+(\.\d+)?$/.test(value.text)) reject(`${field} is not a valid epoch timestamp`);
     const ms = new Decimal(value.text).times(unit === 's' ? 1000 : 1);
     if (ms.abs().gt(MAX_EPOCH_MS)) reject(`${field} is out of range`);
+    countNormalised(unit === 's' ? 'timestamp: epoch seconds to ISO-8601 UTC' : 'timestamp: epoch milliseconds to ISO-8601 UTC');
     return new Date(ms.toDecimalPlaces(0, Decimal.ROUND_FLOOR).toNumber()).toISOString();
   }
   if (typeof value !== 'string') reject(`${field} is not a timestamp`);
@@ -42,6 +74,7 @@ export function parseTimestamp(value: JsonValue | undefined, field: string, unit
   const match = ISO_TIMESTAMP.exec(value.trim());
   if (!match) reject(`${field} is not an ISO-8601 timestamp`);
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
+  const written = match[8];
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   const millis = fraction ? fraction.slice(1, 4).padEnd(3, '0') : '000';
   const normalised = `${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}${offset}`;
@@ -51,6 +84,13 @@ export function parseTimestamp(value: JsonValue | undefined, field: string, unit
   if (check.getUTCDate() !== +day || check.getUTCMonth() !== +month - 1 || +hour > 23 || +minute > 59 || +second > 59) {
     reject(`${field} is not a valid date`);
   }
+  countNormalised(
+    written === undefined
+      ? 'timestamp: no zone, read as UTC'
+      : written.toUpperCase() !== 'Z' && !/^[+-]00:?00$/.test(written)
+        ? 'timestamp: offset converted to UTC'
+        : 'timestamp: ISO-8601 form made canonical (T, milliseconds, Z)',
+  );
   // Sub-millisecond digits are rare; keep them exact by handing PostgreSQL the text itself.
   if (fraction.length > 4) return `${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${offset}`;
   return new Date(time).toISOString();
@@ -70,13 +110,19 @@ export function parseMoney(value: JsonValue | undefined, field: string, options:
   }
   const text = value instanceof JsonNumber ? value.text : typeof value === 'string' ? value.trim() : null;
   // Plain decimals that fit numeric(24,6) need no arithmetic.
-  if (text !== null && PLAIN_MONEY.test(text)) return text;
+  if (text !== null && PLAIN_MONEY.test(text)) {
+    if (value instanceof JsonNumber) countNormalised('money: JSON number to exact decimal text');
+    else if (text !== value) countNormalised('money: spaces around the amount removed');
+    return text;
+  }
   if (text === null || !DECIMAL_TEXT.test(text)) reject(`${field} is not a number`);
   const amount = new Decimal(text);
   if (amount.isNegative() && !amount.isZero()) reject(`${field} is negative`);
   if (amount.decimalPlaces() > 6) reject(`${field} has more than 6 decimals`);
   if (amount.abs().gte('1e18')) reject(`${field} is too large (more than 18 integer digits)`);
-  return amount.abs().toFixed();
+  const plain = amount.abs().toFixed();
+  countNormalised('money: written in another form (exponent, leading zeros, sign) to plain decimal');
+  return plain;
 }
 
 /** A non-negative integer (uint256 tokens, values, gas), exact. */
@@ -93,6 +139,7 @@ export function parseUint(
   if (text === null || !/^\d+$/.test(text)) reject(`${field} is not a non-negative integer`);
   const digits = text.replace(/^0+(?=\d)/, '');
   if (digits.length > (options.maxDigits ?? 78)) reject(`${field} is too large`);
+  if (digits !== text) countNormalised('integer: leading zeros removed');
   return digits;
 }
 
@@ -125,6 +172,12 @@ export function normalisePhone(value: JsonValue | undefined): string {
   if (typeof value !== 'string' || !value.trim()) reject('phone is missing or unparseable');
   const result = toE164(value);
   if (!result.ok) reject(`phone is unparseable: ${result.reason}`);
+  if (result.e164 !== value) {
+    const trimmed = value.trim();
+    if (!trimmed.startsWith('+')) countNormalised('phone: leading + added');
+    if (/[^+\d]/.test(trimmed)) countNormalised('phone: spaces, dashes, dots or brackets removed');
+    else if (trimmed !== value) countNormalised('phone: surrounding spaces removed');
+  }
   return result.e164;
 }
 
@@ -140,6 +193,7 @@ export function normaliseAddress(value: JsonValue | undefined, field: string, op
   if (hex !== hex.toLowerCase() && hex !== hex.toUpperCase() && checksummed !== value) {
     reject(`${field} has a bad EIP-55 checksum`);
   }
+  if (checksummed !== value) countNormalised('address: all-lower/upper-case hex to EIP-55 checksum case');
   return checksummed;
 }
 
@@ -150,12 +204,16 @@ export function normaliseHash(value: JsonValue | undefined, field: string, optio
     return null;
   }
   if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(value)) reject(`${field} is not a 0x-prefixed 64-hex hash`);
-  return value.toLowerCase();
+  const lower = value.toLowerCase();
+  if (lower !== value) countNormalised('hash: hex lowercased');
+  return lower;
 }
 
 export function parseSha256(value: JsonValue | undefined, field: string): string {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) reject(`${field} is not a 64-hex SHA-256`);
-  return value.toLowerCase();
+  const lower = value.toLowerCase();
+  if (lower !== value) countNormalised('hash: hex lowercased');
+  return lower;
 }
 
 export function parseEnum<T extends string>(value: JsonValue | undefined, field: string, allowed: readonly T[], fallback?: T): T {

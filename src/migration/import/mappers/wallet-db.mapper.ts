@@ -6,6 +6,7 @@ import {
   normaliseAddress,
   normaliseHash,
   normalisePhone,
+  countNormalised,
   parseBoolean,
   parseDate,
   parseEnum,
@@ -46,6 +47,7 @@ function mapV1User(key: string, raw: string, value: JsonValue): ImportUnit {
   return buildUnit(target, (u) => {
     if (!PHONE_HASH.test(key)) throw new RecordRejected('v1 entry key is not a 64-hex phone hash');
     const hash = key.toLowerCase();
+    if (hash !== key) countNormalised('hash: hex lowercased');
     u.legacyId = hash;
     u.key = hash;
     const address = normaliseAddress(value, 'wallet address', { required: true });
@@ -114,6 +116,7 @@ function mapProfile(userId: string, location: string, profile: JsonObject): Impo
   return buildUnit(target, (u) => {
     const country = parseText(profile.country, 'profile.country');
     if (country !== null && !/^[A-Za-z]{2}$/.test(country)) throw new RecordRejected('profile.country is not an ISO 3166-1 alpha-2 code');
+    if (country !== null && country !== country.toUpperCase()) countNormalised('country: code uppercased');
     const notifications = profile.notifications;
     const prefs = isJsonObject(notifications) ? notifications : null;
     if (notifications !== undefined && notifications !== null && !prefs) throw new RecordRejected('profile.notifications is not an object');
