@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ScheduleModule } from '@nestjs/schedule';
-import { MigrationModule } from './migration/migration.module';
 import { AssetsModule } from './assets/assets.module';
 import { BlockchainModule } from './blockchain/blockchain.module';
 import { AppConfigModule } from './config/app-config.module';
@@ -56,7 +55,6 @@ export class AppModule {
         AdminModule,
         BlockchainModule,
         SystemModule,
-        MigrationModule,
       ],
     };
   }

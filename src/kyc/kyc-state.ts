@@ -14,6 +14,3 @@ export const KYC_TRANSITIONS: Record<KycStatus, readonly KycStatus[]> = {
 export function canMoveKyc(from: KycStatus, to: KycStatus): boolean {
   return KYC_TRANSITIONS[from].includes(to);
 }
-
-/** An application still waiting for a decision. */
-export const OPEN_KYC_STATUSES: readonly KycStatus[] = [KycStatus.Pending, KycStatus.InReview];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset-cursor';
 import { KycDocumentInputDto } from './dto/kyc.dto';
-import { KycStatus } from './entities/kyc-application.entity';
+import { KycStatus, OPEN_KYC_STATUSES } from './entities/kyc-application.entity';
 import { KycDocumentStatus } from './entities/kyc-document.entity';
 
 export interface KycApplicationRow {
@@ -45,9 +45,9 @@ export class KycRepository {
   /** The investor's open application (pending / in review) and highest approved level. */
   async findKycStanding(manager: EntityManager, userId: string): Promise<{ openStatus: KycStatus | null; approvedLevel: number | null }> {
     const rows: { openStatus: KycStatus | null; approvedLevel: number | null }[] = await manager.query(
-      `SELECT (SELECT status FROM kyc_applications WHERE user_id = $1 AND status IN ('pending', 'in_review') LIMIT 1) AS "openStatus",
+      `SELECT (SELECT status FROM kyc_applications WHERE user_id = $1 AND status = ANY($2::kyc_status[]) LIMIT 1) AS "openStatus",
               (SELECT max(level) FROM kyc_applications WHERE user_id = $1 AND status = 'approved') AS "approvedLevel"`,
-      [userId],
+      [userId, OPEN_KYC_STATUSES],
     );
     return rows[0];
   }

@@ -19,12 +19,6 @@ export class DomainError extends Error {
   }
 }
 
-export class NotFoundError extends DomainError {
-  constructor(what: string) {
-    super('not_found', `${what} not found`, 404);
-  }
-}
-
 export class ConflictError extends DomainError {
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(code, message, 409, details);

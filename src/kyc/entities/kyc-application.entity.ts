@@ -22,6 +22,9 @@ export enum KycStatus {
   Rejected = 'rejected',
 }
 
+/** An application still waiting for a decision (pending or in review). */
+export const OPEN_KYC_STATUSES: readonly KycStatus[] = [KycStatus.Pending, KycStatus.InReview];
+
 @Entity('kyc_applications')
 @Check('chk_kyc_applications_level', `"level" BETWEEN 1 AND 3`)
 @Index('idx_kyc_applications_user', ['userId', 'submittedAt'])

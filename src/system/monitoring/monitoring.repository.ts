@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OPEN_KYC_STATUSES } from '../../kyc/entities/kyc-application.entity';
 
 export interface DatabaseHealthRow {
   total: number;
@@ -205,8 +206,9 @@ export class MonitoringRepository {
                        'amount24h', coalesce(sum(amount) FILTER (WHERE created_at > now() - interval '24 hours'), 0)::numeric(24,6)::text,
                        'amount7d', coalesce(sum(amount), 0)::numeric(24,6)::text)
                      FROM investments WHERE created_at > now() - interval '7 days'),
-           'pendingKycReviews', (SELECT count(*) FROM kyc_applications WHERE status IN ('pending', 'in_review'))
+           'pendingKycReviews', (SELECT count(*) FROM kyc_applications WHERE status = ANY($1::kyc_status[]))
          ) AS stats`,
+        [OPEN_KYC_STATUSES],
       )
       .then((rows: { stats: DashboardStatsRow }[]) => rows[0].stats);
   }
