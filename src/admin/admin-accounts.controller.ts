@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
@@ -40,11 +41,11 @@ export class AdminAccountsController {
 
   @Patch('admins/:id')
   @RequirePermissions('admins:manage')
-  @ApiErrors('bad_request', 'admin_not_found', 'admin_self_change')
+  @ApiErrors('admin_not_found', 'admin_self_change')
   @ApiOperation({ summary: 'Change an admin’s role, name or active flag, or clear a login lock; audited' })
   @ApiResponse({ status: 200, type: AdminAccountDto })
   update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateAdminDto,
     @CurrentPrincipal() admin: AuthPrincipal,
     @ClientIp() ip: string,

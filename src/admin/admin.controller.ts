@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
@@ -24,11 +25,11 @@ export class AdminController {
 
   @Patch('users/:id/status')
   @RequirePermissions('users:write')
-  @ApiErrors('bad_request', 'user_not_found')
+  @ApiErrors('user_not_found', 'data_rule_violation')
   @ApiOperation({ summary: 'Suspend, reactivate or close an investor account (audited)' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   changeUserStatus(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Body() body: ChangeUserStatusDto,
     @CurrentPrincipal() admin: AuthPrincipal,
     @ClientIp() ip: string,

@@ -43,6 +43,7 @@ export class AdminBlockchainController {
   @Post('events')
   @HttpCode(200)
   @RequirePermissions('blockchain:ingest')
+  @ApiErrors('data_rule_violation')
   @ApiOperation({ summary: 'Ingest up to 1000 events; idempotent on (chain id, tx hash, log index)' })
   @ApiOkResponse({ type: IngestResultDto })
   ingestEvents(

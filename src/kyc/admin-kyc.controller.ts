@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
@@ -24,31 +25,31 @@ export class AdminKycController {
 
   @Get(':id')
   @RequirePermissions('kyc:read')
-  @ApiErrors('bad_request', 'kyc_application_not_found')
+  @ApiErrors('kyc_application_not_found')
   @ApiOperation({ summary: 'One application with its documents' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<KycApplicationDto> {
+  get(@Param('id', ParseIdPipe) id: string): Promise<KycApplicationDto> {
     return this.kyc.getApplication(id);
   }
 
   @Post(':id/start-review')
   @HttpCode(200)
   @RequirePermissions('kyc:review')
-  @ApiErrors('bad_request', 'kyc_application_not_found', 'kyc_illegal_transition')
+  @ApiErrors('kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending → in_review (409 from any other state)' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
-  startReview(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+  startReview(@Param('id', ParseIdPipe) id: string, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
     return this.kyc.decide(id, KycStatus.InReview, { adminId: admin.id, ip });
   }
 
   @Post(':id/approve')
   @HttpCode(200)
   @RequirePermissions('kyc:review')
-  @ApiErrors('bad_request', 'kyc_application_not_found', 'kyc_illegal_transition')
+  @ApiErrors('kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending or in_review → approved (409 from a final state); audited' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
   approve(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Body() body: ApproveKycDto,
     @CurrentPrincipal() admin: AuthPrincipal,
     @ClientIp() ip: string,
@@ -59,11 +60,11 @@ export class AdminKycController {
   @Post(':id/reject')
   @HttpCode(200)
   @RequirePermissions('kyc:review')
-  @ApiErrors('bad_request', 'kyc_application_not_found', 'kyc_illegal_transition')
+  @ApiErrors('kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending or in_review → rejected with a reason (409 from a final state); audited' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
   reject(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Body() body: RejectKycDto,
     @CurrentPrincipal() admin: AuthPrincipal,
     @ClientIp() ip: string,

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, InvestorOnly, Public } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
@@ -46,7 +47,7 @@ export class UsersController {
 
   @InvestorOnly()
   @Patch('me/profile')
-  @ApiErrors('user_not_found')
+  @ApiErrors('user_not_found', 'data_rule_violation')
   @ApiOperation({ summary: 'Change the signed-in investor’s profile (fields sent as null are cleared)' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   updateMyProfile(@CurrentPrincipal() principal: AuthPrincipal, @Body() body: UpdateProfileDto): Promise<UserDetailDto> {
@@ -54,20 +55,20 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiErrors('bad_request', 'forbidden', 'user_not_found')
+  @ApiErrors('forbidden', 'user_not_found')
   @ApiOperation({ summary: 'A user (the investor themselves, or an admin with users:read); another investor’s id is 404' })
   @ApiResponse({ status: 200, type: UserDetailDto })
-  getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<UserDetailDto> {
+  getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<UserDetailDto> {
     return this.users.getUserDetailFor(principal, id);
   }
 
   @Get(':id/transactions')
-  @ApiErrors('bad_request', 'forbidden', 'user_not_found')
+  @ApiErrors('forbidden', 'user_not_found')
   @ApiOperation({ summary: 'Transaction history, newest first, keyset-paginated (?limit=&cursor=), filtered by type/status/from/to' })
   @ApiResponse({ status: 200, type: TransactionPageDto })
   getTransactions(
     @CurrentPrincipal() principal: AuthPrincipal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Query() query: TransactionHistoryQueryDto,
   ): Promise<TransactionPageDto> {
     return this.users.getTransactionHistoryFor(principal, id, query);

@@ -2027,6 +2027,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2043,7 +2044,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -2176,6 +2177,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2192,7 +2194,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -2371,6 +2373,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2387,7 +2390,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -2545,6 +2548,7 @@ export interface operations {
              *     - `address_mismatch`: address does not match the address that signed the message
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2561,7 +2565,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "address_mismatch" | "validation_failed" | "malformed_json";
+                        code: "address_mismatch" | "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -2833,8 +2837,10 @@ export interface operations {
             /**
              * @description Bad Request
              *
+             *     - `data_rule_violation`: A value breaks a database data rule (check or not-null constraint, format, range)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -2845,13 +2851,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
-                     *       "code": "validation_failed"
+                     *       "message": "A value breaks a database data rule (check or not-null constraint, format, range)",
+                     *       "code": "data_rule_violation"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "data_rule_violation" | "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -3027,7 +3033,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              */
             400: {
@@ -3039,13 +3044,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed";
+                        code: "validation_failed";
                     };
                 };
             };
@@ -3183,7 +3188,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              */
             400: {
@@ -3195,13 +3199,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed";
+                        code: "validation_failed";
                     };
                 };
             };
@@ -3332,6 +3336,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -3348,7 +3353,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -3767,7 +3772,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              */
             400: {
@@ -3779,13 +3783,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed";
+                        code: "validation_failed";
                     };
                 };
             };
@@ -3913,7 +3917,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              */
             400: {
@@ -3925,13 +3928,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed";
+                        code: "validation_failed";
                     };
                 };
             };
@@ -4087,9 +4090,9 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -4100,13 +4103,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -4310,9 +4313,9 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -4323,13 +4326,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -4856,6 +4859,7 @@ export interface operations {
              *     - `invalid_asset_field`: An asset field breaks a rule (`details.field` names it)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -4872,7 +4876,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "invalid_asset_field" | "validation_failed" | "malformed_json";
+                        code: "invalid_asset_field" | "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -5031,6 +5035,7 @@ export interface operations {
              *     - `invalid_asset_field`: An asset field breaks a rule (`details.field` names it)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5047,7 +5052,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "invalid_asset_field" | "validation_failed" | "malformed_json";
+                        code: "invalid_asset_field" | "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -5254,6 +5259,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5270,7 +5276,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -5776,6 +5782,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -5792,7 +5799,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -5998,6 +6005,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -6014,7 +6022,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -6220,6 +6228,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -6236,7 +6245,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -6567,9 +6576,10 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
+             *     - `data_rule_violation`: A value breaks a database data rule (check or not-null constraint, format, range)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -6580,13 +6590,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A value breaks a database data rule (check or not-null constraint, format, range)",
+                     *       "code": "data_rule_violation"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json";
+                        code: "data_rule_violation" | "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -7103,6 +7113,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7119,7 +7130,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -7299,9 +7310,9 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `bad_request`: The request is malformed in a way no more specific code covers
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7312,13 +7323,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "The request is malformed in a way no more specific code covers",
-                     *       "code": "bad_request"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "bad_request" | "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -7775,8 +7786,10 @@ export interface operations {
             /**
              * @description Bad Request
              *
+             *     - `data_rule_violation`: A value breaks a database data rule (check or not-null constraint, format, range)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7787,13 +7800,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
-                     *       "code": "validation_failed"
+                     *       "message": "A value breaks a database data rule (check or not-null constraint, format, range)",
+                     *       "code": "data_rule_violation"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "data_rule_violation" | "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -7948,6 +7961,7 @@ export interface operations {
              *
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
+             *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
              */
             400: {
                 headers: {
@@ -7964,7 +7978,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "validation_failed" | "malformed_json";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ERROR_CODES, isErrorCode } from '../../src/common/errors/error-codes';
-import { createUser } from '../utils/auth';
+import { AdminRole } from '../../src/admin/entities/admin-user.entity';
+import { createAdmin, createUser } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 /** Every error body carries a `code` from the one catalogue, Nest's and Fastify's own refusals included. */
@@ -38,6 +39,21 @@ describe('Error codes', () => {
     const badId = await request(testApp.http).get('/api/investments/not-a-uuid').set('Authorization', `Bearer ${user.token}`);
     expectError(badId, 400, 'validation_failed');
     expect(badId.body.details.fields).toEqual(['id']);
+  });
+
+  it.each([
+    ['get', '/api/users/not-a-uuid'],
+    ['get', '/api/users/not-a-uuid/transactions'],
+    ['get', '/api/admin/kyc/not-a-uuid'],
+    ['post', '/api/admin/kyc/not-a-uuid/start-review'],
+    ['patch', '/api/admin/users/not-a-uuid/status'],
+    ['patch', '/api/admin/admins/not-a-uuid'],
+  ] as const)('%s %s: a path id that is not a UUID is 400 validation_failed naming id', async (method, path) => {
+    const admin = await createAdmin(testApp, AdminRole.Superadmin);
+    const res = await request(testApp.http)[method](path).set('Authorization', `Bearer ${admin.token}`);
+    expectError(res, 400, 'validation_failed');
+    expect(res.body.details.fields).toEqual(['id']);
+    expect(res.body.message).toEqual(['id must be a UUID']);
   });
 
   it('401, 403 and the 404 of an unknown route carry their codes, and the path is not echoed', async () => {

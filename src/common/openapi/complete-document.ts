@@ -10,8 +10,7 @@ const GENERIC_CODES = {
   withToken: ['unauthorized'],
   withRole: ['forbidden'],
   withInput: ['validation_failed'],
-  // Add 'json_too_deep' here when the JSON depth limit lands (nothing answers it yet).
-  withBody: ['malformed_json', 'payload_too_large', 'unsupported_media_type'],
+  withBody: ['malformed_json', 'json_too_deep', 'payload_too_large', 'unsupported_media_type'],
   withDatabase: ['database_unavailable', 'overloaded'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
