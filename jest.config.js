@@ -10,7 +10,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/utils/global-setup.ts',
   globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
-  reporters: ['default', '<rootDir>/test/utils/summary-reporter.js'],
+  reporters: ['default', '<rootDir>/test/utils/contract-reporter.js', '<rootDir>/test/utils/summary-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],

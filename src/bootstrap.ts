@@ -1,6 +1,7 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { DatabaseOutageMonitor } from './common/database/database-outage';
@@ -20,10 +21,12 @@ export interface CreateAppOptions {
   config: AppConfig;
   databaseUrl: string;
   logger: LoggerService;
+  /** Extra Fastify hooks, added before the routes are ready (the e2e tests record each answer's status and code). */
+  addHttpHooks?: (fastify: FastifyInstance) => void;
 }
 
 /** Builds the HTTP application exactly as production runs it; the e2e tests use this too. */
-export async function createApp({ config, databaseUrl, logger }: CreateAppOptions): Promise<INestApplication> {
+export async function createApp({ config, databaseUrl, logger, addHttpHooks }: CreateAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, databaseUrl, logger }),
     createHttpAdapter(config.http),
@@ -36,6 +39,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   useSecurityHeaders(app.getHttpAdapter().getInstance());
   useCors(app, config.http);
   app.get(RequestTracker).attach(app.getHttpAdapter().getInstance());
+  addHttpHooks?.(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger, app.get(DatabaseOutageMonitor)));

@@ -37,6 +37,8 @@ export default async function globalSetup() {
   await seedReferenceData(dataSource);
   await dataSource.destroy();
 
+  // Each worker records the answers the app gave (test/utils/contract-observer.ts); the contract reporter reads them.
+  process.env.PEND_CONTRACT_OBSERVED_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pend-contract-observed-'));
   process.env.PEND_TEST_SERVER_URL = server.url;
   process.env.PEND_TEST_SERVER_DIR = dataDir;
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../src/bootstrap';
 import { JsonLogger } from '../../src/common/logging/json-logger';
 import { AppConfig, loadAppConfig } from '../../src/config/app.config';
 import { MetricsServer } from '../../src/system/metrics/metrics.server';
+import { observeContract } from './contract-observer';
 import { createTestDatabase, dropTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -26,6 +27,11 @@ export interface TestAppOptions {
   databaseUrl?: string;
   env?: Record<string, string>;
   logger?: LoggerService;
+  /**
+   * Record this app's answers for the contract check (test/utils/contract-reporter.js). Off only for an app a test
+   * misconfigures on purpose to show what breaks: its answers are not the contract's.
+   */
+  observeContract?: boolean;
 }
 
 /** The real app (same bootstrap as production) on its own real database. */
@@ -46,7 +52,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const logger = options.logger ?? new JsonLogger(config.logLevel);
-  const app = await createApp({ config, databaseUrl, logger });
+  const app = await createApp({
+    config,
+    databaseUrl,
+    logger,
+    addHttpHooks: options.observeContract === false ? undefined : observeContract,
+  });
   await app.init();
   return {
     app,
