@@ -8,6 +8,7 @@ import { DatabaseOutageMonitor } from './common/database/database-outage';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { completeOpenApiDocument } from './common/openapi/complete-document';
 import { createHttpAdapter } from './common/http/http-adapter';
+import { useMaintenanceMode } from './common/http/maintenance-mode';
 import { useCors, useSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
@@ -38,6 +39,7 @@ export async function createApp({ config, databaseUrl, logger, addHttpHooks }: C
   );
   useSecurityHeaders(app.getHttpAdapter().getInstance());
   useCors(app, config.http);
+  useMaintenanceMode(app.getHttpAdapter().getInstance(), config.maintenance);
   app.get(RequestTracker).attach(app.getHttpAdapter().getInstance());
   addHttpHooks?.(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('api');

@@ -26,6 +26,20 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ DATABASE_DIRECT_URL: 'mysql://x' })).toThrow(/DATABASE_DIRECT_URL=/);
   });
 
+  it('reads the maintenance mode (read_only or read-only) and the replica list', () => {
+    expect(loadAppConfig({}).maintenance).toEqual({ readOnly: false, retryAfterSeconds: 60 });
+    expect(loadAppConfig({ MAINTENANCE_MODE: 'read_only' }).maintenance.readOnly).toBe(true);
+    expect(loadAppConfig({ MAINTENANCE_MODE: 'read-only', MAINTENANCE_RETRY_AFTER_SECONDS: '30' }).maintenance).toEqual({
+      readOnly: true,
+      retryAfterSeconds: 30,
+    });
+    expect(() => loadAppConfig({ MAINTENANCE_MODE: 'readonly' })).toThrow(/MAINTENANCE_MODE=/);
+    const replicas = loadAppConfig({ DATABASE_REPLICA_URLS: ' postgres://u:p@r1:5432/pend , postgresql://u:p@r2/pend' }).database;
+    expect(replicas.replicaUrls).toEqual(['postgres://u:p@r1:5432/pend', 'postgresql://u:p@r2/pend']);
+    expect(loadAppConfig({}).database).toMatchObject({ replicaUrls: [], replicaWaitMs: 250 });
+    expect(() => loadAppConfig({ DATABASE_REPLICA_URLS: 'postgres://a/b,mysql://c' })).toThrow(/DATABASE_REPLICA_URLS=/);
+  });
+
   it('reads settings from the environment', () => {
     const config = loadAppConfig({ PORT: '8080', DB_POOL_MAX: '5', DATABASE_URL: 'postgres://u:p@db:5432/pend' });
     expect(config.port).toBe(8080);

@@ -39,6 +39,37 @@ class EnvironmentVariables {
   @IsBoolean()
   DB_PREPARED_STATEMENTS?: boolean;
 
+  /**
+   * Read replicas (streaming standbys of the primary), comma-separated postgres:// URLs: the hot reads
+   * go to them; writes, and reads by a caller whose own write is not replayed there yet, go to the primary.
+   */
+  @IsOptional()
+  @Matches(/^\s*postgres(ql)?:\/\/[^,\s]+(\s*,\s*postgres(ql)?:\/\/[^,\s]+)*\s*$/, {
+    message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// or postgresql:// URLs',
+  })
+  DATABASE_REPLICA_URLS?: string;
+
+  /** How long a read may wait for a replica to replay the caller's last write before it goes to the primary. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DB_REPLICA_WAIT_MS?: number;
+
+  /** Planned maintenance: `read_only` (or `read-only`) refuses every write with 503 maintenance_read_only; reads keep working. */
+  @IsOptional()
+  @IsIn(['off', 'read_only', 'read-only'], { message: 'MAINTENANCE_MODE must be off or read_only' })
+  MAINTENANCE_MODE?: string;
+
+  /** The Retry-After (seconds) a write refused for maintenance carries. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  MAINTENANCE_RETRY_AFTER_SECONDS?: number;
+
   @IsOptional()
   @IsString()
   EMBEDDED_PG_DATA_DIR?: string;
@@ -309,6 +340,10 @@ export interface AppConfig {
     directUrl?: string;
     /** Name the hot reads' statements so each connection plans them once; off behind a transaction pooler. */
     preparedStatements: boolean;
+    /** DATABASE_REPLICA_URLS: streaming standbys for the hot reads (none: everything on the primary). */
+    replicaUrls: string[];
+    /** DB_REPLICA_WAIT_MS: the bound on waiting for a replica to replay a caller's write (then the primary answers). */
+    replicaWaitMs: number;
     embeddedDataDir: string;
     embeddedPort: number;
     poolMax: number;
@@ -325,6 +360,8 @@ export interface AppConfig {
     migrationsRun: boolean;
   };
   logLevel: string;
+  /** MAINTENANCE_MODE: `readOnly` refuses writes with 503 maintenance_read_only and Retry-After. */
+  maintenance: { readOnly: boolean; retryAfterSeconds: number };
   http: {
     /** Fastify's trustProxy: false = the socket's peer is the client. */
     trustProxy: string | false;
@@ -410,6 +447,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       url: vars.DATABASE_URL,
       directUrl: vars.DATABASE_DIRECT_URL,
       preparedStatements: vars.DB_PREPARED_STATEMENTS ?? true,
+      replicaUrls: (vars.DATABASE_REPLICA_URLS ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+      replicaWaitMs: vars.DB_REPLICA_WAIT_MS ?? 250,
       embeddedDataDir: resolveFromRoot(vars.EMBEDDED_PG_DATA_DIR ?? '.data/postgres'),
       embeddedPort: vars.EMBEDDED_PG_PORT ?? 54329,
       poolMax: vars.DB_POOL_MAX ?? 20,
@@ -423,6 +465,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       migrationsRun: vars.DB_MIGRATIONS_RUN ?? true,
     },
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    maintenance: {
+      readOnly: vars.MAINTENANCE_MODE === 'read_only' || vars.MAINTENANCE_MODE === 'read-only',
+      retryAfterSeconds: vars.MAINTENANCE_RETRY_AFTER_SECONDS ?? 60,
+    },
     http,
     // A fixed port in production; elsewhere a free one (several instances and test apps run side by side).
     metrics: { port: vars.METRICS_PORT ?? (nodeEnv === 'production' ? 9464 : 0), host: vars.METRICS_HOST ?? '127.0.0.1' },

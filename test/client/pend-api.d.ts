@@ -766,7 +766,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check
+         * Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check. 200 with status `degraded` while only reads are served (MAINTENANCE_MODE=read_only)
          * @description No token.
          */
         get: operations["HealthController_ready"];
@@ -2127,6 +2127,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2145,7 +2146,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -2323,6 +2324,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2341,7 +2343,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -2497,6 +2499,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2515,7 +2518,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -2671,6 +2674,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2689,7 +2693,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -2986,6 +2990,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -3004,7 +3009,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -3508,6 +3513,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -3526,7 +3532,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -4039,6 +4045,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4057,7 +4064,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -4262,6 +4269,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4280,7 +4288,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -4485,6 +4493,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4503,7 +4512,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -4981,6 +4990,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4999,7 +5009,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -5206,6 +5216,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -5224,7 +5235,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -5462,6 +5473,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -5480,7 +5492,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -5952,6 +5964,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -5970,7 +5983,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -6175,6 +6188,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6193,7 +6207,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -6398,6 +6412,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6416,7 +6431,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -6725,6 +6740,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6743,7 +6759,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -7259,6 +7275,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -7277,7 +7294,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -7482,6 +7499,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -7500,7 +7518,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -7911,6 +7929,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -7929,7 +7948,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -8083,6 +8102,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -8101,7 +8121,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };
@@ -8816,6 +8836,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
+             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
              */
             503: {
                 headers: {
@@ -8834,7 +8855,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "database_unavailable" | "overloaded";
+                        code: "database_unavailable" | "overloaded" | "maintenance_read_only";
                     };
                 };
             };

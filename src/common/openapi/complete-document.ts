@@ -1,6 +1,7 @@
 import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { ERROR_CODES, ErrorCode } from '../errors/error-codes';
+import { READ_METHODS } from '../http/maintenance-mode';
 import { RouteAuth, X_AUTH, X_ERROR_CODES, X_NO_DATABASE, X_PERMISSIONS } from './api-errors.decorator';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -12,6 +13,8 @@ const GENERIC_CODES = {
   withInput: ['validation_failed'],
   withBody: ['malformed_json', 'json_too_deep', 'payload_too_large', 'unsupported_media_type'],
   withDatabase: ['database_unavailable', 'overloaded'],
+  // MAINTENANCE_MODE=read_only refuses every write before it is routed (src/common/http/maintenance-mode.ts).
+  write: ['maintenance_read_only'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
 const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
@@ -79,7 +82,7 @@ function errorResponse(status: number, codes: ErrorCode[], existing: ResponseObj
 }
 
 /** The codes an operation can answer: its own, and those every route of its kind gets. */
-function codesOf(operation: OperationObject, auth: RouteAuth): ErrorCode[] {
+function codesOf(operation: OperationObject, auth: RouteAuth, method: (typeof METHODS)[number]): ErrorCode[] {
   const record = operation as unknown as Record<string, unknown>;
   const codes = new Set<ErrorCode>((record[X_ERROR_CODES] as ErrorCode[] | undefined) ?? []);
   const add = (list: readonly ErrorCode[]) => list.forEach((code) => codes.add(code));
@@ -88,6 +91,7 @@ function codesOf(operation: OperationObject, auth: RouteAuth): ErrorCode[] {
   if (operation.requestBody || operation.parameters?.length) add(GENERIC_CODES.withInput);
   if (operation.requestBody) add(GENERIC_CODES.withBody);
   if (record[X_NO_DATABASE] !== true) add(GENERIC_CODES.withDatabase);
+  if (!READ_METHODS.has(method.toUpperCase())) add(GENERIC_CODES.write);
   for (const code of codes) {
     if (!(code in ERROR_CODES)) throw new Error(`${operation.operationId}: ${code} is not in the error code catalogue`);
   }
@@ -138,7 +142,7 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       operation.description = operation.description ? `${operation.description}\n\n${note}` : note;
 
       const byStatus = new Map<number, ErrorCode[]>();
-      for (const code of codesOf(operation, auth)) {
+      for (const code of codesOf(operation, auth, method)) {
         const status = ERROR_CODES[code].status;
         byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
       }

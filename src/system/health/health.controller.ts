@@ -39,7 +39,8 @@ export class HealthController {
   @ApiErrors('health_check_failed')
   @ApiOperation({
     summary:
-      'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check',
+      'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check. ' +
+      '200 with status `degraded` while only reads are served (MAINTENANCE_MODE=read_only)',
   })
   async ready() {
     const timeout = this.config.monitoring.healthCheckTimeoutMs;
@@ -51,6 +52,15 @@ export class HealthController {
       () => this.migrations.check('migrations'),
     ];
     if (this.config.backup.enabled) checks.push(() => this.backup.check('backup'));
-    return this.health.check(checks);
+    const result = await this.health.check(checks);
+    if (!this.config.maintenance.readOnly) return result;
+    // Planned read-only maintenance: reads are served, so a load balancer keeps routing here (200), but not `ok`.
+    const maintenance = { status: 'up', mode: 'read_only', writes: 'refused (503 maintenance_read_only)' };
+    return {
+      ...result,
+      status: 'degraded',
+      info: { ...result.info, maintenance },
+      details: { ...result.details, maintenance },
+    };
   }
 }
