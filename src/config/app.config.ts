@@ -84,6 +84,13 @@ class EnvironmentVariables {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
+  @Min(0)
+  @Max(100)
+  EMBEDDED_PG_RESTART_ATTEMPTS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
   @Min(1)
   @Max(1000)
   DB_POOL_MAX?: number;
@@ -346,6 +353,8 @@ export interface AppConfig {
     replicaWaitMs: number;
     embeddedDataDir: string;
     embeddedPort: number;
+    /** Start attempts when the app's embedded postmaster dies while it runs (0 = never restart it). */
+    embeddedRestartAttempts: number;
     poolMax: number;
     idleTimeoutMs: number;
     /** Bound on getting a connection: waiting for a free one in the pool, or opening a new one. */
@@ -454,6 +463,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       replicaWaitMs: vars.DB_REPLICA_WAIT_MS ?? 250,
       embeddedDataDir: resolveFromRoot(vars.EMBEDDED_PG_DATA_DIR ?? '.data/postgres'),
       embeddedPort: vars.EMBEDDED_PG_PORT ?? 54329,
+      embeddedRestartAttempts: vars.EMBEDDED_PG_RESTART_ATTEMPTS ?? 8,
       poolMax: vars.DB_POOL_MAX ?? 20,
       idleTimeoutMs: vars.DB_POOL_IDLE_TIMEOUT_MS ?? 30_000,
       connectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS ?? 2_000,

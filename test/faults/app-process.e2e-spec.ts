@@ -195,4 +195,70 @@ describe('Faults: the app process is stopped (SIGTERM) or killed (SIGKILL) under
       (await timedFetch('read', `${baseUrl()}/api/assets/${assetId}`, { headers: { Authorization: `Bearer ${investor.token}` } })).status,
     ).toBe(200);
   }, 60_000);
+  it('the embedded postmaster killed (kill -9) while the app serves: 503 database_unavailable meanwhile, restarted by the app, logged once each way', async () => {
+    const pidFile = path.join(dir, 'pg', 'postmaster.pid');
+    const killed = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const before = (await query<{ n: number }>('SELECT count(*)::int AS n FROM investments WHERE user_id = $1', [investor.id]))[0].n;
+    const logFrom = output.length;
+    let release!: () => void;
+    const running = load(4, new Promise<void>((resolve) => (release = resolve)));
+    await sleep(1_000);
+    const killedAt = Date.now();
+    process.kill(killed, 'SIGKILL');
+
+    // The app starts a new postmaster by itself and answers again.
+    let recoveredMs = -1;
+    while (Date.now() - killedAt < 60_000) {
+      const probe = await timedFetch('probe', `${baseUrl()}/api/assets/${assetId}`, {
+        headers: { Authorization: `Bearer ${investor.token}` },
+      });
+      if (probe.status === 200 && Date.now() - killedAt > 200) {
+        recoveredMs = Date.now() - killedAt;
+        break;
+      }
+      await sleep(200);
+    }
+    await sleep(500);
+    release();
+    const outcomes = await running;
+    const unavailable = outcomes.filter((o) => o.status === 503);
+    console.log(
+      `postmaster killed: ${outcomes.length} requests, ${unavailable.length} × 503, answering again ${recoveredMs} ms after the kill, ` +
+        `slowest ${Math.max(...outcomes.map((o) => o.ms))} ms`,
+    );
+    expect(recoveredMs).toBeGreaterThan(0);
+    expect(app!.exitCode).toBeNull();
+    const restarted = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    expect(restarted).not.toBe(killed);
+    expect(() => process.kill(restarted, 0)).not.toThrow();
+    // The new server is the app's: the owner record names the app and the new postmaster.
+    const owner = JSON.parse(fs.readFileSync(path.join(dir, 'pg.owner.json'), 'utf8')) as { ownerPid: number; postmasterPid: number };
+    expect(owner).toMatchObject({ ownerPid: app!.pid, postmasterPid: restarted });
+
+    // Every answer was a 2xx/4xx or a quick 503 database_unavailable with Retry-After; none hung, none was a 500.
+    expect(outcomes.filter((o) => o.status === 0)).toEqual([]);
+    expect(unexpectedOutcomes(outcomes)).toEqual([]);
+    expect(unavailable.length).toBeGreaterThan(0);
+    for (const o of unavailable) {
+      expect(o.body).toMatchObject({ statusCode: 503, code: 'database_unavailable' });
+      expect(Number(o.retryAfter)).toBeGreaterThan(0);
+    }
+    expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(10_000);
+
+    // One line when it died, one when it ran again; no stack traces.
+    const log = output.slice(logFrom);
+    expect(log.match(/exited unexpectedly/g)).toHaveLength(1);
+    expect(log.match(/Embedded PostgreSQL restarted/g)).toHaveLength(1);
+    expect(log).not.toContain('    at ');
+
+    // The books add up across the crash: each investment committed before its answer was lost is returned to the retry.
+    const settled = await settleInvestments(baseUrl(), investor.token, outcomes, assetId);
+    expect(unexpectedOutcomes(settled)).toEqual([]);
+    const acknowledged = [...outcomes, ...settled].filter((o) => o.kind === 'invest' && o.status === 201);
+    const unique = [...new Map(acknowledged.map((o) => [String(o.body?.id), { id: String(o.body?.id) }])).values()];
+    const books = await checkInvestmentBooks(databaseUrl, unique, investor.id);
+    expect(books.missing).toEqual([]);
+    expect(books.assetsAboveTarget).toBe(0);
+    expect(books.investments - before).toBe(unique.length);
+  }, 120_000);
 });

@@ -18,6 +18,11 @@ const CONNECTION_LOST = [
   'Connection ended unexpectedly',
   'the database system is',
 ];
+/**
+ * TypeORM releases a query runner whose connection emits an error (the server went away between two
+ * queries of a transaction); the transaction's next query then throws this instead of the driver's error.
+ */
+const RUNNER_RELEASED = 'QueryRunnerProviderAlreadyReleasedError';
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -45,7 +50,8 @@ export type DatabaseFailure = 'unavailable' | 'slow' | 'pool_wait' | undefined;
 /** Classifies an error thrown by node-postgres, pg-pool or TypeORM (which wraps the driver's error). */
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
-    const { message, code } = current as { message?: unknown; code?: unknown };
+    const { message, code, name } = current as { message?: unknown; code?: unknown; name?: unknown };
+    if (name === RUNNER_RELEASED) return 'unavailable';
     if (typeof message === 'string') {
       if (message.includes(POOL_WAIT_TIMEOUT)) return 'pool_wait';
       if (CONNECTION_LOST.some((text) => message.includes(text))) return 'unavailable';
