@@ -292,6 +292,33 @@ class EnvironmentVariables {
   @IsString()
   PG_BIN_DIR?: string;
 
+  // Point-in-time recovery and disaster-recovery drills (src/system/backup).
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  WAL_ARCHIVE_ENABLED?: boolean;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WAL_ARCHIVE_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Min(0.01)
+  PITR_WINDOW_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DRILL_ENABLED?: boolean;
+
+  @IsOptional()
+  @IsString()
+  DRILL_CRON?: string;
+
   @IsOptional()
   @Type(() => Number)
   @Min(0)
@@ -395,6 +422,19 @@ export interface AppConfig {
     maxAgeHours: number;
     /** Folder holding pg_dump/pg_restore; undefined = /usr/lib/postgresql/<major>/bin, `pg_config --bindir`, then PATH. */
     pgBinDir?: string;
+    /** Point-in-time recovery: WAL archive (BACKUP_DIR/wal) and base backups (BACKUP_DIR/base). */
+    pitr: {
+      /** The embedded server archives its WAL, and each backup run also takes a base backup. */
+      enabled: boolean;
+      walDir: string;
+      baseDir: string;
+      /** archive_timeout: the recovery point objective for a quiet server. */
+      archiveTimeoutSeconds: number;
+      /** How far back a restore can go: older base backups and WAL are deleted. */
+      windowDays: number;
+    };
+    /** Monthly disaster-recovery drill (npm run db:drill). */
+    drill: { enabled: boolean; cron: string };
   };
   apiUsageRetentionDays: number;
   monitoring: {
@@ -505,6 +545,18 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       maxAgeHours: vars.BACKUP_MAX_AGE_HOURS ?? 26,
       pgBinDir: vars.PG_BIN_DIR,
+      pitr: {
+        // On by default for the embedded server; a server of your own archives once configured (README).
+        enabled: vars.WAL_ARCHIVE_ENABLED ?? (nodeEnv !== 'test' && !vars.DATABASE_URL),
+        walDir: path.join(resolveFromRoot(vars.BACKUP_DIR ?? 'backups'), 'wal'),
+        baseDir: path.join(resolveFromRoot(vars.BACKUP_DIR ?? 'backups'), 'base'),
+        archiveTimeoutSeconds: vars.WAL_ARCHIVE_TIMEOUT_SECONDS ?? 60,
+        windowDays: vars.PITR_WINDOW_DAYS ?? 7,
+      },
+      drill: {
+        enabled: vars.DRILL_ENABLED ?? vars.BACKUP_ENABLED ?? nodeEnv !== 'test',
+        cron: vars.DRILL_CRON ?? '0 4 1 * *',
+      },
     },
     apiUsageRetentionDays: vars.API_USAGE_RETENTION_DAYS ?? 90,
     monitoring: {

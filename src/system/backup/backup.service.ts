@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
@@ -9,6 +11,7 @@ import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackupError } from './backup.errors';
 import { BackupManifest } from './backup-manifest';
+import { BaseBackupManifest, BaseBackupStore, selectPitrExpired } from './base-backup';
 import { selectBackupsToDelete } from './backup-rotation';
 import { BackupStore } from './backup-store';
 import { CLOCK } from './clock';
@@ -21,7 +24,8 @@ const BACKUP_LOCK_KEY = 'pend:backup';
 /** A scheduled run finding a backup this recent assumes another instance just made it. */
 const SCHEDULED_MIN_INTERVAL_MS = 10 * 60_000;
 
-export type BackupOutcome = { status: 'completed'; manifest: BackupManifest; deleted: string[] } | { status: 'skipped'; reason: string };
+export type BackupOutcome =
+  { status: 'completed'; manifest: BackupManifest; deleted: string[]; base?: BaseBackupManifest } | { status: 'skipped'; reason: string };
 
 export type ProgressListener = (stage: string, detail?: string, info?: { tables?: number }) => void;
 
@@ -61,6 +65,7 @@ export async function countRowsPerTable(runner: { query(sql: string): Promise<un
 @Injectable()
 export class BackupService {
   readonly store: BackupStore;
+  readonly baseStore: BaseBackupStore;
   private tools?: PgTools;
   private readonly logger: LoggerService = new Logger(BackupService.name);
 
@@ -71,6 +76,7 @@ export class BackupService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.store = new BackupStore(config.backup.dir);
+    this.baseStore = new BaseBackupStore(config.backup.pitr.baseDir);
   }
 
   get databaseUrl(): string {
@@ -107,7 +113,16 @@ export class BackupService {
         const deleted = this.rotate();
         progress('rotated', deleted.length ? `deleted ${deleted.join(', ')}` : 'nothing to delete');
         await this.recordSystemLog(manifest);
-        return { status: 'completed', manifest, deleted };
+        let base: BaseBackupManifest | undefined;
+        if (this.config.backup.pitr.enabled) {
+          base = await this.takeBaseBackup(trigger, progress).catch(async (error: Error) => {
+            progress('base backup failed', error.message);
+            await this.recordLog('error', `Base backup failed: ${error.message}`, { error: error.message });
+            return undefined;
+          });
+          if (base) deleted.push(...this.rotatePitr(progress));
+        }
+        return { status: 'completed', manifest, deleted, base };
       } finally {
         await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [BACKUP_LOCK_KEY]).catch(() => undefined);
       }
@@ -121,6 +136,83 @@ export class BackupService {
     const doomed = selectBackupsToDelete(this.store.list(), this.config.backup.retention);
     for (const manifest of doomed) this.store.remove(manifest);
     return doomed.map((m) => m.id);
+  }
+
+  /**
+   * A base backup (pg_basebackup: tar, gzip, its WAL streamed alongside) into BACKUP_DIR/base/<id>,
+   * with the sha256 of each file and the WAL position it starts from in its manifest. Together with
+   * the WAL archive it is what `db:restore -- --to-time` replays from.
+   */
+  async takeBaseBackup(trigger: 'scheduled' | 'manual', progress: ProgressListener = () => undefined): Promise<BaseBackupManifest> {
+    const tools = await this.pgTools();
+    const startedAt = this.clock.now();
+    const started = Date.now();
+    const id = `base-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
+    fs.mkdirSync(this.baseStore.dir, { recursive: true });
+    const tmp = path.join(this.baseStore.dir, `.${id}.tmp`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    progress('base backup', `pg_basebackup into ${this.baseStore.folderOf(id)}`);
+    let lines: string[];
+    try {
+      lines = await this.runner.basebackup(tools, this.databaseUrl, tmp, `pend ${id}`);
+    } catch (error) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw error;
+    }
+    const startPoint = /write-ahead log start point: ([0-9A-F]+\/[0-9A-F]+) on timeline (\d+)/i.exec(lines.join('\n'));
+    const endPoint = /write-ahead log end point: ([0-9A-F]+\/[0-9A-F]+)/i.exec(lines.join('\n'));
+    if (!startPoint || !endPoint) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw new BackupError('pg_tool_failed', `pg_basebackup did not report its WAL start and end points: ${lines.slice(-3).join(' | ')}`);
+    }
+    const [{ walFile, version }] = (await this.dataSource.query(
+      `SELECT pg_walfile_name($1::pg_lsn) AS "walFile", current_setting('server_version') AS version`,
+      [startPoint[1]],
+    )) as { walFile: string; version: string }[];
+    const finished = Date.now();
+    const files = [];
+    for (const name of fs.readdirSync(tmp).sort()) {
+      const file = path.join(tmp, name);
+      files.push({ name, sizeBytes: fs.statSync(file).size, sha256: await sha256Of(file) });
+    }
+    fs.renameSync(tmp, this.baseStore.folderOf(id));
+    const manifest: BaseBackupManifest = {
+      id,
+      kind: 'base',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date(startedAt.getTime() + (finished - started)).toISOString(),
+      durationMs: finished - started,
+      startLsn: startPoint[1],
+      endLsn: endPoint[1],
+      timeline: Number(startPoint[2]),
+      startWalFile: walFile,
+      files,
+      serverVersion: version,
+      pgBasebackupVersion: versionOfTool(tools.pgBasebackup),
+      trigger,
+    };
+    this.baseStore.write(manifest);
+    const bytes = files.reduce((sum, f) => sum + f.sizeBytes, 0);
+    progress('base backup', `${id}: ${bytes} bytes in ${manifest.durationMs} ms, WAL from ${walFile}`);
+    await this.recordLog('info', `Base backup ${id} taken`, {
+      id,
+      sizeBytes: bytes,
+      durationMs: manifest.durationMs,
+      startWalFile: walFile,
+    });
+    return manifest;
+  }
+
+  /** Deletes base backups and archived WAL older than the PITR window needs; returns what went. */
+  rotatePitr(progress: ProgressListener = () => undefined): string[] {
+    const walDir = this.config.backup.pitr.walDir;
+    const walFiles = fs.existsSync(walDir) ? fs.readdirSync(walDir) : [];
+    const expired = selectPitrExpired(this.baseStore.list(), walFiles, this.clock.now(), this.config.backup.pitr.windowDays);
+    for (const base of expired.baseBackups) this.baseStore.remove(base);
+    for (const name of expired.walFiles) fs.rmSync(path.join(walDir, name), { force: true });
+    const removed = [...expired.baseBackups.map((b) => b.id), ...(expired.walFiles.length ? [`${expired.walFiles.length} WAL files`] : [])];
+    progress('pitr window', removed.length ? `deleted ${removed.join(', ')}` : 'nothing to delete');
+    return removed;
   }
 
   private async dumpAndDescribe(trigger: 'scheduled' | 'manual', progress: ProgressListener): Promise<BackupManifest> {
@@ -275,6 +367,12 @@ export class BackupService {
     return { database: targetDatabase, url, durationMs: Date.now() - started, rowCounts };
   }
 
+  private async recordLog(level: 'info' | 'error', message: string, details: Record<string, unknown>): Promise<void> {
+    await this.dataSource
+      .query(`INSERT INTO system_logs (level, category, message, details) VALUES ($1, 'backup', $2, $3)`, [level, message, details])
+      .catch((error: Error) => this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'));
+  }
+
   private async recordSystemLog(manifest: BackupManifest): Promise<void> {
     const failed = manifest.verification.status !== 'verified';
     await this.dataSource
@@ -294,6 +392,14 @@ async function countRowsIn(url: string): Promise<Record<string, number>> {
     return await countRowsPerTable({ query: async (sql: string) => (await client.query(sql)).rows });
   } finally {
     await client.end();
+  }
+}
+
+function versionOfTool(binary: string | undefined): string {
+  try {
+    return binary ? execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim() : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

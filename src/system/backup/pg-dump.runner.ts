@@ -46,6 +46,23 @@ export class PgDumpRunner {
     await this.run(tools.pgRestore, [...args, file], env, options.onProgress);
   }
 
+  /**
+   * A base backup of the whole cluster (tar, gzip, the WAL it needs streamed alongside, fast
+   * checkpoint) into `targetDir`, which must not exist yet. Returns pg_basebackup's verbose lines.
+   */
+  async basebackup(tools: PgTools, databaseUrl: string, targetDir: string, label: string): Promise<string[]> {
+    if (!tools.pgBasebackup)
+      throw new BackupError(
+        'pg_tools_mismatch',
+        `No pg_basebackup beside ${tools.pgDump}: install the PostgreSQL ${tools.major} client tools`,
+      );
+    const { dbname, env } = connectionFor(databaseUrl);
+    const lines: string[] = [];
+    const args = [`--dbname=${dbname}`, `--pgdata=${targetDir}`, '--format=tar', '--gzip', '--wal-method=stream', '--checkpoint=fast'];
+    await this.run(tools.pgBasebackup, [...args, `--label=${label}`, '--verbose', '--no-password'], env, (line) => lines.push(line));
+    return lines;
+  }
+
   private run(binary: string, args: string[], env: NodeJS.ProcessEnv, onProgress?: (line: string) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawn(binary, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });

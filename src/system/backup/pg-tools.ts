@@ -7,6 +7,10 @@ export interface PgTools {
   binDir: string;
   pgDump: string;
   pgRestore: string;
+  /** pg_basebackup beside them (base backups for point-in-time recovery), when installed. */
+  pgBasebackup?: string;
+  /** The server binary beside them (a point-in-time restore starts one), when installed. */
+  postgres?: string;
   /** The tools' major version (15 for pg_dump 15.18). */
   major: number;
   version: string;
@@ -54,7 +58,10 @@ export function locatePgTools(serverMajor: number, configuredBinDir?: string): P
       continue;
     }
     const major = Number(/(\d+)(?:\.\d+)?/.exec(version.replace(/^[^\d]*/, ''))?.[1]);
-    if (major === serverMajor) return { binDir, pgDump, pgRestore, major, version };
+    if (major === serverMajor) {
+      const beside = (name: string) => (fs.existsSync(path.join(binDir, name)) ? path.join(binDir, name) : undefined);
+      return { binDir, pgDump, pgRestore, pgBasebackup: beside('pg_basebackup'), postgres: beside('postgres'), major, version };
+    }
     seen.push(`${binDir} (${version})`);
   }
   throw new BackupError(

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { ARCHIVE_WAL_SCRIPT, restoreCommandFor } from './wal-archive';
+
+/** Runs the archive script as PostgreSQL would: `sh script <dir> %p %f`; returns its exit code. */
+function archive(script: string, dir: string, source: string, name: string): number {
+  try {
+    execFileSync('sh', [script, dir, source, name], { stdio: 'pipe' });
+    return 0;
+  } catch (error) {
+    return (error as { status: number }).status;
+  }
+}
+
+describe('the WAL archive script', () => {
+  let root: string;
+  let script: string;
+  let dir: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pend-wal-archive-'));
+    script = path.join(root, 'archive-wal.sh');
+    fs.writeFileSync(script, ARCHIVE_WAL_SCRIPT);
+    dir = path.join(root, 'wal');
+    fs.mkdirSync(dir);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('stores the segment gzip-compressed under <name>.gz, leaving no temporary file', () => {
+    const segment = path.join(root, '000000010000000000000003');
+    fs.writeFileSync(segment, Buffer.alloc(1 << 16, 7));
+    expect(archive(script, dir, segment, '000000010000000000000003')).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(['000000010000000000000003.gz']);
+    expect(gunzipSync(fs.readFileSync(path.join(dir, '000000010000000000000003.gz')))).toEqual(fs.readFileSync(segment));
+  });
+
+  it('never overwrites: the same content again succeeds (a retry), other content fails and keeps the archived file', () => {
+    const segment = path.join(root, 'seg');
+    fs.writeFileSync(segment, 'first');
+    expect(archive(script, dir, segment, '000000010000000000000004')).toBe(0);
+    expect(archive(script, dir, segment, '000000010000000000000004')).toBe(0);
+    fs.writeFileSync(segment, 'second');
+    expect(archive(script, dir, segment, '000000010000000000000004')).not.toBe(0);
+    expect(gunzipSync(fs.readFileSync(path.join(dir, '000000010000000000000004.gz'))).toString()).toBe('first');
+    expect(fs.readdirSync(dir)).toEqual(['000000010000000000000004.gz']);
+  });
+
+  it('fails when the segment cannot be read, archiving nothing', () => {
+    expect(archive(script, dir, path.join(root, 'missing'), '000000010000000000000005')).not.toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('restore_command reads the archive and fails for a file it does not hold', () => {
+    const segment = path.join(root, 'seg');
+    fs.writeFileSync(segment, 'wal bytes');
+    archive(script, dir, segment, '000000010000000000000006');
+    const run = (file: string, target: string) => {
+      const command = restoreCommandFor(dir).replace(/%f/g, file).replace(/%p/g, target);
+      try {
+        execFileSync('sh', ['-c', command], { stdio: 'pipe' });
+        return 0;
+      } catch (error) {
+        return (error as { status: number }).status;
+      }
+    };
+    expect(run('000000010000000000000006', path.join(root, 'out'))).toBe(0);
+    expect(fs.readFileSync(path.join(root, 'out'), 'utf8')).toBe('wal bytes');
+    expect(run('000000010000000000000007', path.join(root, 'out2'))).not.toBe(0);
+    expect(() => restoreCommandFor("/tmp/it's")).toThrow(/may not contain a quote/);
+  });
+});

@@ -1,0 +1,145 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Client } from 'pg';
+import { isProcessAlive, RunningDatabase } from '../../src/database/embedded-postgres';
+import { BaseBackupManifest } from '../../src/system/backup/base-backup';
+import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
+import { runNpmScript } from '../utils/npm-script';
+import { freePort, startPostgresProcess } from '../utils/postgres-process';
+
+// initdb, a base backup and a recovery on a shared 2-core machine.
+jest.setTimeout(240_000);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Point-in-time recovery with the real CLIs, as an operator runs them next to a live embedded server
+ * that archives its WAL: `db:backup -- --base`, rows at t1, an instant T, rows at t2, then
+ * `db:restore -- --to-time T` builds a new server holding exactly the rows committed before T.
+ */
+describe('Point-in-time restore: db:restore -- --to-time', () => {
+  runAloneAmongHeavyTests();
+
+  let root: string;
+  let backupDir: string;
+  let dataDir: string;
+  let live: RunningDatabase;
+  let env: Record<string, string>;
+  let restoredPid: number | undefined;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pend-pitr-e2e-'));
+    fs.chmodSync(root, 0o755);
+    backupDir = path.join(root, 'backups');
+    dataDir = path.join(root, 'pg');
+    const port = await freePort();
+    // The server runs in a process of its own (as `npm start` would), archiving into BACKUP_DIR/wal.
+    const server = await startPostgresProcess(dataDir, port, { WAL_ARCHIVE_DIR: path.join(backupDir, 'wal') });
+    const pend = new Client({ connectionString: server.url });
+    await pend.connect();
+    await pend.query('CREATE DATABASE pend');
+    await pend.end();
+    live = { url: server.url.replace(/\/postgres$/, '/pend'), stop: () => server.stop() };
+    env = { EMBEDDED_PG_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port), BACKUP_DIR: backupDir, LOG_LEVEL: 'error' };
+  });
+
+  afterAll(async () => {
+    if (restoredPid && isProcessAlive(restoredPid)) {
+      process.kill(restoredPid, 'SIGINT');
+      for (let i = 0; i < 100 && isProcessAlive(restoredPid); i++) await sleep(100);
+    }
+    await live?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('archives WAL compressed, never overwriting, and takes a base backup with checksums', async () => {
+    const [{ mode, command, timeout }] = await query<{ mode: string; command: string; timeout: string }>(
+      live.url,
+      `SELECT current_setting('archive_mode') AS mode, current_setting('archive_command') AS command, current_setting('archive_timeout') AS timeout`,
+    );
+    expect({ mode, timeout }).toEqual({ mode: 'on', timeout: '1min' });
+    expect(command).toContain(path.join(backupDir, 'wal'));
+
+    await query(live.url, 'CREATE TABLE pitr_rows (id int PRIMARY KEY, batch text NOT NULL)');
+    await query(live.url, `INSERT INTO pitr_rows SELECT g, 'base' FROM generate_series(1, 5) g`);
+    const base = await runNpmScript('db:backup', ['--base'], env);
+    expect(base.stderr).toBe('');
+    expect(base).toMatchObject({ code: 0, stdout: expect.stringMatching(/Base backup base-\d{8}T\d+Z: /) });
+
+    const [id] = fs.readdirSync(path.join(backupDir, 'base'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(backupDir, 'base', id, 'manifest.json'), 'utf8')) as BaseBackupManifest;
+    expect(manifest.files.map((f) => f.name).sort()).toEqual(['backup_manifest', 'base.tar.gz', 'pg_wal.tar.gz']);
+    for (const file of manifest.files) expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.startWalFile).toMatch(/^[0-9A-F]{24}$/);
+
+    // The segment pg_basebackup's start closed is archived, gzip-compressed.
+    const archived = fs.readdirSync(path.join(backupDir, 'wal'));
+    expect(archived).toContain(`${manifest.startWalFile}.gz`);
+    const segment = gunzipSync(fs.readFileSync(path.join(backupDir, 'wal', `${manifest.startWalFile}.gz`)));
+    expect(segment.length).toBe(16 * 1024 * 1024);
+  });
+
+  it('restores exactly the rows committed before the instant into a new server, leaving the live one and its archive alone', async () => {
+    await query(live.url, `INSERT INTO pitr_rows SELECT g, 't1' FROM generate_series(6, 10) g`);
+    await sleep(1_100);
+    const instant = new Date();
+    await sleep(1_100);
+    await query(live.url, `INSERT INTO pitr_rows SELECT g, 't2' FROM generate_series(11, 15) g`);
+
+    const archiveBefore = new Map(
+      fs.readdirSync(path.join(backupDir, 'wal')).map((f) => [f, fs.statSync(path.join(backupDir, 'wal', f)).mtimeMs]),
+    );
+    const restored = await runNpmScript(
+      'db:restore',
+      ['--to-time', instant.toISOString(), '--target-dir', path.join(root, 'restored')],
+      env,
+    );
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    const lines = restored.stdout.trim().split('\n');
+    restoredPid = Number(/server pid (\d+)/.exec(restored.stdout)?.[1]);
+    expect(restored.stdout).toMatch(/live server: switched WAL; [0-9A-F]{24} is archived/);
+    const url = lines.at(-1)!;
+    expect(url).toMatch(/^postgres:\/\/[^@]+@localhost:\d+\/pend$/);
+
+    const rows = await query<{ id: number; batch: string }>(url, 'SELECT id, batch FROM pitr_rows ORDER BY id');
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const [settings] = await query<{ recovery: boolean; archive: string }>(
+      url,
+      `SELECT pg_is_in_recovery() AS recovery, current_setting('archive_mode') AS archive`,
+    );
+    expect(settings).toEqual({ recovery: false, archive: 'off' });
+    // The restored copy is writable (promoted), and writing to it reaches neither the live server nor its archive.
+    await query(url, `INSERT INTO pitr_rows VALUES (100, 'restored')`);
+    await query(url, 'SELECT pg_switch_wal()');
+
+    const liveRows = await query<{ n: string }>(live.url, 'SELECT count(*) AS n FROM pitr_rows');
+    expect(Number(liveRows[0].n)).toBe(15);
+    await sleep(500);
+    for (const [file, mtime] of archiveBefore) expect(fs.statSync(path.join(backupDir, 'wal', file)).mtimeMs).toBe(mtime);
+    const timelines = fs.readdirSync(path.join(backupDir, 'wal')).filter((f) => !f.startsWith('00000001'));
+    expect(timelines).toEqual([]);
+  });
+
+  it('refuses an instant before the oldest base backup, and one in the future', async () => {
+    const early = await runNpmScript('db:restore', ['--to-time', '2020-01-01T00:00:00Z', '--target-dir', path.join(root, 'early')], env);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/No base backup finished before 2020-01-01T00:00:00.000Z; the earliest instant that can be restored is /);
+    const future = await runNpmScript('db:restore', ['--to-time', '2999-01-01T00:00:00Z', '--target-dir', path.join(root, 'future')], env);
+    expect(future.code).toBe(1);
+    expect(future.stderr).toMatch(/is in the future/);
+    expect(fs.existsSync(path.join(root, 'early'))).toBe(false);
+  });
+});
