@@ -21,6 +21,7 @@ import { Investment } from '../investments/entities/investment.entity';
 import { Transaction } from '../investments/entities/transaction.entity';
 import { KycApplication } from '../kyc/entities/kyc-application.entity';
 import { KycDocument } from '../kyc/entities/kyc-document.entity';
+import { LatestKycApplication } from '../kyc/entities/latest-kyc-application.view';
 import { ImportQuarantine } from '../migration/entities/import-quarantine.entity';
 import { ImportRun } from '../migration/entities/import-run.entity';
 import { ApiUsageLog } from '../system/entities/api-usage-log.entity';
@@ -37,6 +38,7 @@ export const ENTITIES = [
   UserTier,
   KycApplication,
   KycDocument,
+  LatestKycApplication,
   Asset,
   Investment,
   Transaction,

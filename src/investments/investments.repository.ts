@@ -79,8 +79,7 @@ export class InvestmentsRepository {
   async findInvestorEligibility(manager: EntityManager, userId: string): Promise<InvestorEligibility | null> {
     const rows: InvestorEligibility[] = await manager.query(
       `SELECT u.status,
-              (SELECT k.status FROM kyc_applications k WHERE k.user_id = u.id
-                ORDER BY k.submitted_at DESC, k.created_at DESC LIMIT 1) AS "kycStatus",
+              (SELECT k.status FROM latest_kyc_applications k WHERE k.user_id = u.id) AS "kycStatus",
               t.name AS "tierName", t.max_single_investment AS "tierMaxSingleInvestment"
        FROM users u
        LEFT JOIN LATERAL (

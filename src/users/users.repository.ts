@@ -127,10 +127,8 @@ export class UsersRepository {
          LEFT JOIN LATERAL (
               SELECT latest.id, latest.status,
                      (SELECT max(level) FROM kyc_applications a WHERE a.user_id = u.id AND a.status = 'approved') AS approved_level
-                FROM kyc_applications latest
-               WHERE latest.user_id = u.id
-               ORDER BY latest.submitted_at DESC, latest.id DESC
-               LIMIT 1) k ON true
+                FROM latest_kyc_applications latest
+               WHERE latest.user_id = u.id) k ON true
         WHERE u.id = $1`,
       [userId],
     );

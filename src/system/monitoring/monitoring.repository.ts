@@ -177,10 +177,7 @@ export class MonitoringRepository {
   dashboardStats(): Promise<DashboardStatsRow> {
     return this.dataSource
       .query(
-        `WITH latest_kyc AS (
-           SELECT DISTINCT ON (user_id) user_id, status FROM kyc_applications ORDER BY user_id, submitted_at DESC, created_at DESC
-         ),
-         confirmed AS (
+        `WITH confirmed AS (
            SELECT a.category, i.amount FROM investments i JOIN assets a ON a.id = i.asset_id WHERE i.status = 'confirmed'
          )
          SELECT json_build_object(
@@ -193,7 +190,7 @@ export class MonitoringRepository {
                        UNION ALL SELECT 'none', count(*) FROM users WHERE tier_id IS NULL) x),
            'usersByKycStatus', (SELECT json_object_agg(status, n) FROM (
                        SELECT s::text AS status, count(k.user_id) AS n
-                       FROM unnest(enum_range(NULL::kyc_status)) s LEFT JOIN latest_kyc k ON k.status = s GROUP BY s
+                       FROM unnest(enum_range(NULL::kyc_status)) s LEFT JOIN latest_kyc_applications k ON k.status = s GROUP BY s
                        UNION ALL SELECT 'none', count(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM kyc_applications k WHERE k.user_id = u.id)) x),
            'assetsByStatus', (SELECT json_object_agg(s, (SELECT count(*) FROM assets a WHERE a.status = s)) FROM unnest(enum_range(NULL::asset_status)) s),
            'amountRaised', json_build_object(
