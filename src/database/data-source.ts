@@ -87,10 +87,11 @@ type QueryablePromise = { then?: (ok: () => void, fail: (error: unknown) => void
 function boundedClientClass(monitor: DatabaseOutageMonitor): typeof pg.Client {
   return class BoundedClient extends pg.Client {
     override query(...args: unknown[]): never {
+      const sentAt = Date.now();
       const result = (super.query as (...a: unknown[]) => unknown)(...args) as QueryablePromise | undefined;
       if (typeof result?.then === 'function') {
         result.then(
-          () => monitor.succeeded(),
+          () => monitor.succeeded(sentAt),
           (error: unknown) => {
             if (classifyDatabaseError(error) !== 'unavailable') return;
             monitor.failed(error instanceof Error ? error.message : String(error));

@@ -89,10 +89,14 @@ export class DatabaseOutageMonitor {
     return this.outageStartedAt !== undefined;
   }
 
-  /** A query came back: the database answers. Ends an outage if one is on. */
-  succeeded(): void {
+  /**
+   * A query came back: the database answers. Ends an outage if one is on, but only when that query was
+   * sent after the outage began: the late answer to a query sent before it (bytes already on their way
+   * when the server stalled) proves nothing and would log the outage as ended and started again.
+   */
+  succeeded(sentAt: number = this.now()): void {
     this.lastSuccessAt = this.now();
-    if (this.outageStartedAt === undefined) return;
+    if (this.outageStartedAt === undefined || sentAt < this.outageStartedAt) return;
     const seconds = ((this.lastSuccessAt - this.outageStartedAt) / 1000).toFixed(1);
     this.logger.warn(
       `Database available again after ${seconds} s; ${this.refusedDuringOutage} request(s) were answered 503 database_unavailable meanwhile`,
