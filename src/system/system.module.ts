@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminAuditModule } from '../admin-audit/admin-audit.module';
-import { BackupScheduler } from './backup/backup.scheduler';
+import { BackupScheduler, DrillScheduler } from './backup/backup.scheduler';
+import { DrillService } from './backup/drill';
 import { BackupsController } from './backup/backups.controller';
 import { BackupService } from './backup/backup.service';
 import { CLOCK, systemClock } from './backup/clock';
@@ -42,6 +43,14 @@ import { RequestTracker } from './usage/request-tracking.hooks';
         new BackupService(config, session.dataSource, runner, clock),
     },
     BackupScheduler,
+    {
+      // The drill's restore point, snapshot and advisory lock: the direct connection too.
+      provide: DrillService,
+      inject: [APP_CONFIG, SessionDatabase, BackupService, CLOCK],
+      useFactory: (config: AppConfig, session: SessionDatabase, backups: BackupService, clock: Clock) =>
+        new DrillService(config, session.dataSource, backups, clock),
+    },
+    DrillScheduler,
     DiskSpaceIndicator,
     HeapIndicator,
     MigrationsIndicator,

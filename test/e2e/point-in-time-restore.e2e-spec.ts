@@ -53,6 +53,9 @@ describe('Point-in-time restore: db:restore -- --to-time', () => {
     await pend.end();
     live = { url: server.url.replace(/\/postgres$/, '/pend'), stop: () => server.stop() };
     env = { EMBEDDED_PG_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port), BACKUP_DIR: backupDir, LOG_LEVEL: 'error' };
+    // The app's schema, so the drill has real tables and migrations to compare.
+    const migrated = await runNpmScript('db:migrate', [], env);
+    if (migrated.code !== 0) throw new Error(`db:migrate failed: ${migrated.stderr}`);
   });
 
   afterAll(async () => {
@@ -141,5 +144,35 @@ describe('Point-in-time restore: db:restore -- --to-time', () => {
     expect(future.code).toBe(1);
     expect(future.stderr).toMatch(/is in the future/);
     expect(fs.existsSync(path.join(root, 'early'))).toBe(false);
+  });
+
+  it('db:drill restores the newest base backup up to a fresh mark in a scratch server, compares counts, schema and migrations, and records the RTO', async () => {
+    await query(live.url, `INSERT INTO pitr_rows SELECT g, 'drill' FROM generate_series(16, 20) g`);
+    const drill = await runNpmScript('db:drill', [], env);
+    expect(drill.stderr).toBe('');
+    expect(drill.stdout).toMatch(/Drill drill-\d{8}T\d+Z passed: restore \(RTO\) \d+ ms, whole drill \d+ ms, \d+ tables, \d+ rows/);
+    expect(drill.code).toBe(0);
+    const [file] = fs.readdirSync(path.join(backupDir, 'drills'));
+    const record = JSON.parse(fs.readFileSync(path.join(backupDir, 'drills', file), 'utf8')) as Record<string, unknown>;
+    expect(record).toMatchObject({ status: 'passed', mismatches: {}, schemaDifferences: [], migrationDifferences: [], trigger: 'manual' });
+    expect(record.rtoMs).toEqual(expect.any(Number));
+    const [log] = await query<{ level: string; message: string }>(
+      live.url,
+      `SELECT level, message FROM system_logs WHERE category = 'backup' AND message LIKE 'Recovery drill%' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(log).toMatchObject({ level: 'info', message: expect.stringMatching(/^Recovery drill drill-\S+ passed \(restore in \d+ ms\)$/) });
+    // The scratch server is gone: no postgres of ours runs on a pend-drill- folder.
+    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('pend-drill-'))).toEqual([]);
+  });
+
+  it('a drill without a base backup fails, is recorded as failed, and exits non-zero', async () => {
+    fs.renameSync(path.join(backupDir, 'base'), path.join(root, 'base-aside'));
+    try {
+      const drill = await runNpmScript('db:drill', [], env);
+      expect(drill.code).toBe(1);
+      expect(drill.stdout).toMatch(/Drill drill-\S+ failed: .*No base backup in /);
+    } finally {
+      fs.renameSync(path.join(root, 'base-aside'), path.join(backupDir, 'base'));
+    }
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
-import { BACKUP_JOB, BackupScheduler } from '../../src/system/backup/backup.scheduler';
+import { BACKUP_JOB, BackupScheduler, DRILL_JOB } from '../../src/system/backup/backup.scheduler';
 import { createAdmin } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -15,7 +15,7 @@ describe('Scheduled backups in two app instances sharing one database', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pend-ops-backup-e2e-'));
-    const env = { BACKUP_ENABLED: 'true', BACKUP_CRON: '0 0 1 1 *', BACKUP_DIR: dir };
+    const env = { BACKUP_ENABLED: 'true', BACKUP_CRON: '0 0 1 1 *', BACKUP_DIR: dir, DRILL_CRON: '0 3 2 * *' };
     first = await createTestApp({ env });
     second = await createTestApp({ env, databaseUrl: first.databaseUrl });
   });
@@ -29,6 +29,10 @@ describe('Scheduled backups in two app instances sharing one database', () => {
   it('registers the cron from BACKUP_CRON when BACKUP_ENABLED', () => {
     const job = first.app.get(SchedulerRegistry).getCronJob(BACKUP_JOB);
     expect(job.cronTime.source).toBe('0 0 1 1 *');
+  });
+
+  it('registers the monthly recovery drill from DRILL_CRON (on with backups)', () => {
+    expect(first.app.get(SchedulerRegistry).getCronJob(DRILL_JOB).cronTime.source).toBe('0 3 2 * *');
   });
 
   it('firing the job in both instances at once makes exactly one verified backup, which health, database-health and /metrics report', async () => {

@@ -4,6 +4,7 @@ import { CronJob } from 'cron';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackupOutcome, BackupService } from './backup.service';
+import { DrillOutcome, DrillService } from './drill';
 
 export const BACKUP_JOB = 'database-backup';
 
@@ -56,6 +57,44 @@ export class BackupScheduler implements OnApplicationBootstrap {
       .catch((error: Error) => {
         this.logger.error(`Backup (${trigger}) failed: ${error.message}`);
         return { status: 'skipped', reason: `failed: ${error.message}` } as BackupOutcome;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}
+
+export const DRILL_JOB = 'recovery-drill';
+
+/** Registers the monthly recovery drill (DRILL_CRON) when DRILL_ENABLED; one instance runs it (advisory lock). */
+@Injectable()
+export class DrillScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Drill');
+  private running?: Promise<DrillOutcome>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly drills: DrillService,
+    private readonly registry: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.backup.drill.enabled) return;
+    const job = CronJob.from({ cronTime: this.config.backup.drill.cron, onTick: () => void this.runScheduled(), timeZone: 'UTC' });
+    this.registry.addCronJob(DRILL_JOB, job);
+    job.start();
+  }
+
+  runScheduled(): Promise<DrillOutcome> {
+    this.running ??= this.drills
+      .runDrill({ trigger: 'scheduled' })
+      .then((outcome) => {
+        if (outcome.status === 'skipped') this.logger.log(`Drill skipped: ${outcome.reason}`);
+        else this.logger.log(`Drill ${outcome.record.id}: ${outcome.record.status}, restore ${outcome.record.rtoMs ?? '-'} ms`);
+        return outcome;
+      })
+      .catch((error: Error) => {
+        this.logger.error(`Drill failed: ${error.message}`);
+        return { status: 'skipped', reason: `failed: ${error.message}` } as DrillOutcome;
       })
       .finally(() => (this.running = undefined));
     return this.running;

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackupError } from './backup.errors';
 import { BackupManifest } from './backup-manifest';
+import { insertSystemLog, walFileAndVersion } from './backup.repository';
 import { BaseBackupManifest, BaseBackupStore, selectPitrExpired } from './base-backup';
 import { selectBackupsToDelete } from './backup-rotation';
 import { BackupStore } from './backup-store';
@@ -165,10 +166,7 @@ export class BackupService {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw new BackupError('pg_tool_failed', `pg_basebackup did not report its WAL start and end points: ${lines.slice(-3).join(' | ')}`);
     }
-    const [{ walFile, version }] = (await this.dataSource.query(
-      `SELECT pg_walfile_name($1::pg_lsn) AS "walFile", current_setting('server_version') AS version`,
-      [startPoint[1]],
-    )) as { walFile: string; version: string }[];
+    const { walFile, version } = await walFileAndVersion(this.dataSource, startPoint[1]);
     const finished = Date.now();
     const files = [];
     for (const name of fs.readdirSync(tmp).sort()) {
@@ -368,9 +366,9 @@ export class BackupService {
   }
 
   private async recordLog(level: 'info' | 'error', message: string, details: Record<string, unknown>): Promise<void> {
-    await this.dataSource
-      .query(`INSERT INTO system_logs (level, category, message, details) VALUES ($1, 'backup', $2, $3)`, [level, message, details])
-      .catch((error: Error) => this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'));
+    await insertSystemLog(this.dataSource, level, 'backup', message, details).catch((error: Error) =>
+      this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'),
+    );
   }
 
   private async recordSystemLog(manifest: BackupManifest): Promise<void> {

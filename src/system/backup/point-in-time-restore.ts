@@ -14,6 +14,8 @@ export type RestoreProgress = (stage: string, detail: string) => void;
 export interface PointInTimeRestoreOptions {
   /** The instant to restore to (recovery_target_time): the state right after the last commit at or before it. */
   targetTime: Date;
+  /** Instead of stopping at targetTime, stop at this named restore point (pg_create_restore_point; the drill's mark). */
+  restorePoint?: string;
   walDir: string;
   baseDir: string;
   /** The restored server's data folder (must not exist). */
@@ -133,7 +135,7 @@ export async function restoreToPointInTime(options: PointInTimeRestoreOptions): 
   const progress = options.progress ?? (() => undefined);
   const started = Date.now();
   if (Number.isNaN(options.targetTime.getTime())) throw new BackupError('restore_bad_target', 'The target time is not a valid date');
-  if (options.targetTime.getTime() > Date.now()) {
+  if (options.targetTime.getTime() > Date.now() + 1_000) {
     throw new BackupError('restore_bad_target', `The target time ${options.targetTime.toISOString()} is in the future`);
   }
   if (fs.existsSync(options.targetDir)) throw new BackupError('restore_target_not_empty', `${options.targetDir} already exists`);
@@ -179,10 +181,12 @@ export async function restoreToPointInTime(options: PointInTimeRestoreOptions): 
     path.join(dataDir, 'postgresql.auto.conf'),
     [
       '',
-      `# Point-in-time restore (npm run db:restore -- --to-time ${options.targetTime.toISOString()}) from ${base.id}`,
+      `# Point-in-time restore (${options.restorePoint ? `restore point ${options.restorePoint}` : options.targetTime.toISOString()}) from ${base.id}`,
       `restore_command = ${conf(restoreCommandFor(path.resolve(options.walDir)))}`,
-      // recovery_target_time takes no ISO 'T'/'Z': `2026-12-05 06:30:00.123+00`.
-      `recovery_target_time = ${conf(options.targetTime.toISOString().replace('T', ' ').replace('Z', '+00'))}`,
+      options.restorePoint
+        ? `recovery_target_name = ${conf(options.restorePoint)}`
+        : // recovery_target_time takes no ISO 'T'/'Z': `2026-12-05 06:30:00.123+00`.
+          `recovery_target_time = ${conf(options.targetTime.toISOString().replace('T', ' ').replace('Z', '+00'))}`,
       `recovery_target_action = 'promote'`,
       `recovery_target_timeline = 'latest'`,
       '',
@@ -253,4 +257,21 @@ async function isPromoted(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Stops a restored server (fast shutdown) and waits for it to exit. */
+export async function stopRestoredServer(pid: number, timeoutMs = 30_000): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + timeoutMs;
+  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
 }
