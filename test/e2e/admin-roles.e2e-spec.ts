@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
 import { AdminRepository } from '../../src/admin/admin.repository';
 import { createAdmin, createUser } from '../utils/auth';
+import { countRows } from '../utils/market-fixtures';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { SIGN_IN_HOST, signedChallenge } from './auth.helpers';
 import { REWRITTEN_BY_LIBPHONENUMBER } from '../../src/common/validation/rewritten-phones';
@@ -408,6 +409,28 @@ describe('Admin routes: role × route matrix, user administration, audit trail',
         .expect(200);
       expect(res.body.lockedUntil).toBeNull();
     });
+
+    it.each([
+      [{ role: null }, 'role'],
+      [{ active: null }, 'active'],
+    ])(
+      'an update with %j is 400 validation_failed naming %s, nothing written (was: 400 data_rule_violation from the NOT NULL column)',
+      async (body, field) => {
+        const target = await createAdmin(testApp, AdminRole.Support);
+        const logsBefore = await countRows(testApp, 'admin_logs', 'target_id = $1', [target.id]);
+        const res = await asSuperadmin(request(testApp.http).patch(`/api/admin/admins/${target.id}`))
+          .send(body)
+          .expect(400);
+        expect(res.body.code).toBe('validation_failed');
+        expect(JSON.stringify(res.body.details?.fields ?? res.body.message)).toContain(field);
+        const [row]: { role: string; active: boolean }[] = await testApp.dataSource.query(
+          'SELECT role, active FROM admin_users WHERE id = $1',
+          [target.id],
+        );
+        expect(row).toEqual({ role: 'support', active: true });
+        expect(await countRows(testApp, 'admin_logs', 'target_id = $1', [target.id])).toBe(logsBefore);
+      },
+    );
 
     it.each([
       [{ email: 'a@pend.test', role: 'analyst', password: 'short' }, 'password'],

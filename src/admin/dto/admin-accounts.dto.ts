@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { AdminRole } from '../entities/admin-user.entity';
 
 export class CreateAdminDto {
@@ -27,13 +27,14 @@ export class CreateAdminDto {
 }
 
 export class UpdateAdminDto {
+  // Left out means "keep"; null is not "keep" (the columns are NOT NULL), so only undefined skips the rule.
   @ApiPropertyOptional({ enum: AdminRole })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsEnum(AdminRole)
   role?: AdminRole;
 
   @ApiPropertyOptional({ description: 'false disables the account: its tokens stop working at once' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   active?: boolean;
 
