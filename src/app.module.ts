@@ -13,7 +13,8 @@ import { DatabaseOutageMonitor } from './common/database/database-outage';
 import { buildRequestDataSourceOptions } from './database/data-source';
 import { initializeWithRetry } from './database/migration-runner';
 import { SessionDatabaseModule } from './database/session-database';
-import { useUnnamedStatements } from './common/database/read-rows';
+import { useReplicas, useUnnamedStatements } from './common/database/read-rows';
+import { ReplicaRouter } from './common/database/read-routing';
 import { TypeormJsonLogger } from './database/typeorm-logger';
 import { InvestmentsModule } from './investments/investments.module';
 import { KycModule } from './kyc/kyc.module';
@@ -31,10 +32,29 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
     const outage = new DatabaseOutageMonitor(logger, config.database.connectTimeoutMs);
+    const { database } = config;
+    const replicas = new ReplicaRouter(
+      database.replicaUrls,
+      {
+        poolMax: database.poolMax,
+        connectTimeoutMs: database.connectTimeoutMs,
+        queryTimeoutMs: database.queryTimeoutMs,
+        statementTimeoutMs: database.statementTimeoutMs,
+        idleTimeoutMs: database.idleTimeoutMs,
+      },
+      database.replicaWaitMs,
+      () => outage.inOutage,
+      logger,
+    );
     return {
       module: AppModule,
-      providers: [{ provide: DatabaseOutageMonitor, useValue: outage }],
-      exports: [DatabaseOutageMonitor],
+      // The outage monitor and the replica router are what several modules' providers (health, the filter) ask for.
+      global: true,
+      providers: [
+        { provide: DatabaseOutageMonitor, useValue: outage },
+        { provide: ReplicaRouter, useValue: replicas },
+      ],
+      exports: [DatabaseOutageMonitor, ReplicaRouter],
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({
@@ -42,6 +62,7 @@ export class AppModule {
           dataSourceFactory: async (options) => {
             const dataSource = new DataSource(options!);
             if (!config.database.preparedStatements) useUnnamedStatements(dataSource);
+            if (replicas.size > 0) useReplicas(dataSource, replicas);
             return initializeWithRetry(dataSource, config.database.connectRetries, logger);
           },
         }),

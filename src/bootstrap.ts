@@ -1,6 +1,7 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -8,6 +9,8 @@ import { DatabaseOutageMonitor } from './common/database/database-outage';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { completeOpenApiDocument } from './common/openapi/complete-document';
 import { createHttpAdapter } from './common/http/http-adapter';
+import { primaryPool } from './common/database/read-rows';
+import { ReplicaRouter, useReadRouting } from './common/database/read-routing';
 import { useMaintenanceMode } from './common/http/maintenance-mode';
 import { useCors, useSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -40,6 +43,7 @@ export async function createApp({ config, databaseUrl, logger, addHttpHooks }: C
   useSecurityHeaders(app.getHttpAdapter().getInstance());
   useCors(app, config.http);
   useMaintenanceMode(app.getHttpAdapter().getInstance(), config.maintenance);
+  useReadRouting(app.getHttpAdapter().getInstance(), app.get(ReplicaRouter), () => primaryPool(app.get(DataSource)));
   app.get(RequestTracker).attach(app.getHttpAdapter().getInstance());
   addHttpHooks?.(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('api');

@@ -13,6 +13,7 @@ import {
   ROLLUP_PENDING_SQL,
 } from './assets.sql';
 import { AssetStatus } from './entities/asset.entity';
+import { classifyDatabaseError } from '../common/database/database-outage';
 import { readRows } from '../common/database/read-rows';
 import { SessionDatabase } from '../database/session-database';
 
@@ -115,16 +116,31 @@ export class AssetsRepository {
     return rows[0] ?? null;
   }
 
-  /** The analytics rows, from a rollup that includes every confirmed-investment change committed before this call. */
+  /**
+   * The analytics rows, from a rollup that includes every confirmed-investment change committed before
+   * this call (as far as the database that answers has them: a replica serves the caller only once it
+   * has replayed the caller's own writes). Folding is a write, on the primary: when the answering
+   * database still has queued changes, they are folded there and the primary answers. With the primary
+   * down, the replica answers from the rollup as last folded.
+   */
   async aggregateAnalytics(): Promise<AssetAnalyticsRow[]> {
-    await this.foldPendingInvestmentRollup();
+    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL);
+    let folded = false;
+    if (pending) {
+      try {
+        await this.foldInvestmentRollup();
+        folded = true;
+      } catch (error) {
+        if (classifyDatabaseError(error) !== 'unavailable') throw error;
+      }
+    }
     const { text, values } = assetAnalyticsSql();
-    return readRows(this.dataSource, text, values);
+    return readRows(this.dataSource, text, values, { primary: folded });
   }
 
   /** Folds the queue if anything waits in it (an empty queue means the rollup is current). */
   async foldPendingInvestmentRollup(): Promise<number> {
-    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL);
+    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL, [], { primary: true });
     return pending ? this.foldInvestmentRollup() : 0;
   }
 

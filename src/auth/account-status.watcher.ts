@@ -52,7 +52,10 @@ export class AccountStatusWatcher implements OnModuleInit, OnApplicationShutdown
   /** Whether the investor may no longer use their tokens (suspended or closed). */
   async isBlocked(userId: string): Promise<boolean> {
     if (this.live) return this.blocked.has(userId);
-    const rows = await readRows<{ status: string }>(this.dataSource, `SELECT status FROM users WHERE id = $1`, [userId]);
+    // The primary (a suspension must count at once); a replica while the primary is down.
+    const rows = await readRows<{ status: string }>(this.dataSource, `SELECT status FROM users WHERE id = $1`, [userId], {
+      preferPrimary: true,
+    });
     return rows.length > 0 && rows[0].status !== 'active';
   }
 

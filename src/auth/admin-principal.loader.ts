@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { readRows } from '../common/database/read-rows';
 import { AdminRole } from '../admin/entities/admin-user.entity';
 import { AccountStatusWatcher } from './account-status.watcher';
 import { AuthPrincipal } from './principal';
@@ -21,7 +22,9 @@ export class AdminPrincipalLoader {
   }
 
   private async query(adminId: string): Promise<Extract<AuthPrincipal, { kind: 'admin' }> | null> {
-    const rows: { id: string; role: AdminRole; permissions: string[] | null }[] = await this.dataSource.query(
+    // The primary (the answer is cached until a change is announced, so it must be current); a replica while the primary is down.
+    const rows = await readRows<{ id: string; role: AdminRole; permissions: string[] | null }>(
+      this.dataSource,
       `SELECT a.id, a.role,
               array_remove(array_agg(DISTINCT p.permission), NULL) AS permissions
          FROM admin_users a
@@ -29,6 +32,7 @@ export class AdminPrincipalLoader {
         WHERE a.id = $1 AND a.active
         GROUP BY a.id, a.role`,
       [adminId],
+      { preferPrimary: true },
     );
     const row = rows[0];
     return row ? { kind: 'admin', id: row.id, role: row.role, permissions: row.permissions ?? [] } : null;

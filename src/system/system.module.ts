@@ -15,6 +15,7 @@ import { BackupFreshnessIndicator } from './health/backup-freshness.indicator';
 import { DiskSpaceIndicator } from './health/disk-space.indicator';
 import { HealthController } from './health/health.controller';
 import { HeapIndicator } from './health/heap.indicator';
+import { ReplicaIndicator } from './health/replica.indicator';
 import { MigrationsIndicator } from './health/migrations.indicator';
 import { SystemJobsService } from './jobs/system-jobs.service';
 import { BackgroundWriter } from './logs/background-writer';
@@ -53,6 +54,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
     DrillScheduler,
     DiskSpaceIndicator,
     HeapIndicator,
+    ReplicaIndicator,
     MigrationsIndicator,
     BackupFreshnessIndicator,
     BackgroundWriter,

@@ -766,7 +766,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check. 200 with status `degraded` while only reads are served (MAINTENANCE_MODE=read_only)
+         * Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check. 200 with status `degraded` while only reads are served (MAINTENANCE_MODE=read_only, or the primary down and a replica up) or a read replica is down
          * @description No token.
          */
         get: operations["HealthController_ready"];

@@ -57,8 +57,8 @@ export function useCors(app: INestApplication, http: AppConfig['http']): void {
     origin: http.corsOrigins,
     credentials: false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-    exposedHeaders: ['Retry-After'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Pend-LSN'],
+    exposedHeaders: ['Retry-After', 'X-Pend-LSN'],
     maxAge: 600,
   });
 }

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../auth/decorators';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
@@ -8,6 +8,10 @@ import { BackupFreshnessIndicator } from './backup-freshness.indicator';
 import { DiskSpaceIndicator } from './disk-space.indicator';
 import { HeapIndicator } from './heap.indicator';
 import { MigrationsIndicator } from './migrations.indicator';
+import { ReplicaIndicator } from './replica.indicator';
+
+/** Checks whose failure still leaves reads servable: the primary's (when a replica is up) and the replicas' (when the primary is). */
+const DEGRADABLE = new Set(['database', 'migrations', 'database_replicas']);
 import { ApiErrors, ApiNoDatabase } from '../../common/openapi/api-errors.decorator';
 
 @ApiTags('health')
@@ -22,6 +26,7 @@ export class HealthController {
     private readonly heap: HeapIndicator,
     private readonly migrations: MigrationsIndicator,
     private readonly backup: BackupFreshnessIndicator,
+    private readonly replicas: ReplicaIndicator,
   ) {}
 
   @Get('live')
@@ -40,7 +45,8 @@ export class HealthController {
   @ApiOperation({
     summary:
       'Readiness: database, disk (data and backup folders), heap, pending migrations, backup freshness; 503 naming the failing check. ' +
-      '200 with status `degraded` while only reads are served (MAINTENANCE_MODE=read_only)',
+      '200 with status `degraded` while only reads are served (MAINTENANCE_MODE=read_only, or the primary down and a replica up) ' +
+      'or a read replica is down',
   })
   async ready() {
     const timeout = this.config.monitoring.healthCheckTimeoutMs;
@@ -52,7 +58,26 @@ export class HealthController {
       () => this.migrations.check('migrations'),
     ];
     if (this.config.backup.enabled) checks.push(() => this.backup.check('backup'));
-    const result = await this.health.check(checks);
+    if (this.replicas.configured) checks.push(() => this.replicas.check('database_replicas'));
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check(checks);
+    } catch (error) {
+      // Reads are still served when only the primary's checks failed and a replica is up, or only the replicas
+      // failed: 200 `degraded` (a load balancer keeps routing here); 503 only when nothing can be served.
+      const body = error instanceof ServiceUnavailableException ? (error.getResponse() as HealthCheckResult) : undefined;
+      const failing = Object.keys(body?.error ?? {});
+      const replicaUp = body?.info?.database_replicas?.status === 'up';
+      const primaryDown = failing.includes('database');
+      // The migrations check fails with the primary (it queries it); pending migrations alone stay a 503.
+      const servable =
+        failing.length > 0 &&
+        failing.every((key) => DEGRADABLE.has(key)) &&
+        (!failing.includes('migrations') || primaryDown) &&
+        (!primaryDown || replicaUp);
+      if (!body || !servable) throw error;
+      return { ...body, status: 'degraded' };
+    }
     if (!this.config.maintenance.readOnly) return result;
     // Planned read-only maintenance: reads are served, so a load balancer keeps routing here (200), but not `ok`.
     const maintenance = { status: 'up', mode: 'read_only', writes: 'refused (503 maintenance_read_only)' };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { readRows } from '../../common/database/read-rows';
 import { OPEN_KYC_STATUSES } from '../../kyc/entities/kyc-application.entity';
 
 export interface DatabaseHealthRow {
@@ -173,11 +174,11 @@ export class MonitoringRepository {
     );
   }
 
-  /** The whole admin dashboard in one statement; money sums come back as exact decimal strings. */
+  /** The whole admin dashboard in one statement (a hot read: a replica may answer); money sums come back as exact decimal strings. */
   dashboardStats(): Promise<DashboardStatsRow> {
-    return this.dataSource
-      .query(
-        `WITH confirmed AS (
+    return readRows<{ stats: DashboardStatsRow }>(
+      this.dataSource,
+      `WITH confirmed AS (
            SELECT a.category, i.amount FROM investments i JOIN assets a ON a.id = i.asset_id WHERE i.status = 'confirmed'
          )
          SELECT json_build_object(
@@ -205,9 +206,8 @@ export class MonitoringRepository {
                      FROM investments WHERE created_at > now() - interval '7 days'),
            'pendingKycReviews', (SELECT count(*) FROM kyc_applications WHERE status = ANY($1::kyc_status[]))
          ) AS stats`,
-        [OPEN_KYC_STATUSES],
-      )
-      .then((rows: { stats: DashboardStatsRow }[]) => rows[0].stats);
+      [OPEN_KYC_STATUSES],
+    ).then((rows) => rows[0].stats);
   }
 }
 
