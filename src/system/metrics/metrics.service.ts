@@ -1,7 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../config/app.config';
+import type { AppConfig } from '../../config/app.config';
+import { archiverStats } from '../backup/backup.repository';
 import { BackupService } from '../backup/backup.service';
+import { DrillService } from '../backup/drill';
 import { poolStats } from '../database/pool-stats';
 
 /**
@@ -34,7 +40,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(dataSource: DataSource, backups: BackupService) {
+  constructor(dataSource: DataSource, backups: BackupService, drills: DrillService, @Inject(APP_CONFIG) config: AppConfig) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pend_' });
 
     new Gauge({
@@ -113,6 +119,105 @@ export class MetricsService {
       registers: [this.registry],
       collect() {
         this.set(backups.store.newest()?.verification.status === 'failed' ? 1 : 0);
+      },
+    });
+    this.registerRecoveryMetrics(dataSource, drills, config);
+  }
+
+  private registerRecoveryMetrics(dataSource: DataSource, drills: DrillService, config: AppConfig): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'pend_database_up',
+      help: '1 when the database answered a query at scrape time, else 0',
+      registers,
+      async collect() {
+        const ok = await Promise.race([
+          dataSource.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+        ]);
+        this.set(ok ? 1 : 0);
+      },
+    });
+    // pg_stat_archiver, read once per scrape for the four WAL archiving gauges.
+    let archiver: Promise<Awaited<ReturnType<typeof archiverStats>> | undefined> | undefined;
+    const readArchiver = () => {
+      archiver ??= archiverStats(dataSource)
+        .catch(() => undefined)
+        .finally(() => setTimeout(() => (archiver = undefined), 1_000).unref());
+      return archiver;
+    };
+    const archiverGauge = (name: string, help: string, read: (a: Awaited<ReturnType<typeof archiverStats>>) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          const stats = await readArchiver();
+          const value = stats ? read(stats) : undefined;
+          if (value !== undefined) this.set(value);
+        },
+      });
+    archiverGauge('pend_wal_archive_enabled', '1 when the database archives its WAL (archive_mode on)', (a) => (a.mode === 'off' ? 0 : 1));
+    archiverGauge('pend_wal_archive_last_success_timestamp_seconds', 'When the database last archived a WAL file (unix seconds)', (a) =>
+      a.lastArchivedAt ? a.lastArchivedAt.getTime() / 1000 : undefined,
+    );
+    archiverGauge(
+      'pend_wal_archive_last_failure_timestamp_seconds',
+      'When archiving a WAL file last failed (unix seconds, 0 = never)',
+      (a) => (a.lastFailedAt ? a.lastFailedAt.getTime() / 1000 : 0),
+    );
+    archiverGauge(
+      'pend_wal_archive_failed_total',
+      'WAL files whose archiving failed since the statistics were reset',
+      (a) => a.failedCount,
+    );
+
+    new Gauge({
+      name: 'pend_drill_last_success_timestamp_seconds',
+      help: 'When the newest passed recovery drill started (unix seconds)',
+      registers,
+      collect() {
+        const passed = drills.store.newestPassed();
+        if (passed) this.set(Date.parse(passed.startedAt) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'pend_drill_last_failed',
+      help: '1 when the newest recovery drill failed',
+      registers,
+      collect() {
+        this.set(drills.store.newest()?.status === 'failed' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'pend_drill_last_rto_seconds',
+      help: 'Restore time of the newest passed recovery drill (the measured RTO)',
+      registers,
+      collect() {
+        const rto = drills.store.newestPassed()?.rtoMs;
+        if (rto !== undefined) this.set(rto / 1000);
+      },
+    });
+    new Gauge({
+      name: 'pend_disk_used_ratio',
+      help: 'Used share of the file system holding the backups and (when local) the database data',
+      labelNames: ['volume'] as const,
+      registers,
+      async collect() {
+        const volumes: [string, string | undefined][] = [
+          ['backups', config.backup.dir],
+          ['database', config.database.url ? undefined : config.database.embeddedDataDir],
+        ];
+        for (const [volume, dir] of volumes) {
+          if (!dir) continue;
+          let target = path.resolve(dir);
+          while (!fs.existsSync(target)) target = path.dirname(target);
+          const stats = await fs.promises.statfs(target).catch(() => undefined);
+          if (stats && stats.blocks > 0) this.set({ volume }, Number((1 - stats.bavail / stats.blocks).toFixed(4)));
+        }
       },
     });
   }
