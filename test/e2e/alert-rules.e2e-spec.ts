@@ -32,8 +32,10 @@ describe('Prometheus alert rules (docker/prometheus/alerts.yml)', () => {
     expect(stdout).toMatch(/SUCCESS/);
   });
 
-  it('name only metrics that a live /metrics scrape exposes', async () => {
-    const rules = fs.readFileSync(path.join(RULES_DIR, 'alerts.yml'), 'utf8');
+  it('name only metrics that a live /metrics scrape exposes (the rules and the Grafana dashboard)', async () => {
+    const dashboard = fs.readFileSync(path.join(RULES_DIR, '..', 'grafana', 'dashboards', 'pend.json'), 'utf8');
+    expect(JSON.parse(dashboard)).toMatchObject({ uid: 'pend-overview', panels: expect.any(Array) });
+    const rules = fs.readFileSync(path.join(RULES_DIR, 'alerts.yml'), 'utf8') + dashboard;
     const used = [...new Set(rules.match(/\bpend_[a-z_]+/g) ?? [])].map((name) => name.replace(/_(bucket|count|sum)$/, ''));
     expect(used.length).toBeGreaterThanOrEqual(5);
     // One request first, so the labelled HTTP histogram has series.
