@@ -6,9 +6,10 @@ import { validateStore } from '../migration/validate/store-validator';
 import { parseCliArgs } from './cli-args';
 
 runCli('db:validate', async () => {
-  const args = parseCliArgs(process.argv.slice(2), { values: ['source'], flags: [] });
+  const args = parseCliArgs(process.argv.slice(2), { values: ['source'], flags: ['strict'] });
   const source = args.source;
-  if (typeof source !== 'string') throw new Error('--source is required (usage: npm run db:validate -- --source <store dir>)');
+  if (typeof source !== 'string') throw new Error('--source is required (usage: npm run db:validate -- --source <store dir> [--strict])');
+  const strict = args.strict === true;
   if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${source}`);
   const context = await openCliContext();
   try {
@@ -21,9 +22,21 @@ runCli('db:validate', async () => {
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+    const { gone } = result;
+    if (gone.total > 0) {
+      const more = gone.total - gone.records.length;
+      process.stdout.write(
+        `${gone.total} record(s) imported earlier are no longer in the store (kept in the database; ${strict ? 'a failure with --strict' : 'not a difference, --strict makes them one'}):\n` +
+          `${gone.records.map((g) => `  - gone: ${g.kind} ${g.legacyId}`).join('\n')}${more > 0 ? `\n  - … and ${more} more` : ''}\n`,
+      );
+    }
     if (result.differences.length === 0) {
-      process.stdout.write('The store and the database match.\n');
-      return 0;
+      process.stdout.write(
+        gone.total > 0
+          ? 'The store and the database match, but for the records gone from the store.\n'
+          : 'The store and the database match.\n',
+      );
+      return strict && gone.total > 0 ? 1 : 0;
     }
     process.stdout.write(`${result.differences.length} difference(s):\n${result.differences.map((d) => `  - ${d}`).join('\n')}\n`);
     return 1;

@@ -7,10 +7,11 @@ import { parseCliArgs } from './cli-args';
 import * as path from 'node:path';
 import { ImportProgressView } from './import-progress';
 
-const USAGE = 'usage: npm run migrate:json -- --source <store dir> [--dry-run] [--report <file.json>] [--batch-size N] [--writers N]';
+const USAGE =
+  'usage: npm run migrate:json -- --source <store dir> [--dry-run] [--full] [--report <file.json>] [--batch-size N] [--writers N]';
 
 runCli('migrate:json', async () => {
-  const args = parseCliArgs(process.argv.slice(2), { values: ['source', 'report', 'batch-size', 'writers'], flags: ['dry-run'] });
+  const args = parseCliArgs(process.argv.slice(2), { values: ['source', 'report', 'batch-size', 'writers'], flags: ['dry-run', 'full'] });
   const source = args.source;
   if (typeof source !== 'string') throw new Error(`--source is required (${USAGE})`);
   if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) throw new Error(`source folder not found: ${source}`);
@@ -28,6 +29,7 @@ runCli('migrate:json', async () => {
       dataSource: context.dataSource,
       source,
       dryRun: args['dry-run'] === true,
+      full: args.full === true,
       batchSize,
       writers,
       onProgress: (progress) => view.update(progress),

@@ -22,6 +22,7 @@ import { Transaction } from '../investments/entities/transaction.entity';
 import { KycApplication } from '../kyc/entities/kyc-application.entity';
 import { KycDocument } from '../kyc/entities/kyc-document.entity';
 import { LatestKycApplication } from '../kyc/entities/latest-kyc-application.view';
+import { ImportFingerprint } from '../migration/entities/import-fingerprint.entity';
 import { ImportQuarantine } from '../migration/entities/import-quarantine.entity';
 import { ImportRun } from '../migration/entities/import-run.entity';
 import { ApiUsageLog } from '../system/entities/api-usage-log.entity';
@@ -54,6 +55,7 @@ export const ENTITIES = [
   ApiUsageLog,
   ImportRun,
   ImportQuarantine,
+  ImportFingerprint,
   IdempotencyKey,
   AuthNonce,
   RateLimitWindow,

@@ -104,7 +104,7 @@ async function dumpImported(url: string): Promise<Record<string, string[]>> {
 
 async function readReport(file: string) {
   return JSON.parse(await readFile(file, 'utf8')) as {
-    tables: Record<string, { read: number; inserted: number; updated: number; unchanged: number; quarantined: number }>;
+    tables: Record<string, { read: number; inserted: number; updated: number; unchanged: number; quarantined: number; skipped: number }>;
     quarantined: { file: string; location: string; legacyId: string | null; reason: string }[];
     records: number;
     durationMs: number;
@@ -142,7 +142,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       const result = await migrate(url, '--source', EXAMPLE, '--report', path.join(work, 'example-1.json'));
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^users\s+12\s+12\s+0\s+0\s+0$/m);
+      expect(result.stdout).toMatch(/^users\s+12\s+12\s+0\s+0\s+0\s+0$/m);
 
       const expected = JSON.parse(await readFile(EXAMPLE_COUNTS, 'utf8')) as Record<string, unknown>;
       const { quarantined, ...counts } = expected;
@@ -151,7 +151,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       expect(await query(url, 'SELECT * FROM import_quarantine')).toEqual([]);
 
       const report = await readReport(path.join(work, 'example-1.json'));
-      expect(report.tables.users).toEqual({ read: 12, inserted: 12, updated: 0, unchanged: 0, quarantined: 0 });
+      expect(report.tables.users).toEqual({ read: 12, inserted: 12, updated: 0, unchanged: 0, quarantined: 0, skipped: 0 });
       expect(report.tables.transactions.inserted).toBe(33);
       expect(report.quarantined).toEqual([]);
       expect(report.recordsPerSecond).toBeGreaterThan(0);
@@ -199,7 +199,8 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       const before = await dumpImported(url);
       const result = await migrate(url, '--source', EXAMPLE, '--report', path.join(work, 'example-2.json'));
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^users\s+12\s+0\s+0\s+12\s+0$/m);
+      // Delta sync: every user's fingerprint is the one recorded, so none is even parsed.
+      expect(result.stdout).toMatch(/^users\s+0\s+0\s+0\s+0\s+0\s+12$/m);
       const report = await readReport(path.join(work, 'example-2.json'));
       for (const [table, counts] of Object.entries(report.tables)) {
         expect({ table, inserted: counts.inserted, updated: counts.updated }).toEqual({ table, inserted: 0, updated: 0 });
@@ -245,7 +246,9 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
       const result = await migrate(url, '--source', changed, '--report', path.join(work, 'changed.json'));
       expect(result.code).toBe(0);
       const report = await readReport(path.join(work, 'changed.json'));
-      expect(report.tables.transactions).toMatchObject({ inserted: 0, updated: 1, unchanged: 32 });
+      // Only the edited user is read again: its 4 transactions, one of them changed.
+      expect(report.tables.transactions).toMatchObject({ read: 4, inserted: 0, updated: 1, unchanged: 3 });
+      expect(report.tables.users).toMatchObject({ read: 1, updated: 0, skipped: 11 });
       const profiles = await query(
         url,
         `SELECT 1 FROM user_profiles p JOIN users u ON u.id = p.user_id WHERE u.legacy_id = 'usr_f21486ed'`,
@@ -257,8 +260,12 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
         [metadata.admins[1].email],
       );
       expect(grants.map((g) => g.permission)).toEqual([...metadata.admins[1].permissions].sort());
-      // The log entry deleted above comes back.
-      expect(report.tables.admin_logs).toMatchObject({ inserted: 1, updated: 0 });
+      // The log entry deleted above in the database is unchanged in the store: a delta run skips it,
+      // --full (read everything again) brings it back.
+      expect(report.tables.admin_logs).toMatchObject({ read: 0, skipped: 24 });
+      const full = await migrate(url, '--source', changed, '--full', '--report', path.join(work, 'changed-full.json'));
+      expect(full.code).toBe(0);
+      expect((await readReport(path.join(work, 'changed-full.json'))).tables.admin_logs).toMatchObject({ inserted: 1, updated: 0 });
       const [tx] = await query<{ amount: string }>(url, `SELECT amount FROM transactions WHERE legacy_id = 'tx_8d316fa13a'`);
       expect(tx.amount).toBe('758.250000');
     });
@@ -354,7 +361,7 @@ describe('npm run migrate:json / db:validate (legacy JSON store import)', () => 
     expect(admin.email).toBe('ops@pend.example');
 
     const report = await readReport(path.join(work, 'dirty.json'));
-    expect(report.tables.users).toEqual({ read: 7, inserted: 2, updated: 0, unchanged: 0, quarantined: 5 });
+    expect(report.tables.users).toEqual({ read: 7, inserted: 2, updated: 0, unchanged: 0, quarantined: 5, skipped: 0 });
     expect(report.quarantined).toHaveLength(12);
     expect(report.quarantined[0]).toEqual({
       file: expect.any(String),

@@ -3,6 +3,7 @@ import { ImportUnit, rawText, Row, walk } from './import-unit';
 import { BatchIds, CopyLoader, CopyPlan, copyPlan, ExistingIds } from './copy-loader';
 import { isStatementError, SqlClient } from './sql-client';
 import { addNormalisations } from '../values/legacy-values';
+import { recordFingerprints } from './fingerprints';
 import { buildUpsertSql, mergesRepeats, TABLE_ORDER, TABLES, TableName, TableSpec } from './table-specs';
 
 /** A broken stretch of a file that is not one record (a truncated tail): quarantined as it is. */
@@ -116,6 +117,7 @@ export class BatchWriter {
     loose: LooseQuarantine[],
     counts: Map<TableName, { inserted: number; updated: number; written: number }>,
   ): Promise<void> {
+    await recordFingerprints(this.runner, this.runId, units);
     const entries = this.quarantineEntries(units, loose);
     if (entries.length > 0) {
       await this.runner.query(

@@ -29,6 +29,8 @@ export interface ImportUnit {
   merged: boolean;
   /** Extra facts a batch check needs (users: phone hash and wallet). */
   facts?: Record<string, string | null>;
+  /** A record read whole: the fingerprint of its bytes (see fingerprints.ts), recorded once it is written. */
+  fingerprint?: number;
   /** Values its mapping stored in another form than the file's, counted per kind. */
   normalised?: Record<string, number>;
 }

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { BatchWriter } from './batch-writer';
-import { MAPPING_RULES_VERSION } from './mapping-rules';
+import { FingerprintStore } from './fingerprints';
+import { MAPPING_RULES, MAPPING_RULES_VERSION } from './mapping-rules';
+import { TableName } from './table-specs';
 import { WriterPool } from './writer-pool';
 import { SqlClient, sqlClient } from './sql-client';
 import { emptyTables, ImportReport, QuarantinedRecord } from './import-report';
@@ -23,6 +25,8 @@ export interface ImportOptions {
   /** Connections writing batches side by side (a dry run uses one). */
   writers?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /** Read every record again, even those whose fingerprint is unchanged (after a repair in the database). */
+  full?: boolean;
 }
 
 /** Two: the database inserts on one core while the next batch is written on the other. */
@@ -93,12 +97,15 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
   const pool = new WriterPool(
     [runner, ...extra.clients].map((client) => new BatchWriter(client, runId, dryRun, tables, quarantined, normalised)),
   );
+  const full = options.full ?? false;
+  const fingerprints = new FingerprintStore(runner, runId, !full);
   const walker = new StoreWalker(
     source,
     {
       write: (units, loose, check) => pool.submit(units, loose, check),
       drain: () => pool.drain(),
       tierNames: async () => new Set(((await runner.query('SELECT name FROM user_tiers')) as { name: string }[]).map((t) => t.name)),
+      fingerprints,
     },
     { batchSize: options.batchSize, onProgress: options.onProgress },
   );
@@ -120,6 +127,7 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
   }
   const finished = new Date();
   const durationMs = finished.getTime() - started.getTime();
+  for (const [kind, n] of Object.entries(walker.skipped)) tables[kind as TableName].skipped += n;
   // Every record counts, nested ones too (a user's transactions, an admin's grants).
   const records = Object.values(tables).reduce((sum, counts) => sum + counts.read, 0);
   const report: ImportReport = {
@@ -127,6 +135,7 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
     source,
     dryRun,
     mappingRulesVersion: MAPPING_RULES_VERSION,
+    mappingRules: MAPPING_RULES,
     status: 'completed',
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -137,6 +146,13 @@ async function runImport(runner: SqlClient, source: string, options: ImportOptio
     quarantined,
     fileNotes: walker.fileNotes,
     normalised: Object.fromEntries(Object.entries(normalised).sort(([a], [b]) => a.localeCompare(b))),
+    scan: {
+      bytes: walker.bytesScanned,
+      seconds: durationMs / 1000,
+      megabytesPerSecond: durationMs > 0 ? walker.bytesScanned / 1e6 / (durationMs / 1000) : 0,
+    },
+    gone: fingerprints.gone,
+    full,
   };
   if (dryRun) {
     await runner.query('ROLLBACK');

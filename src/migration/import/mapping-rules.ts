@@ -1,8 +1,21 @@
 /**
- * The version of the rules that turn legacy values into rows. A record's import fingerprint
- * includes it, so a change to a mapping re-imports what it touches on the next run.
+ * The version of the rules that turn legacy values into rows, per kind of record (the table of its
+ * row). A record's import fingerprint includes its kind's version: bump the version of the kinds a
+ * mapping change touches, and the next run re-imports those records (and only those).
  *
- * 1: the first importer.
- * 2: phones keep every digit written (libphonenumber only validates).
+ * users 2: phones keep every digit written (libphonenumber only validates).
  */
-export const MAPPING_RULES_VERSION = 2;
+export const MAPPING_RULES = {
+  assets: 1,
+  users: 2,
+  investments: 1,
+  kyc_applications: 1,
+  admin_logs: 1,
+  blockchain_events: 1,
+  contract_interactions: 1,
+} as const;
+
+export type FingerprintKind = keyof typeof MAPPING_RULES;
+
+/** The highest of the kinds' versions (what a report names as the rules it ran with). */
+export const MAPPING_RULES_VERSION = Math.max(...Object.values(MAPPING_RULES));

@@ -27,8 +27,12 @@ import { classifyWalletDb, mapWalletDbValue, WALLET_DB } from './mappers/wallet-
 import { mergesRepeats, TableName } from './table-specs';
 import { SeenKeys } from './seen-keys';
 import { checkUsers, dropRemovedPermissions } from './convergence.check';
+import { FingerprintBuilder, FingerprintIndex, fingerprintOf, FingerprintStore } from './fingerprints';
+import { FingerprintKind } from './mapping-rules';
 
 export const DEFAULT_BATCH_SIZE = 1000;
+
+const CHAIN_KINDS: readonly FingerprintKind[] = ['blockchain_events', 'contract_interactions'];
 
 export interface ImportProgress {
   event: 'start' | 'progress' | 'end';
@@ -61,6 +65,12 @@ interface FilePass {
   check?: BatchCheck;
   /** A second pass over a file already reported broken must not quarantine its tail twice. */
   reportBreak: boolean;
+  /** Records read whole and skipped when unchanged: their kind and context (null: not such a record). */
+  fingerprint?: {
+    index: FingerprintIndex;
+    kind: (path: PathSegment[]) => FingerprintKind;
+    context: (path: PathSegment[]) => string | null;
+  };
 }
 
 /** Where the walker's batches go: the database writer, or the validator's comparison. */
@@ -71,6 +81,8 @@ export interface UnitSink {
   drain?(): Promise<void>;
   /** Tier names known once the store's tiers are in (a user's tier must be one of them). */
   tierNames(): Promise<Set<string>>;
+  /** Fingerprints of an earlier run: unchanged records are skipped (the importer's delta sync). */
+  fingerprints?: Pick<FingerprintStore, 'load' | 'close'>;
 }
 
 /**
@@ -92,6 +104,10 @@ export class StoreWalker {
   private readonly opportunityIds = new Map<number, string | null>();
   /** What the reader fixed to read a file (a skipped byte-order mark), once per file. */
   readonly fileNotes: FileNote[] = [];
+  /** Records skipped unparsed because their fingerprint is unchanged, per kind. */
+  readonly skipped: Partial<Record<FingerprintKind, number>> = {};
+  /** Bytes of the files read, over all passes. */
+  bytesScanned = 0;
 
   constructor(
     private readonly source: string,
@@ -115,6 +131,8 @@ export class StoreWalker {
     this.tierNames = await this.sink.tierNames();
 
     const fields = new Map<number, JsonObject>();
+    const assetPrints = new Map<number, FingerprintBuilder>();
+    const assetIndex = await this.loadIndex(['assets']);
     await this.readPass({
       file: OPPORTUNITIES,
       pass: 'opportunities',
@@ -125,20 +143,37 @@ export class StoreWalker {
           const own = fields.get(p[1]) ?? (Object.create(null) as JsonObject);
           own[String(p[2])] = value;
           fields.set(p[1], own);
+          if (assetIndex) {
+            const print = assetPrints.get(p[1]) ?? new FingerprintBuilder();
+            assetPrints.set(p[1], print.add(String(p[2]), _raw));
+          }
         }
         return null;
       },
       onClose: (p) => {
         if (p.length !== 2 || typeof p[1] !== 'number') return;
+        // An opportunity is read field by field (its investments apart): its fields are parsed, as
+        // there are few; an unchanged one is not written.
         const asset = mapOpportunity(p[1], fields.get(p[1]) ?? (Object.create(null) as JsonObject));
         fields.delete(p[1]);
         this.opportunityIds.set(p[1], asset.row ? asset.legacyId : null);
+        const print = assetPrints.get(p[1]) ?? new FingerprintBuilder();
+        assetPrints.delete(p[1]);
+        if (assetIndex) {
+          asset.fingerprint = print.value();
+          if (assetIndex.unchanged(asset.fingerprint)) {
+            this.skip('assets');
+            return;
+          }
+        }
         this.add(asset);
       },
       reportBreak: true,
     });
     await this.drain();
+    await this.closeIndex(['assets'], assetIndex);
 
+    const userIndex = await this.loadIndex(['users']);
     await this.readPass({
       file: WALLET_DB,
       pass: 'users',
@@ -147,9 +182,13 @@ export class StoreWalker {
       onValue: (p, raw, value) => mapWalletDbValue(p, raw, value, this.tierNames),
       check: checkUsers,
       reportBreak: true,
+      // v2 `users.<id>` or a v1 `<phone hash>` entry: the key is the id.
+      fingerprint: userIndex && { index: userIndex, kind: () => 'users', context: (p) => String(p[p.length - 1]) },
     });
     await this.drain();
+    await this.closeIndex(['users'], userIndex);
 
+    const investmentIndex = await this.loadIndex(['investments']);
     await this.readPass({
       file: OPPORTUNITIES,
       pass: 'investments',
@@ -157,9 +196,17 @@ export class StoreWalker {
       classify: classifyInvestments,
       onValue: (p, raw, value) => (p.length === 4 ? mapInvestment(p, raw, value, this.opportunityIds.get(p[1] as number) ?? null) : null),
       reportBreak: false,
+      // The opportunity it is in (by legacy id, or as quarantined) is part of what it means.
+      fingerprint: investmentIndex && {
+        index: investmentIndex,
+        kind: () => 'investments',
+        context: (p) => (p.length === 4 ? `${this.opportunityIds.get(p[1] as number) ?? '\u0000quarantined'}` : null),
+      },
     });
     await this.drain();
+    await this.closeIndex(['investments'], investmentIndex);
 
+    const kycIndex = await this.loadIndex(['kyc_applications']);
     await this.readPass({
       file: METADATA,
       pass: 'kyc',
@@ -167,9 +214,17 @@ export class StoreWalker {
       classify: classifyMetadataKyc,
       onValue: mapMetadataValue,
       reportBreak: false,
+      // Keyed by the user's id.
+      fingerprint: kycIndex && {
+        index: kycIndex,
+        kind: () => 'kyc_applications',
+        context: (p) => (p.length === 2 && p[0] === 'kyc' ? String(p[1]) : null),
+      },
     });
     await this.drain();
+    await this.closeIndex(['kyc_applications'], kycIndex);
 
+    const logIndex = await this.loadIndex(['admin_logs']);
     await this.readPass({
       file: ADMIN_LOGS,
       pass: 'admin logs',
@@ -177,11 +232,28 @@ export class StoreWalker {
       classify: classifyAdminLogs,
       onValue: mapAdminLog,
       reportBreak: true,
+      // Its place: an entry without an id is known by it (the log is only appended to).
+      fingerprint: logIndex && { index: logIndex, kind: () => 'admin_logs', context: (p) => String(p[p.length - 1]) },
     });
     await this.drain();
+    await this.closeIndex(['admin_logs'], logIndex);
 
-    for (const file of this.explorerFiles()) await this.importExplorerFile(file);
+    const chainIndex = await this.loadIndex(CHAIN_KINDS);
+    for (const file of this.explorerFiles()) await this.importExplorerFile(file, chainIndex);
     await this.drain();
+    await this.closeIndex(CHAIN_KINDS, chainIndex);
+  }
+
+  private async loadIndex(kinds: readonly FingerprintKind[]): Promise<FingerprintIndex | undefined> {
+    return this.sink.fingerprints?.load(kinds);
+  }
+
+  private async closeIndex(kinds: readonly FingerprintKind[], index: FingerprintIndex | undefined): Promise<void> {
+    if (index) await this.sink.fingerprints?.close(kinds, index);
+  }
+
+  private skip(kind: FingerprintKind): void {
+    this.skipped[kind] = (this.skipped[kind] ?? 0) + 1;
   }
 
   private explorerFiles(): string[] {
@@ -194,7 +266,7 @@ export class StoreWalker {
       .map((name) => `${EXPLORER_DIR}/${name}`);
   }
 
-  private async importExplorerFile(file: string): Promise<void> {
+  private async importExplorerFile(file: string, index: FingerprintIndex | undefined): Promise<void> {
     const fields: Record<string, JsonValue> = {};
     await this.readPass({
       file,
@@ -215,6 +287,13 @@ export class StoreWalker {
       classify: classifyExplorerRecords,
       onValue: (p, raw, value) => mapExplorerValue(file, p, raw, value, header),
       reportBreak: true,
+      // The scan's contract (from the file's header) is part of what an event or call means.
+      fingerprint: index && {
+        index,
+        kind: (p) => (p[0] === 'events' ? 'blockchain_events' : 'contract_interactions'),
+        context: (p) =>
+          p.length === 2 ? `${String(p[0])}|${header.chainId}|${header.contractAddress}|${header.contractName}|${header.problem}` : null,
+      },
     });
   }
 
@@ -225,6 +304,7 @@ export class StoreWalker {
     const progress = (event: ImportProgress['event'], bytesRead: number, totalBytes: number) =>
       this.options.onProgress?.({ event, file: pass.file, pass: pass.pass, bytesRead, totalBytes, records: this.records });
     const totalBytes = fs.statSync(fullPath).size;
+    this.bytesScanned += totalBytes;
     progress('start', 0, totalBytes);
     for await (const item of readJsonRecords(fullPath, pass.classify, (p) => progress('progress', p.bytesRead, p.totalBytes))) {
       if ('note' in item) {
@@ -269,6 +349,15 @@ export class StoreWalker {
           );
           continue;
         }
+        let fingerprint: number | undefined;
+        const context = pass.fingerprint?.context(found.path) ?? null;
+        if (pass.fingerprint && context !== null) {
+          fingerprint = fingerprintOf(context, found.raw);
+          if (pass.fingerprint.index.unchanged(fingerprint)) {
+            this.skip(pass.fingerprint.kind(found.path));
+            continue;
+          }
+        }
         const raw = found.raw.toString('utf8');
         let value: JsonValue;
         try {
@@ -283,13 +372,18 @@ export class StoreWalker {
               legacyId: legacyKey,
               raw,
               rejected: `record is not valid JSON: ${message}`,
+              // Recorded as quarantined (never skipped), not as gone.
+              fingerprint,
             }),
           );
           continue;
         }
         const mapped = pass.onValue(found.path, raw, value);
         if (mapped === null) continue;
-        for (const u of Array.isArray(mapped) ? mapped : [mapped]) this.add(u);
+        for (const u of Array.isArray(mapped) ? mapped : [mapped]) {
+          u.fingerprint = fingerprint;
+          this.add(u);
+        }
         if (this.batch.length >= this.batchSize) await this.flush();
       }
     }

@@ -17,7 +17,17 @@ export interface ValidationResult {
   runId: string | null;
   kinds: Record<TableName, KindReconciliation>;
   differences: string[];
+  /**
+   * Records imported earlier that the store no longer has (found by the last import): kept in the
+   * database and listed apart, not differences (a deletion in the old system must not block a
+   * cutover); `--strict` makes them fail the check.
+   */
+  gone: { total: number; records: { kind: string; legacyId: string }[] };
 }
+
+/** Rows of records the last import found gone from the store (their sums are left out of the comparison). */
+const NOT_GONE = (kind: string, alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM import_fingerprints g WHERE g.kind = '${kind}' AND g.legacy_id = ${alias}.legacy_id AND g.gone_since IS NOT NULL)`;
 
 /** How to find a record's row from the key the importer matched it on. */
 const FIND_SQL: Partial<Record<TableName, string>> = {
@@ -134,8 +144,9 @@ export async function validateStore(options: { dataSource: DataSource; source: s
   if (assets.length > 0) {
     const rows: { legacy_id: string; investments: string; transactions: string }[] = await db.query(
       `SELECT a.legacy_id,
-              (SELECT COALESCE(sum(i.amount), 0) FROM investments i WHERE i.asset_id = a.id)::text AS investments,
-              (SELECT COALESCE(sum(t.amount), 0) FROM transactions t WHERE t.asset_id = a.id)::text AS transactions
+              (SELECT COALESCE(sum(i.amount), 0) FROM investments i WHERE i.asset_id = a.id AND ${NOT_GONE('investments', 'i')})::text AS investments,
+              (SELECT COALESCE(sum(t.amount), 0) FROM transactions t JOIN users u ON u.id = t.user_id
+               WHERE t.asset_id = a.id AND ${NOT_GONE('users', 'u')})::text AS transactions
        FROM assets a WHERE a.legacy_id = ANY($1::text[])`,
       [assets],
     );
@@ -152,5 +163,16 @@ export async function validateStore(options: { dataSource: DataSource; source: s
         );
     }
   }
-  return { runId: run?.id ?? null, kinds, differences };
+  const [{ total }]: { total: number }[] = await db.query(
+    'SELECT count(*)::int AS total FROM import_fingerprints WHERE gone_since IS NOT NULL',
+  );
+  const gone: { kind: string; legacy_id: string }[] = await db.query(
+    'SELECT kind, legacy_id FROM import_fingerprints WHERE gone_since IS NOT NULL ORDER BY kind, legacy_id LIMIT 1000',
+  );
+  return {
+    runId: run?.id ?? null,
+    kinds,
+    differences,
+    gone: { total, records: gone.map((g) => ({ kind: g.kind, legacyId: g.legacy_id })) },
+  };
 }
