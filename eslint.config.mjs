@@ -25,6 +25,32 @@ export default tseslint.config(
     },
   },
   {
+    // docs/adr/0001-data-access.md: services hold the rules, repositories hold the SQL.
+    files: ['src/**/*.service.ts'],
+    // Known exception until its statements move into a repository: the backup service (advisory lock, snapshot export).
+    ignores: ['src/system/backup/backup.service.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message:
+            'No SQL in a service: put the statement in a *.repository.ts method named for its purpose (docs/adr/0001-data-access.md).',
+        },
+        {
+          selector: 'TemplateLiteral[quasis.0.value.raw=/^\\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|COPY)\\s/i]',
+          message:
+            'No SQL in a service: put the statement in a *.repository.ts method named for its purpose (docs/adr/0001-data-access.md).',
+        },
+        {
+          selector: 'Literal[value=/^\\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|COPY)\\s/i]',
+          message:
+            'No SQL in a service: put the statement in a *.repository.ts method named for its purpose (docs/adr/0001-data-access.md).',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AdminAuditEntry, AdminAuditRepository } from './admin-audit.repository';
 
-export interface AdminAuditEntry {
-  adminId: string;
-  action: string;
-  targetType?: string | null;
-  targetId?: string | null;
-  details?: Record<string, unknown> | null;
-  ip?: string | null;
-}
+export type { AdminAuditEntry };
 
 /**
  * Records an admin write in admin_logs. Always pass the EntityManager of the transaction
@@ -16,11 +10,9 @@ export interface AdminAuditEntry {
  */
 @Injectable()
 export class AdminAuditService {
+  constructor(private readonly repository: AdminAuditRepository) {}
+
   async record(manager: EntityManager, entry: AdminAuditEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO admin_logs (admin_user_id, admin_email, action, target_type, target_id, details, ip, "timestamp")
-       SELECT a.id, a.email, $2, $3, $4, $5, $6, now() FROM admin_users a WHERE a.id = $1`,
-      [entry.adminId, entry.action, entry.targetType ?? null, entry.targetId ?? null, entry.details ?? null, entry.ip ?? null],
-    );
+    await this.repository.insertEntry(manager, entry);
   }
 }

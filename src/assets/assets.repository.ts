@@ -173,6 +173,12 @@ export class AssetsRepository {
     }
   }
 
+  /** The creating admin's email, recorded verbatim in assets.created_by. */
+  async findAdminEmail(manager: EntityManager, adminId: string): Promise<string | null> {
+    const rows: { email: string }[] = await manager.query(`SELECT email FROM admin_users WHERE id = $1`, [adminId]);
+    return rows[0]?.email ?? null;
+  }
+
   async insertAsset(manager: EntityManager, fields: AssetFields, createdBy: string | null): Promise<AssetDto> {
     const { columns, values } = columnsAndValues(fields);
     columns.push('created_by');

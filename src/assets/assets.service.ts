@@ -107,8 +107,7 @@ export class AssetsService {
       closesAt: dto.closesAt ? new Date(dto.closesAt) : null,
     });
     return this.dataSource.transaction(async (manager) => {
-      const [{ email }]: { email: string }[] = await manager.query(`SELECT email FROM admin_users WHERE id = $1`, [admin.id]);
-      const asset = await this.assets.insertAsset(manager, fields, email);
+      const asset = await this.assets.insertAsset(manager, fields, await this.assets.findAdminEmail(manager, admin.id));
       await this.audit.record(manager, {
         adminId: admin.id,
         action: 'asset.create',

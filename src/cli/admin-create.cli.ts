@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { AdminAuditRepository } from '../admin-audit/admin-audit.repository';
 import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AdminRole } from '../admin/entities/admin-user.entity';
 import { PasswordHasher } from '../auth/password-hasher';
@@ -98,7 +99,7 @@ runCli('admin:create', async () => {
       );
       if (rows.length === 0) throw new Error(`an admin with email ${email} already exists`);
       // No admin is signed in on the command line: the entry names the new admin, created through the CLI.
-      await new AdminAuditService().record(manager, {
+      await new AdminAuditService(new AdminAuditRepository()).record(manager, {
         adminId: rows[0].id,
         action: 'admin.create',
         targetType: 'admin_user',

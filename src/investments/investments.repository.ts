@@ -45,6 +45,8 @@ export interface LockedInvestment {
   amount: string;
   status: InvestmentStatus;
   currency: string;
+  /** The asset's token price (null: no price yet). */
+  tokenPrice: string | null;
 }
 
 @Injectable()
@@ -75,20 +77,24 @@ export class InvestmentsRepository {
     );
   }
 
-  /** Account status, latest KYC decision and tier limit (a user without a tier gets the lowest tier's limit). */
+  /** Account status, latest KYC decision and the user's own tier (none: hasTier false, tier fields null). */
   async findInvestorEligibility(manager: EntityManager, userId: string): Promise<InvestorEligibility | null> {
     const rows: InvestorEligibility[] = await manager.query(
       `SELECT u.status,
               (SELECT k.status FROM latest_kyc_applications k WHERE k.user_id = u.id) AS "kycStatus",
-              t.name AS "tierName", t.max_single_investment AS "tierMaxSingleInvestment"
+              t.id IS NOT NULL AS "hasTier", t.name AS "tierName", t.max_single_investment AS "tierMaxSingleInvestment"
        FROM users u
-       LEFT JOIN LATERAL (
-         SELECT name, max_single_investment FROM user_tiers
-         WHERE id = u.tier_id OR (u.tier_id IS NULL AND rank = (SELECT min(rank) FROM user_tiers))
-         ORDER BY id LIMIT 1
-       ) t ON true
+       LEFT JOIN user_tiers t ON t.id = u.tier_id
        WHERE u.id = $1`,
       [userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The lowest-ranked tier (ties: lowest id), or null when there are no tiers. */
+  async findLowestTier(manager: EntityManager): Promise<{ name: string; maxSingleInvestment: string | null } | null> {
+    const rows: { name: string; maxSingleInvestment: string | null }[] = await manager.query(
+      `SELECT name, max_single_investment AS "maxSingleInvestment" FROM user_tiers ORDER BY rank, id LIMIT 1`,
     );
     return rows[0] ?? null;
   }
@@ -143,20 +149,19 @@ export class InvestmentsRepository {
 
   async lockInvestment(manager: EntityManager, id: string): Promise<LockedInvestment | null> {
     const rows: LockedInvestment[] = await manager.query(
-      `SELECT i.id, i.user_id AS "userId", i.asset_id AS "assetId", i.amount, i.status, a.currency
+      `SELECT i.id, i.user_id AS "userId", i.asset_id AS "assetId", i.amount, i.status, a.currency, a.token_price AS "tokenPrice"
        FROM investments i JOIN assets a ON a.id = i.asset_id WHERE i.id = $1 FOR UPDATE OF i`,
       [id],
     );
     return rows[0] ?? null;
   }
 
-  /** pending → confirmed; tokens = amount / token price (whole tokens) when the asset has a price. */
-  async confirmInvestment(manager: EntityManager, id: string, txHash: string | null): Promise<void> {
+  /** pending → confirmed; `tokens` null keeps the stored count. */
+  async confirmInvestment(manager: EntityManager, id: string, txHash: string | null, tokens: string | null): Promise<void> {
     await manager.query(
-      `UPDATE investments i SET status = 'confirmed', tx_hash = COALESCE($2, i.tx_hash), updated_at = now(),
-              tokens = CASE WHEN a.token_price > 0 THEN floor(i.amount / a.token_price) ELSE i.tokens END
-       FROM assets a WHERE a.id = i.asset_id AND i.id = $1`,
-      [id, txHash],
+      `UPDATE investments SET status = 'confirmed', tx_hash = COALESCE($2, tx_hash), tokens = COALESCE($3, tokens), updated_at = now()
+       WHERE id = $1`,
+      [id, txHash, tokens],
     );
     await this.settleInvestmentTransaction(manager, id, TransactionStatus.Completed, txHash);
   }

@@ -54,6 +54,15 @@ function requestHash(dto: CreateInvestmentDto): string {
     .digest('hex');
 }
 
+/** Exact decimal division; ROUND_DOWN so truncating the quotient never lifts it past a whole number. */
+const ExactDecimal = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_DOWN });
+
+/** Whole tokens an investment buys: floor(amount / token price); null (keep what is stored) when the asset has no price. */
+export function tokensFor(investment: Pick<LockedInvestment, 'amount' | 'tokenPrice'>): string | null {
+  if (investment.tokenPrice === null || !new Decimal(investment.tokenPrice).gt(0)) return null;
+  return new ExactDecimal(investment.amount).div(investment.tokenPrice).floor().toFixed(0);
+}
+
 @Injectable()
 export class InvestmentsService {
   constructor(
@@ -132,12 +141,16 @@ export class InvestmentsService {
         maxInvestment: asset.maxInvestment,
       });
     }
-    if (investor.tierMaxSingleInvestment !== null && amount.gt(investor.tierMaxSingleInvestment)) {
+    // A user without a tier invests under the lowest tier's limit.
+    const tier = investor.hasTier
+      ? { name: investor.tierName, maxSingleInvestment: investor.tierMaxSingleInvestment }
+      : await this.investments.findLowestTier(manager);
+    if (tier && tier.maxSingleInvestment !== null && amount.gt(tier.maxSingleInvestment)) {
       throw new InvestmentError(
         'tier_limit_exceeded',
-        `amount exceeds the ${investor.tierName ?? 'tier'} tier's single-investment limit of ${investor.tierMaxSingleInvestment}`,
+        `amount exceeds the ${tier.name ?? 'tier'} tier's single-investment limit of ${tier.maxSingleInvestment}`,
         422,
-        { maxSingleInvestment: investor.tierMaxSingleInvestment },
+        { maxSingleInvestment: tier.maxSingleInvestment },
       );
     }
     const remaining = new Decimal(asset.targetAmount).minus(asset.committedAmount);
@@ -209,7 +222,7 @@ export class InvestmentsService {
     const required = action === 'refund' ? InvestmentStatus.Confirmed : InvestmentStatus.Pending;
     const past = { confirm: 'confirmed', cancel: 'cancelled', refund: 'refunded' }[action];
     if (investment.status !== required) throw new IllegalInvestmentTransitionError(investment.status, past);
-    if (action === 'confirm') await this.investments.confirmInvestment(manager, investment.id, txHash);
+    if (action === 'confirm') await this.investments.confirmInvestment(manager, investment.id, txHash, tokensFor(investment));
     else if (action === 'cancel') await this.investments.cancelInvestment(manager, investment.id);
     else await this.investments.refundInvestment(manager, investment);
   }

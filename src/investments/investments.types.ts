@@ -38,6 +38,8 @@ export class MyInvestmentPageDto {
 export interface InvestorEligibility {
   status: string;
   kycStatus: string | null;
+  /** False: the user has no tier (the service applies the lowest tier's limit). */
+  hasTier: boolean;
   tierName: string | null;
   /** null: the tier has no single-investment limit. */
   tierMaxSingleInvestment: string | null;

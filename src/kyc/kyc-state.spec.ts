@@ -1,5 +1,6 @@
 import { KycStatus } from './entities/kyc-application.entity';
-import { canMoveKyc } from './kyc-state';
+import { KycDocumentStatus } from './entities/kyc-document.entity';
+import { canMoveKyc, documentStatusAfter } from './kyc-state';
 
 describe('KYC state machine', () => {
   it.each([
@@ -16,5 +17,16 @@ describe('KYC state machine', () => {
     [KycStatus.Rejected, KycStatus.Pending, false],
   ])('%s → %s allowed: %s', (from, to, allowed) => {
     expect(canMoveKyc(from, to)).toBe(allowed);
+  });
+});
+
+describe('documents after a decision', () => {
+  it.each([
+    [KycStatus.Approved, KycDocumentStatus.Accepted],
+    [KycStatus.Rejected, KycDocumentStatus.Rejected],
+    [KycStatus.InReview, null],
+    [KycStatus.Pending, null],
+  ])('%s → pending documents become %s', (decision, status) => {
+    expect(documentStatusAfter(decision)).toBe(status);
   });
 });

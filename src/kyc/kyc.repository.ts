@@ -130,7 +130,7 @@ export class KycRepository {
   async recordDecision(
     manager: EntityManager,
     applicationId: string,
-    decision: { status: KycStatus; adminId: string; rejectionReason: string | null },
+    decision: { status: KycStatus; adminId: string; rejectionReason: string | null; documentStatus: KycDocumentStatus | null },
   ): Promise<void> {
     await manager.query(
       `UPDATE kyc_applications
@@ -139,16 +139,10 @@ export class KycRepository {
         WHERE id = $1`,
       [applicationId, decision.status, decision.adminId, decision.rejectionReason],
     );
-    const documentStatus =
-      decision.status === KycStatus.Approved
-        ? KycDocumentStatus.Accepted
-        : decision.status === KycStatus.Rejected
-          ? KycDocumentStatus.Rejected
-          : null;
-    if (documentStatus) {
+    if (decision.documentStatus) {
       await manager.query(`UPDATE kyc_documents SET status = $2 WHERE application_id = $1 AND status = 'pending'`, [
         applicationId,
-        documentStatus,
+        decision.documentStatus,
       ]);
     }
   }

@@ -7,7 +7,7 @@ import { KycApplicationDto, KycApplicationPageDto, KycQueueQueryDto, SubmitKycAp
 import { KycStatus } from './entities/kyc-application.entity';
 import { KycError } from './kyc.errors';
 import { KycApplicationRow, KycRepository } from './kyc.repository';
-import { canMoveKyc } from './kyc-state';
+import { canMoveKyc, documentStatusAfter } from './kyc-state';
 
 export interface ReviewerContext {
   adminId: string;
@@ -71,6 +71,7 @@ export class KycService {
         status: to,
         adminId: reviewer.adminId,
         rejectionReason: to === KycStatus.Rejected ? (notes.reason ?? null) : null,
+        documentStatus: documentStatusAfter(to),
       });
       await this.audit.record(manager, {
         adminId: reviewer.adminId,

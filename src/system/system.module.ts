@@ -17,9 +17,11 @@ import { HealthController } from './health/health.controller';
 import { HeapIndicator } from './health/heap.indicator';
 import { ReplicaIndicator } from './health/replica.indicator';
 import { MigrationsIndicator } from './health/migrations.indicator';
+import { SystemJobsRepository } from './jobs/system-jobs.repository';
 import { SystemJobsService } from './jobs/system-jobs.service';
 import { BackgroundWriter } from './logs/background-writer';
 import { MetricsServer } from './metrics/metrics.server';
+import { MetricsRepository } from './metrics/metrics.repository';
 import { MetricsService } from './metrics/metrics.service';
 import { AdminMonitoringController } from './monitoring/admin-monitoring.controller';
 import { MonitoringRepository } from './monitoring/monitoring.repository';
@@ -58,6 +60,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
     MigrationsIndicator,
     BackupFreshnessIndicator,
     BackgroundWriter,
+    MetricsRepository,
     MetricsService,
     MetricsServer,
     RequestStats,
@@ -66,6 +69,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
     SlowQueryRecorder,
     MonitoringRepository,
     MonitoringService,
+    SystemJobsRepository,
     SystemJobsService,
   ],
   exports: [MetricsService, BackupService],

@@ -9,6 +9,7 @@ import { archiverStats } from '../backup/backup.repository';
 import { BackupService } from '../backup/backup.service';
 import { DrillService } from '../backup/drill';
 import { poolStats } from '../database/pool-stats';
+import { MetricsRepository } from './metrics.repository';
 
 /**
  * One prom-client Registry per app (not the global one), so several apps in one process
@@ -40,7 +41,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(dataSource: DataSource, backups: BackupService, drills: DrillService, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    dataSource: DataSource,
+    backups: BackupService,
+    drills: DrillService,
+    @Inject(APP_CONFIG) config: AppConfig,
+    metricsRepository: MetricsRepository,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pend_' });
 
     new Gauge({
@@ -62,13 +69,7 @@ export class MetricsService {
       labelNames: ['kind'] as const,
       registers: [this.registry],
       async collect() {
-        const [row] = (await dataSource
-          .query(
-            `SELECT (SELECT count(*) FROM import_runs WHERE status = 'completed')::int AS completed,
-                    (SELECT count(*) FROM import_runs WHERE status = 'failed')::int AS failed,
-                    (SELECT count(*) FROM import_quarantine)::int AS quarantined`,
-          )
-          .catch(() => [undefined])) as ({ completed: number; failed: number; quarantined: number } | undefined)[];
+        const row = await metricsRepository.importRunCounts().catch(() => undefined);
         if (!row) return;
         this.set({ kind: 'runs_completed' }, row.completed);
         this.set({ kind: 'runs_failed' }, row.failed);
@@ -81,18 +82,9 @@ export class MetricsService {
       labelNames: ['table', 'result'] as const,
       registers: [this.registry],
       async collect() {
-        const rows = (await dataSource
-          .query(
-            `SELECT t.key AS "table", c.key AS result, c.value::bigint AS n
-             FROM (SELECT report FROM import_runs WHERE status = 'completed' AND NOT dry_run AND report IS NOT NULL
-                   ORDER BY finished_at DESC NULLS LAST LIMIT 1) run,
-                  jsonb_each(CASE jsonb_typeof(run.report->'tables') WHEN 'object' THEN run.report->'tables' ELSE '{}' END) t,
-                  jsonb_each_text(CASE jsonb_typeof(t.value) WHEN 'object' THEN t.value ELSE '{}' END) c
-             WHERE c.value ~ '^[0-9]+$'`,
-          )
-          .catch(() => [])) as { table: string; result: string; n: string }[];
+        const rows = await metricsRepository.lastImportRunRows().catch(() => []);
         this.reset();
-        for (const row of rows) this.set({ table: row.table, result: row.result }, Number(row.n));
+        for (const row of rows) this.set({ table: row.table, result: row.result }, row.n);
       },
     });
 
@@ -121,10 +113,15 @@ export class MetricsService {
         this.set(backups.store.newest()?.verification.status === 'failed' ? 1 : 0);
       },
     });
-    this.registerRecoveryMetrics(dataSource, drills, config);
+    this.registerRecoveryMetrics(dataSource, drills, config, metricsRepository);
   }
 
-  private registerRecoveryMetrics(dataSource: DataSource, drills: DrillService, config: AppConfig): void {
+  private registerRecoveryMetrics(
+    dataSource: DataSource,
+    drills: DrillService,
+    config: AppConfig,
+    metricsRepository: MetricsRepository,
+  ): void {
     const registers = [this.registry];
     new Gauge({
       name: 'pend_database_up',
@@ -132,10 +129,7 @@ export class MetricsService {
       registers,
       async collect() {
         const ok = await Promise.race([
-          dataSource.query('SELECT 1').then(
-            () => true,
-            () => false,
-          ),
+          metricsRepository.answers(),
           new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
         ]);
         this.set(ok ? 1 : 0);
