@@ -13,7 +13,8 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
@@ -185,9 +186,10 @@ async function runImporter(
   store: string,
   batchSize: string | undefined,
   writers: string | undefined,
+  extra: string[] = [],
 ): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
   // The heap cap of the migrate:json npm script, so the figure is the one a real run has.
-  const args = ['--max-old-space-size=256', path.join(DIST, 'cli/migrate-json.cli.js'), '--source', store];
+  const args = ['--max-old-space-size=256', path.join(DIST, 'cli/migrate-json.cli.js'), '--source', store, ...extra];
   if (batchSize) args.push('--batch-size', batchSize);
   if (writers) args.push('--writers', writers);
   const started = process.hrtime.bigint();
@@ -279,6 +281,62 @@ async function copyBaseline(importedUrl: string, copyUrl: string): Promise<{ sec
   });
 }
 
+interface RunReport {
+  records: number;
+  tables: Record<string, { read: number; inserted: number; updated: number; skipped: number }>;
+  scan: { bytes: number; megabytesPerSecond: number };
+  gone: { total: number };
+}
+
+/** A re-run of the importer on the imported database, with its report. */
+async function rerun(
+  url: string,
+  store: string,
+  name: string,
+  opts: { batchSize?: string; writers?: string },
+): Promise<{ seconds: number; peakRssMb: number; report: RunReport }> {
+  const reportFile = path.join(WORK, `report-${name}.json`);
+  const run = await runImporter(url, store, opts.batchSize, opts.writers, ['--report', reportFile]);
+  const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+  await rm(reportFile, { force: true });
+  return { seconds: run.seconds, peakRssMb: run.peakRssMb, report };
+}
+
+/**
+ * A copy of the store (the other files linked, not copied) whose wallet-db.json has every
+ * `every`-th user changed in place (its status), as the legacy server rewrites its files: the
+ * ids of the users changed.
+ */
+async function changedStore(store: string, every: number): Promise<{ dir: string; changed: string[] }> {
+  const dir = path.join(WORK, 'changed-store');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const name of await readdir(store)) {
+    if (name !== 'wallet-db.json') await symlink(path.join(store, name), path.join(dir, name));
+  }
+  const changed: string[] = [];
+  let userLine = 0;
+  const next: Record<string, string> = { active: 'suspended', suspended: 'active', closed: 'active' };
+  const lines = createInterface({ input: createReadStream(path.join(store, 'wallet-db.json')), crlfDelay: Infinity });
+  const out = createWriteStream(path.join(dir, 'wallet-db.json'));
+  let first = true;
+  for await (let line of lines) {
+    const user = /^,?"(usr_[^"]+)":\{/.exec(line);
+    if (user && userLine++ % every === 0) {
+      const edited = line.replace(/"status":"(active|suspended|closed)"/, (_m, status: string) => `"status":"${next[status]}"`);
+      if (edited !== line) {
+        changed.push(user[1]);
+        line = edited;
+      }
+    }
+    if (!out.write(`${first ? '' : '\n'}${line}`)) await once(out, 'drain');
+    first = false;
+  }
+  out.end('\n');
+  await once(out, 'finish');
+  return { dir, changed };
+}
+
 function format(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
@@ -335,10 +393,65 @@ async function main(): Promise<void> {
       ...TABLES.map((table) => `  ${table.padEnd(24)} ${format(counts[table] - baseline[table]).padStart(12)}`),
     ];
     process.stdout.write(`${out.join('\n')}\n`);
+
+    // Delta sync: the same store again (nothing changed), then with 1 % of the users changed.
+    log('re-running the importer on the unchanged store …');
+    const unchanged = await rerun(importUrl, store.dir, 'unchanged', opts);
+    log(`unchanged re-run in ${unchanged.seconds.toFixed(1)} s; changing 1 % of the users …`);
+    const delta = await changedStore(store.dir, 100);
+    const changedRun = await rerun(importUrl, delta.dir, 'changed', opts);
+    await rm(delta.dir, { recursive: true, force: true });
+    const written = (r: RunReport) => Object.values(r.tables).reduce((sum, t) => sum + t.inserted + t.updated, 0);
+    const skipped = (r: RunReport) => Object.values(r.tables).reduce((sum, t) => sum + t.skipped, 0);
+    const deltaHeader = ['', 'seconds', 'vs first', 'records parsed', 'skipped unparsed', 'rows written', 'scan MB/s', 'peak RSS MB'];
+    const deltaLines = [
+      [
+        'first import',
+        format(imported.seconds, 1),
+        '100 %',
+        '—',
+        '0',
+        format(importedRows),
+        format(store.bytes / 1e6 / imported.seconds, 1),
+        format(imported.peakRssMb),
+      ],
+      ...[
+        ['re-run, store unchanged', unchanged] as const,
+        [`re-run, 1 % of users changed (${format(delta.changed.length)})`, changedRun] as const,
+      ].map(([label, run]) => [
+        label,
+        format(run.seconds, 1),
+        `${((run.seconds / imported.seconds) * 100).toFixed(1)} %`,
+        format(run.report.records),
+        format(skipped(run.report)),
+        format(written(run.report)),
+        format(run.report.scan.megabytesPerSecond, 1),
+        format(run.peakRssMb),
+      ]),
+    ];
+    const deltaWidths = deltaHeader.map((h, i) => Math.max(h.length, ...deltaLines.map((line) => line[i].length)));
+    const deltaRow = (cells: readonly string[]) =>
+      cells.map((cell, i) => (i === 0 ? cell.padEnd(deltaWidths[i]) : cell.padStart(deltaWidths[i]))).join('  ');
+    const unchangedShare = unchanged.seconds / imported.seconds;
+    const changedShare = changedRun.seconds / imported.seconds;
+    const usersUpdated = changedRun.report.tables.users.updated;
+    process.stdout.write(
+      `${[
+        '',
+        'delta sync (npm run migrate:json again on the imported database):',
+        deltaRow(deltaHeader),
+        deltaRow(deltaWidths.map((w) => '-'.repeat(w))),
+        ...deltaLines.map(deltaRow),
+        '',
+        `target unchanged re-run ≤ 10 % of the first import: ${unchangedShare <= 0.1 ? 'met' : 'NOT met'} (${(unchangedShare * 100).toFixed(1)} %)`,
+        `target 1 %-changed re-run ≤ 15 % of the first import: ${changedShare <= 0.15 ? 'met' : 'NOT met'} (${(changedShare * 100).toFixed(1)} %)`,
+        `users updated by the 1 %-changed re-run: ${format(usersUpdated)} of ${format(delta.changed.length)} changed — ${usersUpdated === delta.changed.length ? 'exactly those' : 'NOT exactly those'}`,
+      ].join('\n')}\n`,
+    );
     const resultFile = path.join(WORK, `result-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await writeFile(
       resultFile,
-      `${JSON.stringify({ store: store.dir, bytes: store.bytes, options: opts, importer: { rows: importedRows, ...imported }, copy: { rows: copyRows, seconds: copy.seconds, rowsLoaded: copy.rows }, ratio, counts }, null, 2)}\n`,
+      `${JSON.stringify({ store: store.dir, bytes: store.bytes, options: opts, importer: { rows: importedRows, ...imported }, unchanged, changed: { ...changedRun, users: delta.changed.length }, copy: { rows: copyRows, seconds: copy.seconds, rowsLoaded: copy.rows }, ratio, counts }, null, 2)}\n`,
     );
     log(`result written to ${path.relative(ROOT, resultFile)}`);
   } finally {
