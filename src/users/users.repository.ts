@@ -156,6 +156,12 @@ export class UsersRepository {
     return rows[0].id;
   }
 
+  /** Locks the investor's row for the rest of the transaction; false when there is no such investor. */
+  async lockInvestorRow(manager: EntityManager, userId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    return rows.length > 0;
+  }
+
   async updateContactDetails(manager: EntityManager, userId: string, changes: { displayName?: string | null; email?: string | null }) {
     const sets: string[] = [];
     const params: unknown[] = [userId];

@@ -106,6 +106,8 @@ export class UsersService {
 
   async updateProfile(userId: string, dto: UpdateProfileDto): Promise<UserDetailDto> {
     await this.dataSource.transaction(async (manager) => {
+      // A token can outlive its account: no such investor is a 404, not the profile row's foreign-key violation (409).
+      if (!(await this.users.lockInvestorRow(manager, userId))) throw UserError.notFound();
       await this.users.updateContactDetails(manager, userId, {
         displayName: dto.displayName,
         email: dto.email?.toLowerCase() ?? dto.email,
