@@ -6,7 +6,7 @@ import type { AuthPrincipal } from '../auth/principal';
 import { ClientIp } from '../auth/request-context';
 import { AdminAccountsService } from './admin-accounts.service';
 import { AdminAccountDto, CreateAdminDto, CurrentAdminDto, UpdateAdminDto } from './dto/admin-accounts.dto';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('admin: accounts')
 @ApiBearerAuth()
@@ -31,6 +31,7 @@ export class AdminAccountsController {
   }
 
   @Post('admins')
+  @ApiRequestExample({ email: 'reviewer@pend.example', role: 'compliance', name: 'Rita Reviewer', password: 'a long passphrase 42' })
   @RequirePermissions('admins:manage')
   @ApiErrors('admin_email_taken')
   @ApiOperation({ summary: 'Create an admin with an initial password (bcrypt); audited; 409 when the email is taken' })
@@ -40,6 +41,7 @@ export class AdminAccountsController {
   }
 
   @Patch('admins/:id')
+  @ApiRequestExample({ role: 'support' })
   @RequirePermissions('admins:manage')
   @ApiErrors('admin_not_found', 'admin_self_change')
   @ApiOperation({ summary: 'Change an admin’s role, name or active flag, or clear a login lock; audited' })

@@ -7,7 +7,7 @@ import { ClientIp } from '../auth/request-context';
 import { UserDetailDto } from '../users/dto/user-detail.dto';
 import { AdminService } from './admin.service';
 import { AdminLogPageDto, AdminLogQueryDto, AdminUserListQueryDto, AdminUserPageDto, ChangeUserStatusDto } from './dto/admin-users.dto';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -24,6 +24,7 @@ export class AdminController {
   }
 
   @Patch('users/:id/status')
+  @ApiRequestExample({ status: 'suspended', reason: 'Chargeback under review' })
   @RequirePermissions('users:write')
   @ApiErrors('user_not_found', 'data_rule_violation')
   @ApiOperation({ summary: 'Suspend, reactivate or close an investor account (audited)' })

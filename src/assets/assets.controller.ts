@@ -8,7 +8,7 @@ import { AssetsService } from './assets.service';
 import { AssetAnalyticsDto, AssetDetailDto, AssetPageDto, AssetDto } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
 
@@ -50,6 +50,15 @@ export class AdminAssetsController {
   constructor(private readonly assets: AssetsService) {}
 
   @Post()
+  @ApiRequestExample({
+    name: 'Berlin Mitte Residential Fund',
+    category: 'real_estate',
+    targetAmount: '250000.00',
+    minInvestment: '100',
+    maxInvestment: '50000',
+    expectedApy: '8.5',
+    currency: 'USDC',
+  })
   @RequirePermissions('assets:write')
   @ApiErrors('invalid_asset_field')
   @ApiOperation({ summary: 'Create an asset (draft or open); audited' })
@@ -59,6 +68,7 @@ export class AdminAssetsController {
   }
 
   @Patch(':id')
+  @ApiRequestExample({ targetAmount: '300000.00', description: 'Twelve flats, fully let' })
   @RequirePermissions('assets:write')
   @ApiErrors('invalid_asset_field', 'asset_not_found', 'illegal_asset_transition', 'target_below_committed')
   @ApiOperation({ summary: 'Edit an asset or move its status (draft→open→funded/closed, →cancelled); illegal moves 409; audited' })

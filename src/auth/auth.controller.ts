@@ -8,7 +8,7 @@ import { AdminLoginDto } from './dto/admin-login.dto';
 import { AdminAccessTokenDto, NonceRequestDto, NonceResponseDto, UserAccessTokenDto, WalletSignInDto } from './dto/wallet-sign-in.dto';
 import { ClientIp, signInOrigin } from './request-context';
 import { WalletAuthService } from './wallet-auth.service';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -21,6 +21,7 @@ export class AuthController {
 
   @Public()
   @Post('nonce')
+  @ApiRequestExample({ address: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F' })
   @ApiErrors('too_many_attempts')
   @ApiOperation({
     summary: 'Start wallet sign-in: a one-time nonce and the EIP-4361 message to sign',
@@ -33,6 +34,13 @@ export class AuthController {
 
   @Public()
   @Post('wallet')
+  @ApiRequestExample({
+    message:
+      'app.pend.example wants you to sign in with your Ethereum account:\n' +
+      '0x71C7656EC7ab88b098defB751B7401B5f6d8976F\n\nSign in to Pend\n\nURI: https://app.pend.example\nVersion: 1\nChain ID: 1\n' +
+      'Nonce: 3f2b9c7d1e4a5b6c\nIssued At: 2026-11-30T09:00:00.000Z\nExpiration Time: 2026-11-30T09:05:00.000Z',
+    signature: `0x${'1b'.repeat(65)}`,
+  })
   @HttpCode(200)
   @ApiErrors('invalid_sign_in', 'wallet_not_registered', 'account_not_active')
   @ApiOperation({
@@ -50,6 +58,7 @@ export class AuthController {
 
   @Public()
   @Post('admin/login')
+  @ApiRequestExample({ email: 'ops@pend.example', password: 'correct horse battery staple' })
   @HttpCode(200)
   @ApiErrors('invalid_credentials', 'too_many_attempts')
   @ApiOperation({

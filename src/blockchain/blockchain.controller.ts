@@ -7,7 +7,7 @@ import { BlockchainService } from './blockchain.service';
 import { BlockchainEventPageDto, ContractInteractionPageDto, IngestResultDto } from './blockchain.types';
 import { ListEventsQueryDto, ListInteractionsQueryDto } from './dto/blockchain-query.dto';
 import { IngestEventsDto, IngestInteractionsDto } from './dto/blockchain-write.dto';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('blockchain')
 @ApiBearerAuth()
@@ -41,6 +41,21 @@ export class AdminBlockchainController {
   constructor(private readonly blockchain: BlockchainService) {}
 
   @Post('events')
+  @ApiRequestExample({
+    events: [
+      {
+        chainId: 1,
+        contractAddress: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
+        blockNumber: '19000000',
+        transactionHash: `0x${'ab'.repeat(32)}`,
+        logIndex: 0,
+        eventType: 'Transfer',
+        args: { from: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F', to: '0x000000000000000000000000000000000000dEaD', value: '1000000' },
+        value: '1000000',
+        timestamp: '2026-11-30T09:00:00Z',
+      },
+    ],
+  })
   @HttpCode(200)
   @RequirePermissions('blockchain:ingest')
   @ApiErrors('data_rule_violation')
@@ -55,6 +70,22 @@ export class AdminBlockchainController {
   }
 
   @Post('interactions')
+  @ApiRequestExample({
+    interactions: [
+      {
+        chainId: 1,
+        contractAddress: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
+        transactionHash: `0x${'ab'.repeat(32)}`,
+        blockNumber: '19000000',
+        fromAddress: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
+        method: 'invest(uint256)',
+        args: ['1000000'],
+        value: '0',
+        status: 'success',
+        timestamp: '2026-11-30T09:00:00Z',
+      },
+    ],
+  })
   @HttpCode(200)
   @RequirePermissions('blockchain:ingest')
   @ApiOperation({ summary: 'Ingest up to 1000 contract calls; idempotent on (chain id, tx hash, method)' })

@@ -10,7 +10,7 @@ import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
 import { InvestmentsService } from './investments.service';
 import { InvestmentDto, MyInvestmentPageDto } from './investments.types';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -27,6 +27,11 @@ export class InvestmentsController {
   constructor(private readonly investments: InvestmentsService) {}
 
   @Post()
+  @ApiRequestExample({
+    assetId: '3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70',
+    amount: '100.50',
+    agreement: { version: '2024-01', signature: `0x${'1b'.repeat(65)}` },
+  })
   @InvestorOnly()
   @ApiErrors(
     'investor_not_found',
@@ -93,6 +98,7 @@ export class AdminInvestmentsController {
   constructor(private readonly investments: InvestmentsService) {}
 
   @Post(':id/confirm')
+  @ApiRequestExample({ txHash: `0x${'ab'.repeat(32)}` })
   @HttpCode(200)
   @RequirePermissions('investments:manage')
   @ApiErrors('investment_not_found', 'illegal_investment_transition')
@@ -108,6 +114,7 @@ export class AdminInvestmentsController {
   }
 
   @Post(':id/cancel')
+  @ApiRequestExample({ reason: 'The investor asked to cancel' })
   @HttpCode(200)
   @RequirePermissions('investments:manage')
   @ApiErrors('investment_not_found', 'illegal_investment_transition')
@@ -123,6 +130,7 @@ export class AdminInvestmentsController {
   }
 
   @Post(':id/refund')
+  @ApiRequestExample({ reason: 'The asset did not reach its target' })
   @HttpCode(200)
   @RequirePermissions('investments:manage')
   @ApiErrors('investment_not_found', 'illegal_investment_transition')

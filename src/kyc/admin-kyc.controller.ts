@@ -7,7 +7,7 @@ import { ClientIp } from '../auth/request-context';
 import { ApproveKycDto, KycApplicationDto, KycApplicationPageDto, KycQueueQueryDto, RejectKycDto } from './dto/kyc.dto';
 import { KycStatus } from './entities/kyc-application.entity';
 import { KycService } from './kyc.service';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('admin: kyc')
 @ApiBearerAuth()
@@ -43,6 +43,7 @@ export class AdminKycController {
   }
 
   @Post(':id/approve')
+  @ApiRequestExample({ note: 'Passport and address match' })
   @HttpCode(200)
   @RequirePermissions('kyc:review')
   @ApiErrors('kyc_application_not_found', 'kyc_illegal_transition')
@@ -58,6 +59,7 @@ export class AdminKycController {
   }
 
   @Post(':id/reject')
+  @ApiRequestExample({ reason: 'The passport scan is unreadable' })
   @HttpCode(200)
   @RequirePermissions('kyc:review')
   @ApiErrors('kyc_application_not_found', 'kyc_illegal_transition')

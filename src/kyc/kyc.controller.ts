@@ -4,7 +4,7 @@ import { CurrentPrincipal, InvestorOnly } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { KycApplicationDto, SubmitKycApplicationDto } from './dto/kyc.dto';
 import { KycService } from './kyc.service';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('kyc')
 @ApiBearerAuth()
@@ -14,6 +14,17 @@ export class KycController {
   constructor(private readonly kyc: KycService) {}
 
   @Post()
+  @ApiRequestExample({
+    level: 1,
+    documents: [
+      {
+        type: 'passport',
+        sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        storageKey: 'kyc/2026/11/passport-front.jpg',
+        mimeType: 'image/jpeg',
+      },
+    ],
+  })
   @ApiErrors('user_not_found', 'account_not_active', 'kyc_application_open', 'kyc_already_approved')
   @ApiOperation({
     summary: 'Submit a KYC application with document metadata (the files are in object storage)',

@@ -11,7 +11,7 @@ import { TransactionHistoryQueryDto, TransactionPageDto } from './dto/transactio
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { RegisteredUserDto, UserDetailDto } from './dto/user-detail.dto';
 import { UsersService } from './users.service';
-import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -24,6 +24,15 @@ export class UsersController {
 
   @Public()
   @Post()
+  @ApiRequestExample({
+    phone: '+14155550123',
+    address: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
+    message:
+      'app.pend.example wants you to sign in with your Ethereum account:\n' +
+      '0x71C7656EC7ab88b098defB751B7401B5f6d8976F\n\nSign in to Pend\n\nURI: https://app.pend.example\nVersion: 1\nChain ID: 1\n' +
+      'Nonce: 3f2b9c7d1e4a5b6c\nIssued At: 2026-11-30T09:00:00.000Z\nExpiration Time: 2026-11-30T09:05:00.000Z',
+    signature: `0x${'1b'.repeat(65)}`,
+  })
   @ApiErrors('address_mismatch', 'invalid_sign_in', 'wallet_taken', 'phone_taken')
   @ApiOperation({
     summary: 'Register a wallet with a phone number',
@@ -47,6 +56,7 @@ export class UsersController {
 
   @InvestorOnly()
   @Patch('me/profile')
+  @ApiRequestExample({ displayName: 'Ada L.', country: 'DE', language: 'en-GB', notifyEmail: true, notifySms: null })
   @ApiErrors('user_not_found', 'data_rule_violation')
   @ApiOperation({ summary: 'Change the signed-in investor’s profile (fields sent as null are cleared)' })
   @ApiResponse({ status: 200, type: UserDetailDto })

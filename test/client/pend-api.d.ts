@@ -2012,6 +2012,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "address": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F"
+                 *     }
+                 */
                 "application/json": components["schemas"]["NonceRequestDto"];
             };
         };
@@ -2163,6 +2168,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message": "app.pend.example wants you to sign in with your Ethereum account:\n0x71C7656EC7ab88b098defB751B7401B5f6d8976F\n\nSign in to Pend\n\nURI: https://app.pend.example\nVersion: 1\nChain ID: 1\nNonce: 3f2b9c7d1e4a5b6c\nIssued At: 2026-11-30T09:00:00.000Z\nExpiration Time: 2026-11-30T09:05:00.000Z",
+                 *       "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WalletSignInDto"];
             };
         };
@@ -2360,6 +2371,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ops@pend.example",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminLoginDto"];
             };
         };
@@ -2535,6 +2552,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "phone": "+14155550123",
+                 *       "address": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                 *       "message": "app.pend.example wants you to sign in with your Ethereum account:\n0x71C7656EC7ab88b098defB751B7401B5f6d8976F\n\nSign in to Pend\n\nURI: https://app.pend.example\nVersion: 1\nChain ID: 1\nNonce: 3f2b9c7d1e4a5b6c\nIssued At: 2026-11-30T09:00:00.000Z\nExpiration Time: 2026-11-30T09:05:00.000Z",
+                 *       "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterUserDto"];
             };
         };
@@ -2828,6 +2853,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "displayName": "Ada L.",
+                 *       "country": "DE",
+                 *       "language": "en-GB",
+                 *       "notifyEmail": true,
+                 *       "notifySms": null
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProfileDto"];
             };
         };
@@ -3326,6 +3360,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "level": 1,
+                 *       "documents": [
+                 *         {
+                 *           "type": "passport",
+                 *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                 *           "storageKey": "kyc/2026/11/passport-front.jpg",
+                 *           "mimeType": "image/jpeg"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SubmitKycApplicationDto"];
             };
         };
@@ -4084,6 +4131,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "note": "Passport and address match"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ApproveKycDto"];
             };
         };
@@ -4308,6 +4360,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "The passport scan is unreadable"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RejectKycDto"];
             };
         };
@@ -4852,6 +4909,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Berlin Mitte Residential Fund",
+                 *       "category": "real_estate",
+                 *       "targetAmount": "250000.00",
+                 *       "minInvestment": "100",
+                 *       "maxInvestment": "50000",
+                 *       "expectedApy": "8.5",
+                 *       "currency": "USDC"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateAssetDto"];
             };
         };
@@ -5029,6 +5097,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targetAmount": "300000.00",
+                 *       "description": "Twelve flats, fully let"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateAssetDto"];
             };
         };
@@ -5255,6 +5329,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                 *       "amount": "100.50",
+                 *       "agreement": {
+                 *         "version": "2024-01",
+                 *         "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateInvestmentDto"];
             };
         };
@@ -5779,6 +5863,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "txHash": "0xabababababababababababababababababababababababababababababababab"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfirmInvestmentDto"];
             };
         };
@@ -6003,6 +6092,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "The investor asked to cancel"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvestmentReasonDto"];
             };
         };
@@ -6227,6 +6321,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "The asset did not reach its target"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvestmentReasonDto"];
             };
         };
@@ -6578,6 +6677,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "suspended",
+                 *       "reason": "Chargeback under review"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChangeUserStatusDto"];
             };
         };
@@ -7114,6 +7219,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "reviewer@pend.example",
+                 *       "role": "compliance",
+                 *       "name": "Rita Reviewer",
+                 *       "password": "a long passphrase 42"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateAdminDto"];
             };
         };
@@ -7314,6 +7427,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "support"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateAdminDto"];
             };
         };
@@ -7791,6 +7909,27 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         {
+                 *           "chainId": 1,
+                 *           "contractAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                 *           "blockNumber": "19000000",
+                 *           "transactionHash": "0xabababababababababababababababababababababababababababababababab",
+                 *           "logIndex": 0,
+                 *           "eventType": "Transfer",
+                 *           "args": {
+                 *             "from": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                 *             "to": "0x000000000000000000000000000000000000dEaD",
+                 *             "value": "1000000"
+                 *           },
+                 *           "value": "1000000",
+                 *           "timestamp": "2026-11-30T09:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["IngestEventsDto"];
             };
         };
@@ -7965,6 +8104,26 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "interactions": [
+                 *         {
+                 *           "chainId": 1,
+                 *           "contractAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                 *           "transactionHash": "0xabababababababababababababababababababababababababababababababab",
+                 *           "blockNumber": "19000000",
+                 *           "fromAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                 *           "method": "invest(uint256)",
+                 *           "args": [
+                 *             "1000000"
+                 *           ],
+                 *           "value": "0",
+                 *           "status": "success",
+                 *           "timestamp": "2026-11-30T09:00:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["IngestInteractionsDto"];
             };
         };

@@ -113,6 +113,13 @@ describe('The OpenAPI document is the whole contract', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows an example of every request body (contract-answers.e2e-spec.ts sends each and expects it to pass validation)', () => {
+    const missing = operationsOf(served)
+      .filter(({ operation }) => operation.requestBody && operation.requestBody.content['application/json']?.example === undefined)
+      .map(({ method, path: route }) => `${method.toUpperCase()} ${route}`);
+    expect(missing).toEqual([]);
+  });
+
   it('documents the error body once, with every catalogued code', () => {
     const errorBody = served.components.schemas.ErrorBody;
     expect(errorBody.properties?.code.enum?.sort()).toEqual(Object.keys(ERROR_CODES).sort());

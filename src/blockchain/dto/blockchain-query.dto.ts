@@ -23,7 +23,10 @@ class PageQueryDto {
 }
 
 export class ListEventsQueryDto extends PageQueryDto {
-  @ApiProperty({ description: 'Contract address (any case; canonicalised to EIP-55)' })
+  @ApiProperty({
+    description: 'Contract address (any case; canonicalised to EIP-55)',
+    example: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
+  })
   @ToChecksumAddress()
   @IsEthAddress()
   contract: string;
@@ -48,7 +51,10 @@ export class ListEventsQueryDto extends PageQueryDto {
 }
 
 export class ListInteractionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Contract address; contract or from is required' })
+  @ApiPropertyOptional({
+    description: 'Contract address; contract or from is required',
+    example: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F',
+  })
   @IsOptional()
   @ToChecksumAddress()
   @IsEthAddress()

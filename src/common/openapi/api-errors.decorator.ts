@@ -7,6 +7,7 @@ export const X_ERROR_CODES = 'x-error-codes';
 export const X_AUTH = 'x-auth';
 export const X_PERMISSIONS = 'x-permissions';
 export const X_NO_DATABASE = 'x-no-database';
+export const X_REQUEST_EXAMPLE = 'x-request-example';
 
 /** How a route is reached: no token, an investor's token, an admin's token, or either kind. */
 export type RouteAuth = 'none' | 'investor' | 'admin' | 'token';
@@ -24,3 +25,9 @@ export const ApiRouteAuth = (auth: RouteAuth, permissions: string[] = []) =>
 
 /** The route answers without the database (liveness, metrics): no 503 database codes. */
 export const ApiNoDatabase = () => ApiExtension(X_NO_DATABASE, true);
+
+/**
+ * A request body that passes the route's validation, shown in the document as the body's example (the
+ * contract-answers e2e test sends it and expects it to get past validation to the database).
+ */
+export const ApiRequestExample = (example: Record<string, unknown>) => ApiExtension(X_REQUEST_EXAMPLE, example);

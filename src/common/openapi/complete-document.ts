@@ -2,7 +2,7 @@ import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } fro
 import { STATUS_CODES } from 'node:http';
 import { ERROR_CODES, ErrorCode } from '../errors/error-codes';
 import { READ_METHODS } from '../http/maintenance-mode';
-import { RouteAuth, X_AUTH, X_ERROR_CODES, X_NO_DATABASE, X_PERMISSIONS } from './api-errors.decorator';
+import { RouteAuth, X_AUTH, X_ERROR_CODES, X_NO_DATABASE, X_PERMISSIONS, X_REQUEST_EXAMPLE } from './api-errors.decorator';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -150,6 +150,13 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
         operation.responses[status] = errorResponse(status, codes, operation.responses[status] as ResponseObject | undefined);
       }
 
+      const example = record[X_REQUEST_EXAMPLE];
+      const body =
+        operation.requestBody && 'content' in operation.requestBody ? operation.requestBody.content['application/json'] : undefined;
+      if (example !== undefined && body) body.example = example;
+      else if (example !== undefined) throw new Error(`${operation.operationId}: a request example on a route without a JSON body`);
+
+      delete record[X_REQUEST_EXAMPLE];
       delete record[X_ERROR_CODES];
       delete record[X_AUTH];
       delete record[X_NO_DATABASE];
