@@ -54,6 +54,15 @@ export async function createApp({ config, databaseUrl, logger, addHttpHooks }: C
     .setTitle('Pend API')
     .setDescription('Investors, KYC, assets, investments, blockchain events and platform operations')
     .setVersion('1.0')
+    // One tag per module; its investor and admin routes together.
+    .addTag('auth', 'Sign-in: wallet (Sign-In with Ethereum) for investors, email and password for admins')
+    .addTag('users', 'Investor registration, the investor’s own account and profile, transaction history')
+    .addTag('kyc', 'KYC applications: investors submit, admins with kyc:review review them')
+    .addTag('assets', 'Investment opportunities: investors browse and search, admins with assets:write create and change them')
+    .addTag('investments', 'Investing (with Idempotency-Key), the investor’s holdings, and the admin settlement moves')
+    .addTag('blockchain', 'On-chain events and contract calls: admins read them and ingest them')
+    .addTag('admin', 'Admin accounts and roles, investor account status, the admin audit log')
+    .addTag('system', 'Health, monitoring, dashboard figures and backups')
     .build();
   SwaggerModule.setup('api/docs', app, () => completeOpenApiDocument(SwaggerModule.createDocument(app, openApi)), {
     jsonDocumentUrl: 'api/docs-json',

@@ -8,7 +8,7 @@ import { AdminAccountsService } from './admin-accounts.service';
 import { AdminAccountDto, CreateAdminDto, CurrentAdminDto, UpdateAdminDto } from './dto/admin-accounts.dto';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
-@ApiTags('admin: accounts')
+@ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin')
 export class AdminAccountsController {

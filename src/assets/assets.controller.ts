@@ -43,7 +43,7 @@ export class AssetsController {
   }
 }
 
-@ApiTags('admin: assets')
+@ApiTags('assets')
 @ApiBearerAuth()
 @Controller('admin/assets')
 export class AdminAssetsController {

@@ -34,7 +34,7 @@ export class BlockchainController {
   }
 }
 
-@ApiTags('admin: blockchain')
+@ApiTags('blockchain')
 @ApiBearerAuth()
 @Controller('admin/blockchain')
 export class AdminBlockchainController {

@@ -91,7 +91,7 @@ export class InvestmentsController {
   }
 }
 
-@ApiTags('admin: investments')
+@ApiTags('investments')
 @ApiBearerAuth()
 @Controller('admin/investments')
 export class AdminInvestmentsController {

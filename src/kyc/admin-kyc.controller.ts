@@ -9,7 +9,7 @@ import { KycStatus } from './entities/kyc-application.entity';
 import { KycService } from './kyc.service';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 
-@ApiTags('admin: kyc')
+@ApiTags('kyc')
 @ApiBearerAuth()
 @Controller('admin/kyc')
 export class AdminKycController {

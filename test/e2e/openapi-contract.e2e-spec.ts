@@ -65,6 +65,8 @@ describe('The OpenAPI document is the whole contract', () => {
       const name = `${method.toUpperCase()} ${route}`;
       if (!operation.summary) problems.push(`${name}: no summary`);
       if (operation.tags?.length !== 1) problems.push(`${name}: ${operation.tags?.length ?? 0} tags`);
+      const tag = served.tags?.find((t) => t.name === operation.tags?.[0]);
+      if (!tag?.description) problems.push(`${name}: tag ${operation.tags?.[0]} is not one of the document's described module tags`);
       if (!Array.isArray(operation.security)) problems.push(`${name}: no security requirement`);
       for (const requirement of operation.security ?? []) {
         for (const scheme of Object.keys(requirement)) {

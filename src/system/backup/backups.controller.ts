@@ -51,7 +51,7 @@ class BackupListDto {
   @ApiProperty({ type: [BackupSummaryDto], description: 'Newest first' }) backups: BackupSummaryDto[];
 }
 
-@ApiTags('admin: monitoring')
+@ApiTags('system')
 @ApiBearerAuth()
 @Controller('admin/backups')
 export class BackupsController {

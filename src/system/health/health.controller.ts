@@ -14,7 +14,7 @@ import { ReplicaIndicator } from './replica.indicator';
 const DEGRADABLE = new Set(['database', 'migrations', 'database_replicas']);
 import { ApiErrors, ApiNoDatabase } from '../../common/openapi/api-errors.decorator';
 
-@ApiTags('health')
+@ApiTags('system')
 @Public()
 @Controller('health')
 export class HealthController {

@@ -4,7 +4,7 @@ import { RequirePermissions } from '../../auth/decorators';
 import { DashboardStatsDto, DatabaseActivityDto, DatabaseHealthDto, PerformanceMetricsDto } from './dto/monitoring.dto';
 import { MonitoringService } from './monitoring.service';
 
-@ApiTags('admin: monitoring')
+@ApiTags('system')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No or invalid access token' })
 @ApiForbiddenResponse({ description: 'The admin lacks the permission' })
