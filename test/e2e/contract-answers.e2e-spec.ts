@@ -73,6 +73,7 @@ const oneKindOnly = operations.filter((op) => op.security.length === 1);
 const withInput = operations.filter((op) => op.codes[400]?.includes('validation_failed'));
 const withBody = operations.filter((op) => op.hasBody);
 const withIdOfNothing = operations.filter((op) => op.pathNames.length > 0 && op.codes[404]?.length);
+const withMaintenance = operations.filter((op) => op.codes[503]?.includes('maintenance_read_only'));
 const withDatabase = operations.filter((op) => op.codes[503]?.some((code) => code === 'overloaded' || code === 'database_unavailable'));
 
 /** A TCP relay between the app and PostgreSQL that can be cut: new connections are refused, open ones reset. */
@@ -319,6 +320,26 @@ describe('Every operation gives the answers its kind declares', () => {
     it('GET /api/health: 503 health_check_failed', async () => {
       const res = await request(testApp.http).get('/api/health');
       expect({ status: res.status, code: res.body.code }).toEqual({ status: 503, code: 'health_check_failed' });
+    });
+  });
+
+  describe('in maintenance (MAINTENANCE_MODE=read_only)', () => {
+    let readOnly: TestApp;
+    beforeAll(async () => {
+      readOnly = await createTestApp({ env: { MAINTENANCE_MODE: 'read_only' } });
+    });
+    afterAll(async () => {
+      await readOnly?.close();
+    });
+
+    it.each(withMaintenance.map((op) => [op.name, op]))('%s: 503 maintenance_read_only with Retry-After', async (_name, op) => {
+      let req = request(readOnly.http)
+        [op.method](`${concretePath(op)}${op.queryExample}`)
+        .set('Host', SIGN_IN_HOST);
+      if (op.hasBody) req = req.send((signedBodies[op.name] ?? op.example ?? {}) as object);
+      const res = await req;
+      expectCode(res, 503, op, 'maintenance_read_only');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     });
   });
 });
