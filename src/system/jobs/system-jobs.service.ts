@@ -56,6 +56,8 @@ export class SystemJobsService {
       ['db_pool_waiting', pool.waiting, instance],
       ['http_requests_per_minute', Number(this.requests.takeRatePerMinute().toFixed(2)), instance],
       ['db_size_bytes', size, null],
+      // Written only while the API and the database work: the availability figures count these minutes.
+      ['availability', 1, null],
       ...tables.map(({ name, rows }): MetricSample => ['table_rows_estimate', rows, { table: name }]),
     ];
     await this.repository.insertMetrics(samples);

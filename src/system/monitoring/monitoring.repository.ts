@@ -90,6 +90,23 @@ export class MonitoringRepository {
       .then((rows: DatabaseHealthRow[]) => rows[0]);
   }
 
+  /**
+   * Minutes with an `availability` sample (the per-minute sampler writes one while the API and the
+   * database work) over the last 24 h and 30 d, and the first sampled minute of each window.
+   */
+  availability(): Promise<{ up_24h: number; first_24h: Date | null; up_30d: number; first_30d: Date | null }> {
+    return this.dataSource
+      .query(
+        `WITH s AS (SELECT DISTINCT date_trunc('minute', recorded_at) AS m FROM system_metrics
+                    WHERE name = 'availability' AND recorded_at > now() - interval '30 days')
+         SELECT (SELECT count(*) FROM s WHERE m > now() - interval '24 hours')::int AS up_24h,
+                (SELECT min(m) FROM s WHERE m > now() - interval '24 hours') AS first_24h,
+                (SELECT count(*) FROM s)::int AS up_30d,
+                (SELECT min(m) FROM s) AS first_30d`,
+      )
+      .then((rows: { up_24h: number; first_24h: Date | null; up_30d: number; first_30d: Date | null }[]) => rows[0]);
+  }
+
   /** Every other client backend of this database, with what blocks it. */
   activity(queryChars: number): Promise<ActivityRow[]> {
     return this.dataSource.query(

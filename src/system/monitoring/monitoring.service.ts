@@ -4,6 +4,7 @@ import { redactText } from '../../common/logging/redact';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackupService } from '../backup/backup.service';
+import { DrillService } from '../backup/drill';
 import { poolStats } from '../database/pool-stats';
 import { ApiUsageBuffer } from '../usage/api-usage.buffer';
 import { ActivityRow, DashboardStatsRow, MonitoringRepository, StatementRow } from './monitoring.repository';
@@ -21,10 +22,22 @@ export class MonitoringService {
     private readonly repository: MonitoringRepository,
     private readonly backups: BackupService,
     private readonly usage: ApiUsageBuffer,
+    private readonly drills: DrillService,
   ) {}
 
   async databaseHealth() {
-    const [row, statementsAvailable] = await Promise.all([this.repository.databaseHealth(), this.repository.hasStatementStats()]);
+    const [row, statementsAvailable, sampled] = await Promise.all([
+      this.repository.databaseHealth(),
+      this.repository.hasStatementStats(),
+      this.repository.availability(),
+    ]);
+    // Up minutes over the minutes since the window's first sample (a minute without a sample was down).
+    const percent = (up: number, first: Date | null) => {
+      if (!first) return null;
+      const minutes = Math.max(1, Math.floor((Date.now() - new Date(first).getTime()) / 60_000) + 1);
+      return round(Math.min(100, (100 * up) / minutes), 3);
+    };
+    const drill = this.drills.store.newest();
     const pool = poolStats(this.dataSource);
     const blocks = Number(row.blks_hit) + Number(row.blks_read);
     const cacheHitRatio = blocks > 0 ? round(Number(row.blks_hit) / blocks, 4) : null;
@@ -65,6 +78,15 @@ export class MonitoringService {
         deadlocks: Number(row.deadlocks),
       },
       uptime: Math.round(row.uptime_seconds),
+      availability: { last24h: percent(sampled.up_24h, sampled.first_24h), last30d: percent(sampled.up_30d, sampled.first_30d) },
+      lastDrill: drill
+        ? {
+            at: drill.startedAt,
+            status: drill.status,
+            rtoSeconds: drill.rtoMs === undefined ? null : round(drill.rtoMs / 1000),
+            error: drill.error ?? null,
+          }
+        : null,
       serverStartedAt: new Date(row.started_at).toISOString(),
       databaseSize: { bytes: Number(row.size_bytes), pretty: row.size_pretty },
       lastBackup: newest

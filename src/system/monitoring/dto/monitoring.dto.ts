@@ -41,12 +41,33 @@ class LastBackupDto {
   @ApiProperty({ nullable: true, format: 'date-time' }) lastVerifiedAt: string | null;
 }
 
+class AvailabilityDto {
+  @ApiProperty({
+    nullable: true,
+    example: 99.931,
+    description:
+      'Percent of the minutes of the last 24 h (since the first sample, when later) in which the per-minute sampler found the API and the database working',
+  })
+  last24h: number | null;
+  @ApiProperty({ nullable: true, example: 99.95, description: 'The same over the last 30 days' }) last30d: number | null;
+}
+
+class LastDrillDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ enum: ['passed', 'failed'] }) status: string;
+  @ApiProperty({ nullable: true, description: 'Restore time of the drill (the measured RTO), seconds' }) rtoSeconds: number | null;
+  @ApiProperty({ nullable: true }) error: string | null;
+}
+
 export class DatabaseHealthDto {
   @ApiProperty({ enum: ['healthy', 'degraded'] }) status: string;
   @ApiProperty({ type: [String] }) problems: string[];
   @ApiProperty({ type: ConnectionsDto }) connections: ConnectionsDto;
   @ApiProperty({ type: PerformanceDto }) performance: PerformanceDto;
   @ApiProperty({ description: 'Server uptime in seconds' }) uptime: number;
+  @ApiProperty({ type: AvailabilityDto }) availability: AvailabilityDto;
+  @ApiPropertyOptional({ type: LastDrillDto, nullable: true, description: 'The newest recovery drill (npm run db:drill, monthly)' })
+  lastDrill: LastDrillDto | null;
   @ApiProperty({ format: 'date-time' }) serverStartedAt: string;
   @ApiProperty({ type: DatabaseSizeDto }) databaseSize: DatabaseSizeDto;
   @ApiPropertyOptional({ type: LastBackupDto, nullable: true }) lastBackup: LastBackupDto | null;
