@@ -1679,6 +1679,27 @@ export interface components {
             cacheHitRatio: Record<string, never> | null;
             deadlocks: number;
         };
+        AvailabilityDto: {
+            /**
+             * @description Percent of the minutes of the last 24 h (since the first sample, when later) in which the per-minute sampler found the API and the database working
+             * @example 99.931
+             */
+            last24h: Record<string, never> | null;
+            /**
+             * @description The same over the last 30 days
+             * @example 99.95
+             */
+            last30d: Record<string, never> | null;
+        };
+        LastDrillDto: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            status: "passed" | "failed";
+            /** @description Restore time of the drill (the measured RTO), seconds */
+            rtoSeconds: Record<string, never> | null;
+            error: Record<string, never> | null;
+        };
         DatabaseSizeDto: {
             bytes: number;
             /** @example 42 MB */
@@ -1705,6 +1726,9 @@ export interface components {
             performance: components["schemas"]["PerformanceDto"];
             /** @description Server uptime in seconds */
             uptime: number;
+            availability: components["schemas"]["AvailabilityDto"];
+            /** @description The newest recovery drill (npm run db:drill, monthly) */
+            lastDrill?: components["schemas"]["LastDrillDto"] | null;
             /** Format: date-time */
             serverStartedAt: string;
             databaseSize: components["schemas"]["DatabaseSizeDto"];
