@@ -282,6 +282,7 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     const written = await testApp.app.get(SystemJobsService).sample();
     const names = (await testApp.dataSource.query(`SELECT DISTINCT name FROM system_metrics`)).map((r: { name: string }) => r.name).sort();
     expect(names).toEqual([
+      'availability',
       'db_pool_idle',
       'db_pool_in_use',
       'db_pool_waiting',
