@@ -48,7 +48,8 @@ export async function createApp({ config, databaseUrl, logger, addHttpHooks }: C
   addHttpHooks?.(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(logger, app.get(DatabaseOutageMonitor)));
+  const replicas = app.get(ReplicaRouter);
+  app.useGlobalFilters(new AllExceptionsFilter(logger, app.get(DatabaseOutageMonitor), () => replicas.hasReplicaUp()));
 
   const openApi = new DocumentBuilder()
     .setTitle('Pend API')

@@ -1950,7 +1950,7 @@ export interface components {
          *     - `database_unavailable` (503): The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
          *     - `overloaded` (503): No database connection came free in time; retry after `Retry-After`
          *     - `health_check_failed` (503): A readiness check failed; the Terminus body names it (`error`, `details`)
-         *     - `maintenance_read_only` (503): The platform is read-only for maintenance; writes are refused until it ends
+         *     - `maintenance_read_only` (503): The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
          *     - `invalid_credentials` (401): Wrong email or password, or a disabled admin (never says which)
          *     - `invalid_sign_in` (401): The signed sign-in message is invalid, expired, replayed or not the one issued
          *     - `wallet_not_registered` (404): The signature is valid but no investor uses this wallet
@@ -2158,7 +2158,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2361,7 +2361,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2542,7 +2542,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -2725,7 +2725,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -3050,7 +3050,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -3586,7 +3586,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4118,7 +4118,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4347,7 +4347,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -4576,7 +4576,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -5084,7 +5084,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -5316,7 +5316,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -5583,7 +5583,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6079,7 +6079,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6308,7 +6308,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6537,7 +6537,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -6871,7 +6871,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -7414,7 +7414,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -7643,7 +7643,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -8094,7 +8094,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -8287,7 +8287,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {
@@ -9021,7 +9021,7 @@ export interface operations {
              *
              *     - `database_unavailable`: The database is unreachable, stalled or slower than the bound; retry after `Retry-After`
              *     - `overloaded`: No database connection came free in time; retry after `Retry-After`
-             *     - `maintenance_read_only`: The platform is read-only for maintenance; writes are refused until it ends
+             *     - `maintenance_read_only`: The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends
              */
             503: {
                 headers: {

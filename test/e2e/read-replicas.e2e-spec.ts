@@ -129,7 +129,7 @@ describe('Read replicas: a real streaming standby', () => {
     expect(read.body.profile.firstName).toBe('Streamed');
   });
 
-  it('with the primary stopped: reads keep answering 200 from the replica, writes answer 503 database_unavailable, health is degraded; all recovers after restart', async () => {
+  it('with the primary stopped: reads keep answering 200 from the replica, writes (sign-in included) answer 503 maintenance_read_only, health is degraded; all recovers after restart', async () => {
     const user = await createUser(appA);
     const admin = await createAdmin(appA, AdminRole.Analyst);
     await insertAsset(appA, { name: 'Outage tower' });
@@ -160,9 +160,14 @@ describe('Read replicas: a real streaming standby', () => {
         .set('authorization', `Bearer ${user.token}`)
         .send({ firstName: 'Lost' });
       expect(write.status).toBe(503);
-      expect(write.body).toMatchObject({ statusCode: 503, code: 'database_unavailable' });
+      expect(write.body).toMatchObject({ statusCode: 503, code: 'maintenance_read_only' });
       expect(Number(write.headers['retry-after'])).toBeGreaterThan(0);
       expect(Date.now() - started).toBeLessThan(5_000);
+      // Sign-in writes a nonce: refused the same way.
+      const signIn = await request(appB.http).post('/api/auth/nonce').send({ address: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F' });
+      expect(signIn.status).toBe(503);
+      expect(signIn.body).toMatchObject({ statusCode: 503, code: 'maintenance_read_only' });
+      expect(Number(signIn.headers['retry-after'])).toBeGreaterThan(0);
 
       const health = await request(appA.http).get('/api/health').expect(200);
       expect(health.body).toMatchObject({

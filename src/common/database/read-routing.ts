@@ -113,6 +113,12 @@ export class ReplicaRouter implements OnApplicationShutdown {
     }
   }
 
+  /** Whether some replica is not left out: with the primary down, reads are still served (writes get maintenance_read_only). */
+  hasReplicaUp(): boolean {
+    const now = Date.now();
+    return this.replicas.some((replica) => replica.downUntil <= now);
+  }
+
   /** A replica that is not left out (for a read the primary failed to answer), or undefined. */
   anyUp(): pg.Pool | undefined {
     const scope = readScope.getStore();

@@ -41,7 +41,11 @@ export const ERROR_CODES = {
   },
   overloaded: { status: 503, meaning: 'No database connection came free in time; retry after `Retry-After`' },
   health_check_failed: { status: 503, meaning: 'A readiness check failed; the Terminus body names it (`error`, `details`)' },
-  maintenance_read_only: { status: 503, meaning: 'The platform is read-only for maintenance; writes are refused until it ends' },
+  maintenance_read_only: {
+    status: 503,
+    meaning:
+      'The platform is read-only (planned maintenance, or the primary database unreachable while a replica serves reads); writes are refused until it ends',
+  },
 
   // Authentication.
   invalid_credentials: { status: 401, meaning: 'Wrong email or password, or a disabled admin (never says which)' },

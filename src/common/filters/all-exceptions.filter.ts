@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import type { DatabaseOutageMonitor } from '../database/database-outage';
 import { DomainError } from '../errors/domain.error';
+import { ServiceUnavailableError } from '../errors/service-unavailable.error';
 import { CODE_BY_STATUS, ErrorCode, isErrorCode } from '../errors/error-codes';
 
 /** The one error shape every refusal and fault is answered with; `code` is from the catalogue (error-codes.ts). */
@@ -38,6 +39,11 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; messag
   '40P01': { status: 409, code: 'concurrent_conflict', message: 'The request conflicted with a concurrent one; retry it' },
 };
 
+// Same as maintenance-mode.ts (which imports this file, so they are not imported from there).
+const READ_ONLY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const READ_ONLY_MESSAGE =
+  'The primary database is unavailable and the platform is read-only; retry the write after the time in Retry-After';
+
 /** The code of an HttpException that did not name one: by status (Nest's and Fastify's own refusals). */
 export function codeForStatus(status: number): ErrorCode {
   return CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
@@ -53,6 +59,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     private readonly logger: LoggerService,
     /** Turns database outages and pool exhaustion into 503s (and counts them) instead of 500s. */
     private readonly outage?: DatabaseOutageMonitor,
+    /**
+     * True while a read replica is up: a write the primary could not take is then primary maintenance
+     * (503 maintenance_read_only, reads keep being served), not a whole-database outage.
+     */
+    private readonly replicaUp: () => boolean = () => false,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
@@ -74,7 +85,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       send(status, httpExceptionBody(status, body, exception.message));
       return;
     }
-    const unavailable = this.outage?.toServiceUnavailable(exception);
+    let unavailable = this.outage?.toServiceUnavailable(exception);
+    if (unavailable?.code === 'database_unavailable' && !READ_ONLY_METHODS.has(request.method) && this.replicaUp())
+      unavailable = new ServiceUnavailableError('maintenance_read_only', READ_ONLY_MESSAGE, unavailable.retryAfterSeconds);
     if (unavailable) {
       void reply.header('Retry-After', String(unavailable.retryAfterSeconds));
       send(unavailable.httpStatus, domainErrorBody(unavailable));

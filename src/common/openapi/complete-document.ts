@@ -13,7 +13,8 @@ const GENERIC_CODES = {
   withInput: ['validation_failed'],
   withBody: ['malformed_json', 'json_too_deep', 'payload_too_large', 'unsupported_media_type'],
   withDatabase: ['database_unavailable', 'overloaded'],
-  // MAINTENANCE_MODE=read_only refuses every write before it is routed (src/common/http/maintenance-mode.ts).
+  // MAINTENANCE_MODE=read_only refuses every write before it is routed (src/common/http/maintenance-mode.ts), and
+  // with the primary unreachable and a replica up the exception filter answers writes with it too.
   write: ['maintenance_read_only'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
