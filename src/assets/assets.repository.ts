@@ -13,7 +13,6 @@ import {
   ROLLUP_PENDING_SQL,
 } from './assets.sql';
 import { AssetStatus } from './entities/asset.entity';
-import { classifyDatabaseError } from '../common/database/database-outage';
 import { readRows } from '../common/database/read-rows';
 import { SessionDatabase } from '../database/session-database';
 
@@ -117,25 +116,14 @@ export class AssetsRepository {
   }
 
   /**
-   * The analytics rows, from a rollup that includes every confirmed-investment change committed before
-   * this call (as far as the database that answers has them: a replica serves the caller only once it
-   * has replayed the caller's own writes). Folding is a write, on the primary: when the answering
-   * database still has queued changes, they are folded there and the primary answers. With the primary
-   * down, the replica answers from the rollup as last folded.
+   * The analytics rows, from the rollup as last folded: a read never writes (it may be served by a
+   * replica). The once-a-minute fold job (InvestmentRollupJob, on the primary under an advisory lock)
+   * folds the queued confirmed-investment changes, so analytics lag them by at most about a minute
+   * (the job interval plus one fold).
    */
   async aggregateAnalytics(): Promise<AssetAnalyticsRow[]> {
-    const [{ pending }] = await readRows<{ pending: boolean }>(this.dataSource, ROLLUP_PENDING_SQL);
-    let folded = false;
-    if (pending) {
-      try {
-        await this.foldInvestmentRollup();
-        folded = true;
-      } catch (error) {
-        if (classifyDatabaseError(error) !== 'unavailable') throw error;
-      }
-    }
     const { text, values } = assetAnalyticsSql();
-    return readRows(this.dataSource, text, values, { primary: folded });
+    return readRows(this.dataSource, text, values);
   }
 
   /** Folds the queue if anything waits in it (an empty queue means the rollup is current). */

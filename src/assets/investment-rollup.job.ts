@@ -5,9 +5,10 @@ import type { AppConfig } from '../config/app.config';
 import { AssetsRepository } from './assets.repository';
 
 /**
- * Folds the analytics queue once a minute, so it stays short when nobody reads analytics for a while
- * (and the first read after a bulk import does not pay the recompute). The analytics route folds
- * anything newer itself; folds from several instances take turns on the advisory lock.
+ * Folds the analytics queue into the rollup once a minute, on the primary: the only place folding
+ * happens (the analytics route only reads, so a replica can serve it). Analytics therefore lag
+ * confirmed-investment changes by at most the interval plus one fold; folds from several instances
+ * take turns on the advisory lock.
  */
 @Injectable()
 export class InvestmentRollupJob {

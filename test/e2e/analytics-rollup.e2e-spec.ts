@@ -16,7 +16,8 @@ interface Figures {
 /**
  * GET /api/assets/analytics reads a rollup kept by triggers and folds: after every kind of write
  * (the API's confirm/refund/cancel, bulk SQL like the importer's, deletes, a category move) and
- * under concurrent confirms it must equal the aggregate computed from the investments themselves.
+ * under concurrent confirms it must equal the aggregate computed from the investments themselves,
+ * once the fold job has run (a read never folds: it may be served by a replica).
  */
 describe('Analytics rollup: exact against the investments after every kind of write', () => {
   let testApp: TestApp;
@@ -71,7 +72,11 @@ describe('Analytics rollup: exact against the investments after every kind of wr
 
   const pick = ({ raisedAmount, investors, investments }: Figures) => ({ raisedAmount, investors, investments });
 
+  /** What the once-a-minute fold job runs (InvestmentRollupJob): reads never fold. */
+  const runFoldJob = () => testApp.app.get(AssetsRepository).foldPendingInvestmentRollup();
+
   async function expectExact() {
+    await runFoldJob();
     const res = await request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${admin.token}`).expect(200);
     const expected = await truth();
     for (const row of expected.perAsset) {
@@ -95,7 +100,7 @@ describe('Analytics rollup: exact against the investments after every kind of wr
   const act = (id: string, action: 'confirm' | 'cancel' | 'refund') =>
     request(testApp.http).post(`/api/admin/investments/${id}/${action}`).set('Authorization', `Bearer ${admin.token}`).send({}).expect(200);
 
-  it('follows confirm, cancel and refund through the API, one fold per read', async () => {
+  it('follows confirm, cancel and refund through the API, one fold job run per check', async () => {
     const [v1, v2, r1] = assets;
     const [alice, bob, carol] = investors;
     const a1 = await invest(alice, v1, '100.123456');
@@ -176,6 +181,24 @@ describe('Analytics rollup: exact against the investments after every kind of wr
       ...Array.from({ length: 6 }, () => request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${admin.token}`)),
     ]);
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
+    await expectExact();
+  });
+
+  it('a read never folds: analytics show the rollup as last folded until the fold job runs', async () => {
+    const fresh = await insertAsset(testApp, { name: 'Fresh', category: 'venture', targetAmount: '1000000' });
+    await runFoldJob();
+    const read = async () =>
+      (await request(testApp.http).get('/api/assets/analytics').set('Authorization', `Bearer ${admin.token}`).expect(200)).body.platform;
+    const before = await read();
+    const id = await invest(investors[1], fresh, '70');
+    await act(id, 'confirm');
+    const queued = async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM investment_rollup_queue`))[0].n as number;
+    expect(await queued()).toBeGreaterThan(0);
+    expect(await read()).toEqual(before);
+    expect(await queued()).toBeGreaterThan(0);
+    await runFoldJob();
+    expect(await queued()).toBe(0);
+    expect((await read()).investments).toBe(before.investments + 1);
     await expectExact();
   });
 

@@ -1,3 +1,4 @@
+import { AssetsRepository } from '../../src/assets/assets.repository';
 import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
 import { createAdmin, createUser } from '../utils/auth';
@@ -103,8 +104,12 @@ describe('Through PgBouncer in transaction-pooling mode', () => {
   });
 
   it('folds the analytics rollup under its session advisory lock on the direct connection (no lock left behind)', async () => {
-    const admin = await createAdmin(testApp, AdminRole.Analyst);
-    await request(testApp.http).get('/api/assets/analytics').set('authorization', `Bearer ${admin.token}`).expect(200);
+    // What the once-a-minute fold job runs (reads never fold); something queued so it really folds.
+    await queryDatabase(
+      directUrl,
+      `UPDATE investments SET amount = amount WHERE id = (SELECT id FROM investments WHERE status = 'confirmed' LIMIT 1)`,
+    );
+    await testApp.app.get(AssetsRepository).foldInvestmentRollup();
     const held = await queryDatabase<{ n: number }>(
       directUrl,
       `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
