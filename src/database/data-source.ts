@@ -86,6 +86,14 @@ type QueryablePromise = { then?: (ok: () => void, fail: (error: unknown) => void
 /** A node-postgres Client that reports each query's outcome and destroys itself when its query timed out. */
 function boundedClientClass(monitor: DatabaseOutageMonitor): typeof pg.Client {
   return class BoundedClient extends pg.Client {
+    constructor(...args: ConstructorParameters<typeof pg.Client>) {
+      super(...args);
+      // pg emits 'error' on a client whose socket fails even while it is handed out (a query runner
+      // held by a job, between TypeORM's listeners): with no listener that would end the process.
+      // The query on it rejects, and that is what reports the outage.
+      this.on('error', () => undefined);
+    }
+
     override query(...args: unknown[]): never {
       const sentAt = Date.now();
       const result = (super.query as (...a: unknown[]) => unknown)(...args) as QueryablePromise | undefined;

@@ -58,6 +58,7 @@ export async function startFaultCluster(prefix = 'pend-fault-pg-'): Promise<Faul
   fs.chmodSync(dir, 0o755);
   let server = await startPostgresProcess(path.join(dir, 'data'), await freePort());
   const admin = new Client({ connectionString: server.url });
+  admin.on('error', () => undefined);
   await admin.connect();
   await admin.query('CREATE DATABASE pend');
   await admin.end();

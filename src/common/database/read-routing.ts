@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService, OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import * as pg from 'pg';
+import { guardPoolClients } from './pool-errors';
 import { classifyDatabaseError } from './database-outage';
 
 /** The header a write's answer carries (the primary's WAL position after it) and a later read sends back. */
@@ -76,7 +77,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
         application_name: 'pend-backend-replica',
         ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
       });
-      pool.on('error', () => undefined); // an idle connection the server dropped; the next query notices
+      guardPoolClients(pool); // a connection the server dropped: the query on it fails, the next one notices
       return { url, pool, downUntil: 0 };
     });
   }

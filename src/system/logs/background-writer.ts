@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { copyFrom } from '../../common/database/copy-text';
+import { guardPoolClients } from '../../common/database/pool-errors';
 import { SessionDatabase } from '../../database/session-database';
 
 /**
@@ -24,8 +25,8 @@ export class BackgroundWriter implements OnApplicationShutdown {
       // Telemetry: a database crash may lose the last fraction of a second of it; no WAL flush per batch.
       options: '-c synchronous_commit=off',
     });
-    // An idle connection dropped by the server must not crash the process.
-    this.pool.on('error', () => undefined);
+    // A connection the server drops, idle or in a COPY, must not crash the process: the COPY rejects.
+    guardPoolClients(this.pool);
   }
 
   get isOpen(): boolean {
@@ -43,9 +44,11 @@ export class BackgroundWriter implements OnApplicationShutdown {
     const client = await this.pool.connect();
     try {
       await copyFrom(client, sql, data);
-    } finally {
-      client.release();
+    } catch (error) {
+      client.release(error as Error); // never reused
+      throw error;
     }
+    client.release();
   }
 
   async onApplicationShutdown(): Promise<void> {
