@@ -1,10 +1,14 @@
-import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { classifyDatabaseError, DatabaseOutageMonitor } from './database-outage';
 
 describe('classifyDatabaseError', () => {
   it('a transaction whose connection was lost between two queries is an outage, not a bug (was: 500)', () => {
     // TypeORM releases the runner when its connection errors (a postmaster killed mid-transaction).
     expect(classifyDatabaseError(new QueryRunnerProviderAlreadyReleasedError())).toBe('unavailable');
+  });
+
+  it('a COMMIT on a runner released because its connection died is an outage too (was: 500 in the postmaster-kill fault test)', () => {
+    expect(classifyDatabaseError(new QueryRunnerAlreadyReleasedError())).toBe('unavailable');
   });
 
   it('a refused connection is an outage; a constraint violation is the request’s', () => {

@@ -20,9 +20,10 @@ const CONNECTION_LOST = [
 ];
 /**
  * TypeORM releases a query runner whose connection emits an error (the server went away between two
- * queries of a transaction); the transaction's next query then throws this instead of the driver's error.
+ * queries of a transaction, or before its COMMIT); the transaction's next query then throws one of these
+ * instead of the driver's error.
  */
-const RUNNER_RELEASED = 'QueryRunnerProviderAlreadyReleasedError';
+const RUNNER_RELEASED = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -51,7 +52,7 @@ export type DatabaseFailure = 'unavailable' | 'slow' | 'pool_wait' | undefined;
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
     const { message, code, name } = current as { message?: unknown; code?: unknown; name?: unknown };
-    if (name === RUNNER_RELEASED) return 'unavailable';
+    if (typeof name === 'string' && RUNNER_RELEASED.has(name)) return 'unavailable';
     if (typeof message === 'string') {
       if (message.includes(POOL_WAIT_TIMEOUT)) return 'pool_wait';
       if (CONNECTION_LOST.some((text) => message.includes(text))) return 'unavailable';
