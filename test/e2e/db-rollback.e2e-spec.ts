@@ -7,7 +7,7 @@ import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/te
 
 const run = promisify(execFile);
 const DIST = path.resolve(__dirname, '../../dist/src');
-const EXAMPLE = path.resolve(__dirname, '../../../shared/legacy-json/example');
+const EXAMPLE = path.resolve(__dirname, '../fixtures/legacy/example');
 /** Each test runs several CLI processes one after the other (import, rollback, import). */
 const CLI_TEST_TIMEOUT = 240_000;
 

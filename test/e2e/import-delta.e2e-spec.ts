@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { runNpmScript } from '../utils/npm-script';
 import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
-const ROOT = path.resolve(__dirname, '../..');
-const EXAMPLE = path.resolve(ROOT, '../shared/legacy-json/example');
+const EXAMPLE = path.resolve(__dirname, '../fixtures/legacy/example');
 
 interface Counts {
   read: number;

@@ -7,8 +7,7 @@ import { REWRITTEN_BY_LIBPHONENUMBER } from '../../src/common/validation/rewritt
 import { runNpmScript } from '../utils/npm-script';
 import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
-const ROOT = path.resolve(__dirname, '../..');
-const EXAMPLE = path.resolve(ROOT, '../shared/legacy-json/example');
+const EXAMPLE = path.resolve(__dirname, '../fixtures/legacy/example');
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const digits = (text: string) => text.replace(/\D/g, '');

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { createTestDatabase, dropTestDatabase, queryDatabase } from '../utils/test-database';
 
 const DIST = path.resolve(__dirname, '../../dist/src');
-const EXAMPLE = path.resolve(__dirname, '../../../shared/legacy-json/example');
-const EXAMPLE_COUNTS = path.resolve(__dirname, '../../../shared/legacy-json/example.counts.json');
+const EXAMPLE = path.resolve(__dirname, '../fixtures/legacy/example');
+const EXAMPLE_COUNTS = path.resolve(__dirname, '../fixtures/legacy/example.counts.json');
 const FIXTURES = path.resolve(__dirname, '../fixtures/legacy');
 
 interface CliResult {
