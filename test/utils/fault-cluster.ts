@@ -36,6 +36,37 @@ export function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
+/** `R`, `S`, `Z` (zombie), …: the process state from /proc, or undefined when the process is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A postmaster killed with SIGKILL leaves its postmaster.pid behind, and PostgreSQL refuses to start
+ * ("lock file already exists") while that pid still exists, a zombie included: the killed postmaster's
+ * parent (the wrapper process, killed with it) is gone, and the process that inherits it may reap it
+ * late. Waits for the pid to go; a zombie is dead, so its stale lock file is removed (it is this test's
+ * own server, never anyone else's).
+ */
+async function waitForKilledPostmaster(dataDir: string): Promise<void> {
+  const pid = postmasterPid(dataDir);
+  if (pid === undefined) return;
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const state = processState(pid);
+    if (state === undefined) return;
+    if (state === 'Z' || state === 'X') {
+      fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
+      return;
+    }
+    await sleep(50);
+  }
+}
+
 /** The processes whose parent is `pid` (from /proc). */
 export function childPids(pid: number): number[] {
   const children: number[] = [];
@@ -100,6 +131,7 @@ export async function startFaultCluster(prefix = 'pend-fault-pg-'): Promise<Faul
       }
     },
     async restart() {
+      await waitForKilledPostmaster(server.dataDir);
       server = await startPostgresProcess(server.dataDir, server.port);
     },
     async remove() {
