@@ -39,6 +39,9 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
   private flushing: Promise<number> = Promise.resolve(0);
   /** A flush for a full batch is already waiting its turn: one is enough. */
   private batchFlushQueued = false;
+  /** While writes fail (the database is down): when it began and how many rows were dropped since. */
+  private failingSince?: number;
+  private droppedWhileFailing = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -100,13 +103,31 @@ export class ApiUsageBuffer implements OnModuleInit, OnModuleDestroy {
         );
         written += batch.length;
         this.metrics.usageLogRows.inc({ result: 'written' }, batch.length);
+        this.writesResumed();
       } catch (error) {
         // Usage logs are not worth retrying forever: count the loss and move on.
         this.metrics.usageLogRows.inc({ result: 'dropped' }, batch.length);
-        this.logger.warn(`Could not write ${batch.length} api_usage_logs row(s): ${(error as Error).message}`);
+        this.writeFailed(batch.length, error);
         break;
       }
     }
     return written;
+  }
+
+  /** Logged once when writes start failing (an outage flushes every second), not once per flush. */
+  private writeFailed(rows: number, error: unknown): void {
+    this.droppedWhileFailing += rows;
+    if (this.failingSince !== undefined) return;
+    this.failingSince = Date.now();
+    this.logger.warn(`Could not write api_usage_logs (${(error as Error).message}); dropping usage rows until it can, counting them`);
+  }
+
+  /** Logged once when writes work again, with what was lost meanwhile. */
+  private writesResumed(): void {
+    if (this.failingSince === undefined) return;
+    const seconds = ((Date.now() - this.failingSince) / 1000).toFixed(1);
+    this.logger.warn(`api_usage_logs written again after ${seconds} s; ${this.droppedWhileFailing} usage row(s) were dropped meanwhile`);
+    this.failingSince = undefined;
+    this.droppedWhileFailing = 0;
   }
 }
