@@ -28,7 +28,7 @@ interface AutocannonResult {
 }
 
 const USAGE = `npm run bench:api -- [--users 100000] [--tx-per-user 10] [--investments-per-user 0.2] [--assets 200]
-  [--duration 10] [--rounds 2] [--connections 10] [--data-dir /tmp/pend-markets-bench-pg] [--pg-port 55440] [--port 3440] [--only <route text>] [--fresh] [--clean]
+  [--duration 10] [--rounds 2] [--connections 10] [--data-dir /tmp/pend-markets-bench-pg] [--pg-port 55440] [--port 3440] [--only <route name, or text in it>] [--fresh] [--clean]
   open loop (the app only): --users-online 1000 [--rate-per-user 1] [--duration 20] [--saturation] [--saturation-seconds 8]
 The generated database is kept in --data-dir and reused by the next run of the same size (--fresh rebuilds it, --clean deletes it after).
 Open loop: each user online sends --rate-per-user requests a second on a fixed schedule, answered or not (mix: 40% user
@@ -344,7 +344,9 @@ async function main() {
     // shared machine hits both alike instead of whichever ran second.
     const rounds = Math.max(1, Number(flags.rounds));
     const slice = Math.max(1, Math.round(duration / rounds));
-    const chosen = flags.only ? scenarios.filter((s) => s.name.includes(flags.only!)) : scenarios;
+    // --only takes the scenario named exactly ("GET /api/users/:id" alone, not its /transactions too), else those containing the text.
+    const exact = scenarios.filter((s) => s.name === flags.only);
+    const chosen = !flags.only ? scenarios : exact.length > 0 ? exact : scenarios.filter((s) => s.name.includes(flags.only!));
     for (const scenario of chosen) {
       const appSamples: Sample[] = [];
       const floorSamples: Sample[] = [];
