@@ -102,13 +102,12 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
           maxApy: query.get('maxApy') ?? undefined,
           sort: (query.get('sort') ?? 'createdAt') as AssetSearch['sort'],
           order: (query.get('order') ?? 'desc') as AssetSearch['order'],
-          limit: Number(query.get('limit') ?? 20),
-          offset: Number(query.get('offset') ?? 0),
+          limit: Number(query.get('limit') ?? 20) + 1,
           includeDrafts: false,
         };
         const { text, values } = assetSearchSql(search);
         const rows = await readRows<{ id: string | null; total: number }>(rawDataSource, text, values);
-        return { items: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
+        return { items: rows.filter((r) => r.id !== null).slice(0, search.limit - 1), total: rows[0]?.total ?? 0 };
       },
     ],
     [

@@ -89,7 +89,7 @@ const searches = [
   'minApy=5&maxApy=9&sort=expectedApy&order=asc',
   'q=tower&category=venture',
   'status=open&sort=name&order=asc&limit=50',
-  'q=offering&offset=40',
+  'q=offering&sort=name&order=asc&limit=40',
   'category=private_credit&minApy=10',
 ];
 const pick = <T>(list: T[], i: number) => list[(i * 2654435761) % list.length];

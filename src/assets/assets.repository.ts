@@ -94,6 +94,12 @@ function toAssetDto(row: AssetDto): AssetDto {
   };
 }
 
+/** A search hit and its sort value as a cursor holds it. */
+export interface AssetSearchRow {
+  asset: AssetDto;
+  cursorValue: string | null;
+}
+
 @Injectable()
 export class AssetsRepository {
   constructor(
@@ -101,12 +107,12 @@ export class AssetsRepository {
     private readonly session: SessionDatabase,
   ) {}
 
-  async searchAssets(search: AssetSearch): Promise<{ items: AssetDto[]; total: number }> {
+  /** A keyset page of the search (`search.limit` rows at most), each with its cursor value, and the count of all matches. */
+  async searchAssets(search: AssetSearch): Promise<{ rows: AssetSearchRow[]; total: number }> {
     const { text, values } = assetSearchSql(search);
-    const rows: (AssetDto & { total: number })[] = await readRows(this.dataSource, text, values);
+    const rows: (AssetDto & { cursorValue: string | null; total: number })[] = await readRows(this.dataSource, text, values);
     const total = rows[0]?.total ?? 0;
-    const items = rows.filter((row) => row.id !== null).map(toAssetDto);
-    return { items, total };
+    return { rows: rows.filter((row) => row.id !== null).map((row) => ({ asset: toAssetDto(row), cursorValue: row.cursorValue })), total };
   }
 
   async findAssetWithFunding(id: string, includeDrafts: boolean): Promise<AssetDetailDto | null> {

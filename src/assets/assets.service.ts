@@ -5,11 +5,12 @@ import { DataSource } from 'typeorm';
 import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { permits } from '../auth/guards/permissions';
 import { AuthPrincipal } from '../auth/principal';
+import { decodeSortedKeysetCursor, encodeSortedKeysetCursor, isCursorTimestamp } from '../common/pagination/keyset-cursor';
 import { canMoveAsset } from './asset-status';
 import { AssetNotFoundError, IllegalAssetTransitionError, InvalidAssetFieldError, TargetBelowCommittedError } from './assets.errors';
 import { AssetFields, AssetsRepository } from './assets.repository';
 import { AnalyticsFiguresDto, AssetAnalyticsDto, AssetAnalyticsRow, AssetDetailDto, AssetPageDto, AssetDto } from './assets.types';
-import { ListAssetsQueryDto } from './dto/asset-query.dto';
+import { AssetSortKey, ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
 import { AssetStatus } from './entities/asset.entity';
 
@@ -17,6 +18,16 @@ type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
 
 /** Fields an edit may not clear. */
 const REQUIRED_FIELDS = ['name', 'category', 'status', 'currency', 'targetAmount', 'minInvestment'] as const;
+
+const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
+
+/** What a cursor's sort value must look like per sort key (as the search renders it); only expectedApy may be null. */
+const SORT_VALUE_SHAPE: Record<AssetSortKey, (value: string | null) => boolean> = {
+  createdAt: isCursorTimestamp,
+  expectedApy: (value) => value === null || DECIMAL.test(value),
+  targetAmount: (value) => value !== null && DECIMAL.test(value),
+  name: (value) => value !== null && value.length <= 200 && !value.includes('\0'),
+};
 
 /** Admins with assets:read see drafts; investors and other admins see the published catalogue. */
 function seesDrafts(principal: AuthPrincipal): boolean {
@@ -47,20 +58,31 @@ export class AssetsService {
 
   async list(principal: AuthPrincipal, query: ListAssetsQueryDto): Promise<AssetPageDto> {
     const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
-    const { items, total } = await this.assets.searchAssets({
+    const sort = query.sort ?? 'createdAt';
+    const order = query.order ?? 'desc';
+    const sortedBy = `${sort}.${order}`;
+    const after = query.cursor ? decodeSortedKeysetCursor(query.cursor, sortedBy, SORT_VALUE_SHAPE[sort]) : undefined;
+    const { rows, total } = await this.assets.searchAssets({
       text: query.q?.trim() || undefined,
       category: query.category,
       status: query.status,
       minApy: query.minApy,
       maxApy: query.maxApy,
-      sort: query.sort ?? 'createdAt',
-      order: query.order ?? 'desc',
-      limit,
-      offset,
+      sort,
+      order,
+      limit: limit + 1,
+      after,
       includeDrafts: seesDrafts(principal),
     });
-    return { items, total, limit, offset };
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => row.asset),
+      total,
+      limit,
+      nextCursor:
+        rows.length > limit && last ? encodeSortedKeysetCursor({ sort: sortedBy, value: last.cursorValue, id: last.asset.id }) : null,
+    };
   }
 
   async get(principal: AuthPrincipal, id: string): Promise<AssetDetailDto> {

@@ -1,5 +1,6 @@
 import { AssetCategory, AssetStatus } from './entities/asset.entity';
 import { AssetSortKey } from './dto/asset-query.dto';
+import { cursorTimestampSql } from '../common/pagination/keyset-cursor';
 
 /**
  * The SQL behind the read routes, as plain {text, values} builders: the repository runs them
@@ -27,17 +28,34 @@ export interface AssetSearch {
   sort: AssetSortKey;
   order: 'asc' | 'desc';
   limit: number;
-  offset: number;
+  /** Keyset: only rows after this one in the sort order (the last row of the previous page). */
+  after?: { value: string | null; id: string };
   /** False for investors: drafts stay hidden. */
   includeDrafts: boolean;
 }
+
+/**
+ * Per sort key: the SQL type its cursor value is cast back to, how a row's value is rendered for a
+ * cursor (exactly: a timestamp to the microsecond, numerics as text), and whether it may be NULL
+ * (NULLs sort last in either order).
+ */
+const SORT_COLUMNS: Record<AssetSortKey, { type: string; cursorValue: string; nullable: boolean }> = {
+  createdAt: { type: 'timestamptz', cursorValue: cursorTimestampSql('m."createdAt"'), nullable: false },
+  expectedApy: { type: 'numeric', cursorValue: 'm."expectedApy"::text', nullable: true },
+  targetAmount: { type: 'numeric', cursorValue: 'm."targetAmount"::text', nullable: false },
+  name: { type: 'text', cursorValue: 'm.name', nullable: false },
+};
 
 /** `%`, `_` and `\` in the searched text are literal characters, not LIKE wildcards. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** One page of matching assets plus the total count, in one statement (a row with null id when the page is empty). */
+/**
+ * One keyset page of matching assets plus the total count, in one statement (a row with null id when
+ * the page is empty). Each row carries `cursorValue`, its sort value as a cursor holds it. The order is
+ * (sort column, id), both in the requested direction, NULLs last; `after` continues behind a row.
+ */
 export function assetSearchSql(search: AssetSearch): SqlQuery {
   const where: string[] = [];
   const values: unknown[] = [];
@@ -52,13 +70,27 @@ export function assetSearchSql(search: AssetSearch): SqlQuery {
     where.push(`(a.name ILIKE ${pattern} OR a.description ILIKE ${pattern})`);
   }
   // search.sort is one of ASSET_SORT_KEYS (validated), i.e. a camel-cased output column of `matched`.
+  const column = SORT_COLUMNS[search.sort];
+  const sorted = `m."${search.sort}"`;
   const direction = search.order === 'asc' ? 'ASC' : 'DESC';
-  const nulls = search.sort === 'expectedApy' ? ' NULLS LAST' : '';
+  const nulls = column.nullable ? ' NULLS LAST' : '';
+  let keyset = '';
+  if (search.after) {
+    const after = search.after;
+    const beyond = search.order === 'asc' ? '>' : '<';
+    const id = `${param(after.id)}::uuid`;
+    // NULLs come last: after a NULL only NULLs with a later id; after a value, later values and every NULL.
+    keyset =
+      after.value === null
+        ? `WHERE ${sorted} IS NULL AND m.id ${beyond} ${id}`
+        : `WHERE ((${sorted}, m.id) ${beyond} (${param(after.value)}::${column.type}, ${id})${column.nullable ? ` OR ${sorted} IS NULL` : ''})`;
+  }
   const text = `WITH matched AS (SELECT ${ASSET_COLUMNS} FROM assets a${where.length ? ` WHERE ${where.join(' AND ')}` : ''})
     SELECT page.*, counted.total FROM (SELECT count(*)::int AS total FROM matched) counted
     LEFT JOIN LATERAL (
-      SELECT * FROM matched m ORDER BY m."${search.sort}" ${direction}${nulls}, m.id ${direction}
-      LIMIT ${param(search.limit)} OFFSET ${param(search.offset)}
+      SELECT m.*, ${column.cursorValue} AS "cursorValue" FROM matched m ${keyset}
+      ORDER BY ${sorted} ${direction}${nulls}, m.id ${direction}
+      LIMIT ${param(search.limit)}
     ) page ON true`;
   return { text, values };
 }

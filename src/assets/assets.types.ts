@@ -32,9 +32,14 @@ export class AssetDetailDto extends AssetDto {
 
 export class AssetPageDto {
   @ApiProperty({ type: [AssetDto] }) items: AssetDto[];
-  @ApiProperty() total: number;
+  @ApiProperty({ description: 'All matching assets, on every page' }) total: number;
   @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` (with the same sort and order) for the next page; null on the last page',
+  })
+  nextCursor: string | null;
 }
 
 /** One line of the analytics aggregate as the repository reads it: an asset, a category total or the platform total. */

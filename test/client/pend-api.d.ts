@@ -1177,9 +1177,11 @@ export interface components {
         };
         AssetPageDto: {
             items: components["schemas"]["AssetDto"][];
+            /** @description All matching assets, on every page */
             total: number;
             limit: number;
-            offset: number;
+            /** @description Pass as `cursor` (with the same sort and order) for the next page; null on the last page */
+            nextCursor: string | null;
         };
         AssetAnalyticsAssetDto: {
             assets: number;
@@ -4616,7 +4618,8 @@ export interface operations {
                 sort?: "createdAt" | "expectedApy" | "targetAmount" | "name";
                 order?: "asc" | "desc";
                 limit?: number;
-                offset?: number;
+                /** @description nextCursor of the previous page, as returned (same sort and order) */
+                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -180,15 +180,19 @@ describe('Assets API', () => {
       expect(ranged.body.items.map((a: { expectedApy: string }) => a.expectedApy)).toEqual(['5.2500', '7.5000']);
       const byTarget = await list(investor.token, '?sort=targetAmount&order=desc').expect(200);
       expect(byTarget.body.items.map((a: { id: string }) => a.id)).toEqual([ids.tower, ids.solar, ids.loans]);
-      const byName = await list(investor.token, '?sort=name&order=asc&limit=2&offset=1').expect(200);
-      expect(byName.body).toMatchObject({ total: 3, limit: 2, offset: 1 });
-      expect(byName.body.items.map((a: { name: string }) => a.name)).toEqual(['SME Loans III', 'Solar Farm Andalusia']);
+      const byName = await list(investor.token, '?sort=name&order=asc&limit=2').expect(200);
+      expect(byName.body).toMatchObject({ total: 3, limit: 2, nextCursor: expect.any(String) });
+      expect(byName.body.items.map((a: { name: string }) => a.name)).toEqual(['Office Tower', 'SME Loans III']);
+      const next = await list(investor.token, `?sort=name&order=asc&limit=2&cursor=${byName.body.nextCursor}`).expect(200);
+      expect(next.body).toMatchObject({ total: 3, limit: 2, nextCursor: null });
+      expect(next.body.items.map((a: { name: string }) => a.name)).toEqual(['Solar Farm Andalusia']);
     });
 
     it.each([
       ['limit', '?limit=101'],
       ['limit', '?limit=abc'],
-      ['offset', '?offset=-1'],
+      ['property offset', '?offset=20'],
+      ['cursor', '?cursor=garbage'],
       ['minApy', '?minApy=1e2'],
       ['sort', '?sort=password'],
       ['category', '?category=art'],
@@ -274,6 +278,126 @@ describe('Assets API', () => {
       }
       expect(res.body.platform).not.toHaveProperty('category');
       expect(assetA).toMatchObject({ id: a, category: 'venture', currency: 'USDC' });
+    });
+  });
+
+  describe('GET /api/assets keyset paging', () => {
+    type Page = { items: { id: string }[]; total: number; limit: number; nextCursor: string | null };
+    const list = (query: string) => request(testApp.http).get(`/api/assets${query}`).set('Authorization', `Bearer ${investor.token}`);
+    const cursorOf = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+
+    /** Follows nextCursor from the first page to the last; `between` runs after each page. */
+    async function walk(query: string, between?: () => Promise<unknown>): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 100; pages += 1) {
+        const res = await list(`${query}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const page = res.body as Page;
+        seen.push(...page.items.map((item) => item.id));
+        if (page.nextCursor === null) return seen;
+        expect(page.items).toHaveLength(page.limit);
+        cursor = page.nextCursor;
+        await between?.();
+      }
+      throw new Error('more than 100 pages');
+    }
+
+    /** The published catalogue in the same order, straight from the table. */
+    const reference = async (orderBy: string, where = 'true') =>
+      (
+        (await testApp.dataSource.query(`SELECT id FROM assets WHERE status <> 'draft' AND ${where} ORDER BY ${orderBy}`)) as {
+          id: string;
+        }[]
+      ).map((row) => row.id);
+
+    beforeEach(async () => {
+      await testApp.dataSource.query(`DELETE FROM investments`);
+      await testApp.dataSource.query(`DELETE FROM assets`);
+      // One statement: the 24 share created_at (now()). Names, targets and APYs repeat, a third of the APYs are NULL,
+      // a few are drafts investors never see.
+      await testApp.dataSource.query(
+        `INSERT INTO assets (name, category, status, target_amount, expected_apy, description)
+         SELECT 'Paged ' || (n % 5), (ARRAY['real_estate', 'venture'])[1 + n % 2]::asset_category,
+                CASE WHEN n % 8 = 0 THEN 'draft' ELSE 'open' END::asset_status,
+                1000 * (1 + n % 4), CASE WHEN n % 3 = 0 THEN NULL ELSE 5 + n % 4 END, 'paged asset ' || n
+         FROM generate_series(1, 24) n`,
+      );
+      await insertAsset(testApp, { name: 'Paged later', expectedApy: '6' });
+    });
+
+    it.each([
+      ['the default sort (createdAt desc)', '', 'created_at DESC, id DESC'],
+      ['createdAt asc', 'sort=createdAt&order=asc', 'created_at ASC, id ASC'],
+      ['name asc', 'sort=name&order=asc', 'name ASC, id ASC'],
+      ['name desc', 'sort=name&order=desc', 'name DESC, id DESC'],
+      ['targetAmount desc', 'sort=targetAmount&order=desc', 'target_amount DESC, id DESC'],
+      ['expectedApy desc', 'sort=expectedApy&order=desc', 'expected_apy DESC NULLS LAST, id DESC'],
+      ['expectedApy asc', 'sort=expectedApy&order=asc', 'expected_apy ASC NULLS LAST, id ASC'],
+    ])('by %s pages through every asset once, in order, across ties and NULLs', async (_sort, query, orderBy) => {
+      const all = await reference(orderBy);
+      expect(all).toHaveLength(22);
+      const seen = await walk(`?limit=4&${query}`);
+      expect(seen).toEqual(all);
+    });
+
+    it('keeps filters and search across pages, with the total of all matches on each', async () => {
+      const query = '?q=paged&category=venture&minApy=6&sort=expectedApy&order=asc&limit=2';
+      const first = (await list(query).expect(200)).body as Page;
+      const all = await reference('expected_apy ASC NULLS LAST, id ASC', `category = 'venture' AND expected_apy >= 6`);
+      expect(all.length).toBeGreaterThan(2);
+      expect(first.total).toBe(all.length);
+      expect(await walk(query)).toEqual(all);
+    });
+
+    it('newest first, assets added while paging neither repeat nor push rows out of the walk', async () => {
+      const all = await reference('created_at DESC, id DESC');
+      let added = 0;
+      // Each page's request runs alongside two inserts, and two more land before the next page.
+      const insertTwo = () => Promise.all([insertAsset(testApp), insertAsset(testApp)]).then(() => (added += 2));
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const [res] = await Promise.all([list(`?limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200), insertTwo()]);
+        const page = res.body as Page;
+        // The first page may or may not see the two inserted alongside it; later pages never do (they are newer).
+        seen.push(...page.items.map((item) => item.id).filter((id) => cursor !== null || all.includes(id)));
+        cursor = page.nextCursor;
+        if (cursor) await insertTwo();
+      } while (cursor);
+      expect(added).toBeGreaterThanOrEqual(14);
+      expect(seen).toEqual(all);
+    });
+
+    it('oldest first, assets added while paging come after every earlier one, each once', async () => {
+      const before = await reference('created_at ASC, id ASC');
+      const added: string[] = [];
+      const seen = await walk('?sort=createdAt&order=asc&limit=5', async () => added.push(await insertAsset(testApp)));
+      expect(added.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.slice(0, before.length)).toEqual(before);
+      expect(seen.slice(before.length)).toEqual(added.slice(0, seen.length - before.length));
+    });
+
+    it.each([
+      ['not base64 JSON', 'garbage'],
+      ['another sort', 'name.asc'],
+      ['a value the column cannot hold', 'targetAmount'],
+      ['NULL for a column that has none', 'createdAt'],
+      ['an id that is not a uuid', 'id'],
+    ])('a cursor with %s is 400 validation_failed naming cursor', async (_what, kind) => {
+      const first = (await list('?limit=2').expect(200)).body as Page;
+      const [, value, id] = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString()) as [string, string, string];
+      const cursors: Record<string, string> = {
+        garbage: 'garbage',
+        'name.asc': first.nextCursor!, // issued for createdAt.desc, sent with sort=name
+        targetAmount: cursorOf(['targetAmount.desc', '1e3; DROP TABLE assets', id]),
+        createdAt: cursorOf(['createdAt.desc', null, id]),
+        id: cursorOf(['createdAt.desc', value, 'x']),
+      };
+      const query = kind === 'name.asc' ? '?sort=name&order=asc' : kind === 'targetAmount' ? '?sort=targetAmount' : '?';
+      const res = await list(`${query}&cursor=${cursors[kind]}`).expect(400);
+      expect(res.body).toMatchObject({ code: 'validation_failed', details: { fields: ['cursor'] } });
+      expect(JSON.stringify(res.body.message)).toContain('cursor');
     });
   });
 

@@ -109,6 +109,15 @@ describe('Investor journey through the generated typed client', () => {
     expect(catalogue.data!.items.some((asset) => asset.id === assetId)).toBe(true);
     const search = await investor.GET('/api/assets', { params: { query: { q: assetName.split(' ')[2] } } });
     expect(search.data!.items.map((asset) => asset.id)).toEqual([assetId]);
+    // One asset a page, following the typed nextCursor, gives the same catalogue.
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await investor.GET('/api/assets', { params: { query: { limit: 1, cursor } } });
+      walked.push(...page.data!.items.map((asset) => asset.id));
+      cursor = page.data!.nextCursor ?? undefined;
+    } while (cursor);
+    expect(walked).toEqual(catalogue.data!.items.map((asset) => asset.id));
     const detail = await investor.GET('/api/assets/{id}', { params: { path: { id: assetId } } });
     expect(detail.data!.name).toBe(assetName);
 

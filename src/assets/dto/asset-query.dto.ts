@@ -4,11 +4,13 @@ import { IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from '
 import { AssetCategory, AssetStatus } from '../entities/asset.entity';
 import { IsApy } from '../../common/validation/money.validator';
 import { NoNulCharacter } from '../../common/validation/text.validator';
+import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
 
 export const ASSET_SORT_KEYS = ['createdAt', 'expectedApy', 'targetAmount', 'name'] as const;
 export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number];
 
-export class ListAssetsQueryDto {
+/** Filters and sort of the catalogue, and the common keyset page (`?limit=&cursor=`, as KeysetPageQueryDto). */
+export class ListAssetsQueryDto implements KeysetPageQueryDto {
   @ApiPropertyOptional({ description: 'Text searched in name and description (case-insensitive)', maxLength: 200 })
   @IsOptional()
   @IsString()
@@ -54,11 +56,10 @@ export class ListAssetsQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100000, default: 0 })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, as returned (same sort and order)' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100000)
-  offset?: number;
+  @IsString()
+  // Longer than KeysetPageQueryDto's: a cursor by name carries the name (up to 200 characters).
+  @MaxLength(2000)
+  cursor?: string;
 }

@@ -27,3 +27,49 @@ export function decodeKeysetCursor(cursor: string, field = 'cursor'): KeysetPosi
   }
   return { at, id };
 }
+
+/**
+ * A keyset position for a list the client may sort by one of several columns: the sort it was
+ * issued for (e.g. `name.asc`), the last row's sort value as PostgreSQL rendered it (null for a
+ * NULL value) and its id. The sort travels in the cursor so a cursor reused under another sort or
+ * order is refused instead of skipping or repeating rows.
+ */
+export interface SortedKeysetPosition {
+  sort: string;
+  value: string | null;
+  id: string;
+}
+
+export function encodeSortedKeysetCursor(position: SortedKeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.sort, position.value, position.id]), 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a sorted cursor for the list's current `sort`; `isValue` says whether a sort value (null
+ * for NULL) is one the column can hold (e.g. a timestamp as cursorTimestampSql renders it). Anything else is the
+ * same 400 naming `field` as decodeKeysetCursor.
+ */
+export function decodeSortedKeysetCursor(
+  cursor: string,
+  sort: string,
+  isValue: (value: string | null) => boolean,
+  field = 'cursor',
+): SortedKeysetPosition {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (Array.isArray(decoded) && decoded.length === 3) {
+    const [issuedFor, value, id] = decoded as unknown[];
+    if (issuedFor === sort && typeof id === 'string' && UUID.test(id) && (value === null || typeof value === 'string') && isValue(value)) {
+      return { sort, value, id };
+    }
+  }
+  throw fieldInvalid(field, 'is not a cursor this API issued');
+}
+
+/** Whether `value` is a timestamp as cursorTimestampSql renders it. */
+export const isCursorTimestamp = (value: string | null): boolean =>
+  value !== null && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
