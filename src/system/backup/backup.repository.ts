@@ -27,6 +27,31 @@ export async function createRestorePoint(db: Queryable, name: string): Promise<s
   return row.lsn;
 }
 
+/** Every user table, schema-qualified and quoted (the tables the drill and the backups count). */
+export async function userTables(db: Queryable): Promise<string[]> {
+  const rows = (await db.query(
+    `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename`,
+  )) as { name: string }[];
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Inside the caller's transaction: holds writes to `tables` off (SHARE locks, which wait for every open
+ * writing transaction to finish and keep new ones waiting) until that transaction ends. Gives up after
+ * `timeoutMs` (statement_timeout), so a writer queued behind it never waits longer than that.
+ */
+export async function holdWrites(db: Queryable, tables: string[], timeoutMs: number): Promise<void> {
+  await db.query(`SELECT set_config('statement_timeout', $1, true)`, [`${Math.max(1, Math.round(timeoutMs))}ms`]);
+  if (tables.length) await db.query(`LOCK TABLE ${tables.join(', ')} IN SHARE MODE`);
+  await db.query(`SELECT set_config('statement_timeout', '0', true)`);
+}
+
+/** Starts reading the transaction's snapshot (REPEATABLE READ takes it at its first query). */
+export async function takeSnapshot(db: Queryable): Promise<void> {
+  await db.query('SELECT pg_current_snapshot()');
+}
+
 /** Closes the current WAL segment so the archiver takes it; returns the closed file's name. */
 export async function switchWal(db: Queryable): Promise<string> {
   const [row] = (await db.query('SELECT pg_walfile_name(pg_switch_wal()) AS wal')) as { wal: string }[];

@@ -12,10 +12,13 @@ import {
   appliedMigrations,
   archiveMode,
   createRestorePoint,
+  holdWrites,
   insertSystemLog,
   schemaSignature,
   switchWal,
+  takeSnapshot,
   tryAdvisoryLock,
+  userTables,
   viaClient,
 } from './backup.repository';
 import { BackupService, countRowsPerTable } from './backup.service';
@@ -34,6 +37,8 @@ export interface DrillRecord {
   /** The whole drill, checks and clean-up included. */
   durationMs: number;
   restorePoint: string;
+  /** How long writes were held off while the restore point was placed and the counts' snapshot taken. */
+  writesHeldMs?: number;
   baseBackup?: string;
   tables?: number;
   rows?: number;
@@ -50,6 +55,10 @@ export interface DrillRecord {
 export type DrillOutcome = { status: 'completed'; record: DrillRecord } | { status: 'skipped'; reason: string };
 
 const DRILL_LOCK_KEY = 'pend:drill';
+/** The longest a writer waits behind the drill's mark. */
+const MARK_LOCK_TIMEOUT_MS = 500;
+/** How long the drill keeps trying to place its mark. */
+const MARK_DEADLINE_MS = 60_000;
 
 export class DrillStore {
   constructor(readonly dir: string) {}
@@ -95,8 +104,8 @@ function diff(a: string[], b: string[]): string[] {
 
 /**
  * The disaster-recovery drill (npm run db:drill, and monthly by DRILL_CRON): marks the live database
- * with a named restore point while reading every table's row count and the schema in the same
- * snapshot, restores the newest base backup plus the WAL archive up to that mark into a scratch server,
+ * with a named restore point and reads every table's row count and the schema in a snapshot holding
+ * exactly the transactions before it (see `mark`), restores the newest base backup plus the WAL archive up to that mark into a scratch server,
  * compares counts, schema and applied migrations, times it (the RTO), records the verdict in
  * BACKUP_DIR/drills and system_logs, and removes the scratch server. One instance at a time (advisory lock).
  */
@@ -142,6 +151,73 @@ export class DrillService {
     }
   }
 
+  /**
+   * The mark: a named restore point and the row counts and schema of exactly the state it restores to.
+   * A snapshot and a WAL position do not line up by themselves: a transaction whose commit record is
+   * already in the WAL (waiting for its flush, say) is still invisible to a snapshot taken then. So writes
+   * are held off for an instant (SHARE locks on every table, which wait for each writing transaction to
+   * finish completely), the reading snapshot is taken and the restore point written while they are held,
+   * and the counts are then read from that snapshot with writes flowing again. A writer waits at most
+   * MARK_LOCK_TIMEOUT_MS; when the locks cannot be had that fast (a long write transaction), the drill
+   * lets go and tries again until MARK_DEADLINE_MS.
+   */
+  private async mark(
+    id: string,
+  ): Promise<{ lsn: string; rowCounts: Record<string, number>; schema: string[]; writesHeldMs: number; attempts: number }> {
+    const writes = this.dataSource.createQueryRunner();
+    const reader = this.dataSource.createQueryRunner();
+    await writes.connect();
+    await reader.connect();
+    try {
+      const tables = await userTables(writes);
+      const deadline = Date.now() + MARK_DEADLINE_MS;
+      for (let attempt = 1; ; attempt++) {
+        await writes.query('BEGIN');
+        try {
+          await holdWrites(writes, tables, MARK_LOCK_TIMEOUT_MS);
+        } catch (error) {
+          await writes.query('ROLLBACK');
+          const code = (error as { code?: string }).code;
+          // 57014 statement_timeout, 55P03 lock_not_available, 40P01 deadlock: let writers go, try again.
+          if (!['57014', '55P03', '40P01'].includes(code ?? '')) throw error;
+          if (Date.now() > deadline) {
+            throw new Error(
+              `Could not hold writes for the mark in ${attempt} attempts over ${MARK_DEADLINE_MS / 1000} s: a transaction keeps a table locked for longer than ${MARK_LOCK_TIMEOUT_MS} ms`,
+              { cause: error },
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 300));
+          continue;
+        }
+        const held = Date.now();
+        let lsn: string;
+        try {
+          await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+          await takeSnapshot(reader);
+          lsn = await createRestorePoint(writes, id);
+          await writes.query('COMMIT');
+        } catch (error) {
+          await writes.query('ROLLBACK').catch(() => undefined);
+          await reader.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+        const writesHeldMs = Date.now() - held;
+        try {
+          const rowCounts = await countRowsPerTable(reader);
+          const schema = await schemaSignature(reader);
+          await reader.query('COMMIT');
+          return { lsn, rowCounts, schema, writesHeldMs, attempts: attempt };
+        } catch (error) {
+          await reader.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }
+    } finally {
+      await writes.release();
+      await reader.release();
+    }
+  }
+
   private async drill(trigger: 'scheduled' | 'manual', progress: (stage: string, detail: string) => void): Promise<DrillRecord> {
     const startedAt = this.clock.now();
     const started = Date.now();
@@ -163,24 +239,13 @@ export class DrillService {
       if ((await archiveMode(this.dataSource)) === 'off')
         throw new Error('WAL archiving is off on the live server (archive_mode=off): nothing to drill');
 
-      // The mark: a restore point written while the counts and schema are read in one snapshot.
-      const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
-      let rowCounts: Record<string, number>;
-      let schema: string[];
-      try {
-        await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-        const lsn = await createRestorePoint(runner, id);
-        rowCounts = await countRowsPerTable(runner);
-        schema = await schemaSignature(runner);
-        await runner.query('COMMIT');
-        progress('marked', `restore point ${id} at ${lsn}: ${Object.keys(rowCounts).length} tables`);
-      } catch (error) {
-        await runner.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        await runner.release();
-      }
+      const mark = await this.mark(id);
+      const { rowCounts, schema } = mark;
+      record.writesHeldMs = mark.writesHeldMs;
+      progress(
+        'marked',
+        `restore point ${id} at ${mark.lsn}: ${Object.keys(rowCounts).length} tables (writes held ${mark.writesHeldMs} ms, ${mark.attempts} attempt${mark.attempts === 1 ? '' : 's'})`,
+      );
       const wal = await switchWal(this.dataSource);
       const deadline = Date.now() + 60_000;
       while (!fs.existsSync(archivedWalPath(walDir, wal)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
