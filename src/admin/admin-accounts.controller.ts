@@ -3,7 +3,7 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
-import { ClientIp } from '../auth/request-context';
+import { ClientIp } from '../common/http/client-ip.decorator';
 import { AdminAccountsService } from './admin-accounts.service';
 import { AdminAccountDto, CreateAdminDto, CurrentAdminDto, UpdateAdminDto } from './dto/admin-accounts.dto';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';

@@ -6,7 +6,8 @@ import { AdminAuthService } from './admin-auth.service';
 import { Public } from './decorators';
 import { AdminLoginDto } from './dto/admin-login.dto';
 import { AdminAccessTokenDto, NonceRequestDto, NonceResponseDto, UserAccessTokenDto, WalletSignInDto } from './dto/wallet-sign-in.dto';
-import { ClientIp, signInOrigin } from './request-context';
+import { ClientIp } from '../common/http/client-ip.decorator';
+import { signInOrigin } from './request-context';
 import { WalletAuthService } from './wallet-auth.service';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 

@@ -3,7 +3,7 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
-import { ClientIp } from '../auth/request-context';
+import { ClientIp } from '../common/http/client-ip.decorator';
 import { ApproveKycDto, KycApplicationDto, KycApplicationPageDto, KycQueueQueryDto, RejectKycDto } from './dto/kyc.dto';
 import { KycStatus } from './entities/kyc-application.entity';
 import { KycService } from './kyc.service';
