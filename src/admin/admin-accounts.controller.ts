@@ -36,7 +36,7 @@ export class AdminAccountsController {
   @ApiErrors('admin_email_taken')
   @ApiOperation({ summary: 'Create an admin with an initial password (bcrypt); audited; 409 when the email is taken' })
   @ApiResponse({ status: 201, type: AdminAccountDto })
-  create(@Body() body: CreateAdminDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string): Promise<AdminAccountDto> {
+  create(@Body() body: CreateAdminDto, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string | null): Promise<AdminAccountDto> {
     return this.accounts.createAdmin(body, { adminId: admin.id, ip });
   }
 
@@ -50,7 +50,7 @@ export class AdminAccountsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateAdminDto,
     @CurrentPrincipal() admin: AuthPrincipal,
-    @ClientIp() ip: string,
+    @ClientIp() ip: string | null,
   ): Promise<AdminAccountDto> {
     return this.accounts.updateAdmin(id, body, { adminId: admin.id, ip });
   }

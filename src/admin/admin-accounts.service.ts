@@ -43,7 +43,7 @@ export class AdminAccountsService {
     return this.accounts.listAdminAccounts();
   }
 
-  async createAdmin(dto: CreateAdminDto, actor: { adminId: string; ip: string }): Promise<AdminAccountDto> {
+  async createAdmin(dto: CreateAdminDto, actor: { adminId: string; ip: string | null }): Promise<AdminAccountDto> {
     const passwordHash = await this.hasher.hash(dto.password);
     const email = dto.email.trim().toLowerCase();
     return this.dataSource.transaction(async (manager) => {
@@ -62,7 +62,7 @@ export class AdminAccountsService {
   }
 
   /** Role, active flag, name, unlock. An admin cannot demote or disable themselves (no accidental lock-out). */
-  async updateAdmin(adminId: string, dto: UpdateAdminDto, actor: { adminId: string; ip: string }): Promise<AdminAccountDto> {
+  async updateAdmin(adminId: string, dto: UpdateAdminDto, actor: { adminId: string; ip: string | null }): Promise<AdminAccountDto> {
     const updated = await this.dataSource.transaction(async (manager) => {
       const before = await this.accounts.lockAdminAccount(manager, adminId);
       if (!before) throw AdminAccountError.notFound();

@@ -33,7 +33,7 @@ export class AdminController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: ChangeUserStatusDto,
     @CurrentPrincipal() admin: AuthPrincipal,
-    @ClientIp() ip: string,
+    @ClientIp() ip: string | null,
   ): Promise<UserDetailDto> {
     return this.admin.changeUserStatus(id, body, { adminId: admin.id, ip });
   }

@@ -54,7 +54,7 @@ export class AdminService {
   }
 
   /** Suspends, reactivates or closes an account; the change and its audit entry commit together. */
-  async changeUserStatus(userId: string, dto: ChangeUserStatusDto, actor: { adminId: string; ip: string }): Promise<UserDetailDto> {
+  async changeUserStatus(userId: string, dto: ChangeUserStatusDto, actor: { adminId: string; ip: string | null }): Promise<UserDetailDto> {
     await this.dataSource.transaction(async (manager) => {
       const current = await this.admin.lockUserStatus(manager, userId);
       if (!current) throw UserError.notFound();

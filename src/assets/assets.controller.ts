@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
@@ -9,6 +8,7 @@ import { AssetAnalyticsDto, AssetDetailDto, AssetPageDto, AssetDto } from './ass
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
+import { ClientIp } from '../common/http/client-ip.decorator';
 
 type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
 
@@ -63,8 +63,8 @@ export class AdminAssetsController {
   @ApiErrors('invalid_asset_field')
   @ApiOperation({ summary: 'Create an asset (draft or open); audited' })
   @ApiCreatedResponse({ type: AssetDto })
-  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @Req() request: FastifyRequest): Promise<AssetDto> {
-    return this.assets.create(admin, dto, request.ip ?? null);
+  create(@CurrentPrincipal() admin: AdminPrincipal, @Body() dto: CreateAssetDto, @ClientIp() ip: string | null): Promise<AssetDto> {
+    return this.assets.create(admin, dto, ip);
   }
 
   @Patch(':id')
@@ -77,8 +77,8 @@ export class AdminAssetsController {
     @CurrentPrincipal() admin: AdminPrincipal,
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: UpdateAssetDto,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
   ): Promise<AssetDto> {
-    return this.assets.update(admin, id, dto, request.ip ?? null);
+    return this.assets.update(admin, id, dto, ip);
   }
 }

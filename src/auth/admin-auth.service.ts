@@ -22,7 +22,7 @@ export class AdminAuthService {
     private readonly tokens: AccessTokenService,
   ) {}
 
-  async login(rawEmail: string, password: string, ip: string) {
+  async login(rawEmail: string, password: string, ip: string | null) {
     const email = rawEmail.trim().toLowerCase();
     const blockedFor = await this.limiter.retryAfterSeconds(email, ip);
     if (blockedFor > 0) throw AuthError.tooManyAttempts(blockedFor);

@@ -29,7 +29,7 @@ export class AuthController {
     description: '429 when one client address asks for more than SIWE_NONCE_RATE_PER_MINUTE nonces a minute (default 60).',
   })
   @ApiResponse({ status: 201, type: NonceResponseDto })
-  issueNonce(@Body() body: NonceRequestDto, @ClientIp() ip: string): Promise<NonceResponseDto> {
+  issueNonce(@Body() body: NonceRequestDto, @ClientIp() ip: string | null): Promise<NonceResponseDto> {
     return this.wallet.issueChallenge(body.address, signInOrigin(this.config), ip);
   }
 
@@ -67,7 +67,7 @@ export class AuthController {
     description: '401 for any wrong credential or disabled admin; 429 after repeated failures (per email and address, and per account).',
   })
   @ApiResponse({ status: 200, type: AdminAccessTokenDto })
-  loginAdmin(@Body() body: AdminLoginDto, @ClientIp() ip: string): Promise<AdminAccessTokenDto> {
+  loginAdmin(@Body() body: AdminLoginDto, @ClientIp() ip: string | null): Promise<AdminAccessTokenDto> {
     return this.admin.login(body.email, body.password, ip);
   }
 }

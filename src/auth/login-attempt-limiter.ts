@@ -15,6 +15,9 @@ export const LOGIN_LIMITS = {
   perIp: { limit: 20, windowSeconds: 15 * 60, blockSeconds: 15 * 60 } satisfies WindowLimit,
 } as const;
 
+/** The rate-limit key part for a client address; clients whose address is unknown (null) share one. */
+const addressKey = (ip: string | null): string => ip ?? 'unknown';
+
 /**
  * Throttles failed admin logins per email+IP (growing delays) and per IP, before the password is even
  * checked. Counted in PostgreSQL (rate_limit_windows): one limit across every instance. The address
@@ -24,17 +27,19 @@ export const LOGIN_LIMITS = {
 export class LoginAttemptLimiter {
   constructor(private readonly windows: RateLimitWindows) {}
 
-  retryAfterSeconds(email: string, ip: string): Promise<number> {
+  retryAfterSeconds(email: string, clientIp: string | null): Promise<number> {
+    const ip = addressKey(clientIp);
     return this.windows.retryAfterSeconds([`email+ip:${email}|${ip}`, `ip:${ip}`]);
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
+  async recordFailure(email: string, clientIp: string | null): Promise<void> {
+    const ip = addressKey(clientIp);
     await this.windows.countWithBackoff(`email+ip:${email}|${ip}`, LOGIN_LIMITS.perEmailAndIp);
     await this.windows.count(`ip:${ip}`, LOGIN_LIMITS.perIp);
   }
 
-  recordSuccess(email: string, ip: string): Promise<void> {
-    return this.windows.clear(`email+ip:${email}|${ip}`);
+  recordSuccess(email: string, clientIp: string | null): Promise<void> {
+    return this.windows.clear(`email+ip:${email}|${addressKey(clientIp)}`);
   }
 }
 
@@ -54,8 +59,8 @@ export class NonceRequestLimiter {
   }
 
   /** Seconds to wait when over the limit, else 0 (and the request is counted). */
-  async take(ip: string): Promise<number> {
-    const key = `nonce-ip:${ip}`;
+  async take(ip: string | null): Promise<number> {
+    const key = `nonce-ip:${addressKey(ip)}`;
     const wait = await this.windows.retryAfterSeconds([key]);
     if (wait === 0) await this.windows.count(key, this.limit);
     return wait;

@@ -24,7 +24,7 @@ export class WalletAuthService {
     private readonly nonceLimiter: NonceRequestLimiter,
   ) {}
 
-  async issueChallenge(address: string, origin: SignInOrigin, ip: string): Promise<SignInChallenge> {
+  async issueChallenge(address: string, origin: SignInOrigin, ip: string | null): Promise<SignInChallenge> {
     const wait = await this.nonceLimiter.take(ip);
     if (wait > 0) throw AuthError.tooManyAttempts(wait);
     return this.siwe.issueChallenge(address, origin);

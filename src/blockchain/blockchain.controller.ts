@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { BlockchainService } from './blockchain.service';
@@ -8,6 +7,7 @@ import { BlockchainEventPageDto, ContractInteractionPageDto, IngestResultDto } f
 import { ListEventsQueryDto, ListInteractionsQueryDto } from './dto/blockchain-query.dto';
 import { IngestEventsDto, IngestInteractionsDto } from './dto/blockchain-write.dto';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
+import { ClientIp } from '../common/http/client-ip.decorator';
 
 @ApiTags('blockchain')
 @ApiBearerAuth()
@@ -64,9 +64,9 @@ export class AdminBlockchainController {
   ingestEvents(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Body() dto: IngestEventsDto,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
   ): Promise<IngestResultDto> {
-    return this.blockchain.ingestEvents(admin.id, dto, request.ip ?? null);
+    return this.blockchain.ingestEvents(admin.id, dto, ip);
   }
 
   @Post('interactions')
@@ -93,8 +93,8 @@ export class AdminBlockchainController {
   ingestInteractions(
     @CurrentPrincipal() admin: AuthPrincipal,
     @Body() dto: IngestInteractionsDto,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
   ): Promise<IngestResultDto> {
-    return this.blockchain.ingestInteractions(admin.id, dto, request.ip ?? null);
+    return this.blockchain.ingestInteractions(admin.id, dto, ip);
   }
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
 import type { ErrorBody } from '../common/filters/all-exceptions.filter';
@@ -11,6 +11,7 @@ import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } 
 import { InvestmentsService } from './investments.service';
 import { InvestmentDto, MyInvestmentPageDto } from './investments.types';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
+import { ClientIp } from '../common/http/client-ip.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -59,13 +60,13 @@ export class InvestmentsController {
     @CurrentPrincipal() principal: AuthPrincipal,
     @Body() dto: CreateInvestmentDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<InvestmentDto | ErrorBody> {
     const result = await this.investments.invest({
       userId: principal.id,
       dto,
-      ip: request.ip ?? null,
+      ip,
       idempotencyKey: parseIdempotencyKey(idempotencyKey),
     });
     response.status(result.status);
@@ -108,9 +109,9 @@ export class AdminInvestmentsController {
     @CurrentPrincipal() admin: AuthPrincipal,
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: ConfirmInvestmentDto,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
   ) {
-    return this.investments.act(admin, id, 'confirm', { ...dto }, request.ip ?? null);
+    return this.investments.act(admin, id, 'confirm', { ...dto }, ip);
   }
 
   @Post(':id/cancel')
@@ -124,9 +125,9 @@ export class AdminInvestmentsController {
     @CurrentPrincipal() admin: AuthPrincipal,
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: InvestmentReasonDto,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
   ) {
-    return this.investments.act(admin, id, 'cancel', { ...dto }, request.ip ?? null);
+    return this.investments.act(admin, id, 'cancel', { ...dto }, ip);
   }
 
   @Post(':id/refund')
@@ -140,8 +141,8 @@ export class AdminInvestmentsController {
     @CurrentPrincipal() admin: AuthPrincipal,
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: InvestmentReasonDto,
-    @Req() request: FastifyRequest,
+    @ClientIp() ip: string | null,
   ) {
-    return this.investments.act(admin, id, 'refund', { ...dto }, request.ip ?? null);
+    return this.investments.act(admin, id, 'refund', { ...dto }, ip);
   }
 }

@@ -38,7 +38,7 @@ export class AdminKycController {
   @ApiErrors('kyc_application_not_found', 'kyc_illegal_transition')
   @ApiOperation({ summary: 'pending → in_review (409 from any other state)' })
   @ApiResponse({ status: 200, type: KycApplicationDto })
-  startReview(@Param('id', ParseIdPipe) id: string, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string) {
+  startReview(@Param('id', ParseIdPipe) id: string, @CurrentPrincipal() admin: AuthPrincipal, @ClientIp() ip: string | null) {
     return this.kyc.decide(id, KycStatus.InReview, { adminId: admin.id, ip });
   }
 
@@ -53,7 +53,7 @@ export class AdminKycController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: ApproveKycDto,
     @CurrentPrincipal() admin: AuthPrincipal,
-    @ClientIp() ip: string,
+    @ClientIp() ip: string | null,
   ) {
     return this.kyc.decide(id, KycStatus.Approved, { adminId: admin.id, ip }, body.note ? { note: body.note } : {});
   }
@@ -69,7 +69,7 @@ export class AdminKycController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: RejectKycDto,
     @CurrentPrincipal() admin: AuthPrincipal,
-    @ClientIp() ip: string,
+    @ClientIp() ip: string | null,
   ) {
     return this.kyc.decide(id, KycStatus.Rejected, { adminId: admin.id, ip }, { reason: body.reason });
   }

@@ -11,7 +11,7 @@ import { canMoveKyc, documentStatusAfter } from './kyc-state';
 
 export interface ReviewerContext {
   adminId: string;
-  ip: string;
+  ip: string | null;
 }
 
 @Injectable()

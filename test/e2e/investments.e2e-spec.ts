@@ -65,6 +65,21 @@ describe('Investments API', () => {
     });
 
     it.each([
+      ['the address the trusted proxy named', '203.0.113.9', '203.0.113.9'],
+      // Squid's `forwarded_for unknown` (and RFC 7239's for=unknown) name no address: the column is NULL, not the word.
+      ['NULL when the proxy says unknown', 'unknown', null],
+      ['NULL when the proxy sends something that is no address', 'not-an-address', null],
+    ])('records in the agreement %s', async (_what, forwardedFor, stored) => {
+      const assetId = await insertAsset(testApp, { targetAmount: '1000' });
+      const user = await approvedInvestor();
+      const res = await invest(user, { assetId, amount: '10', agreement: agreement() }).set('X-Forwarded-For', forwardedFor).expect(201);
+      const [ag] = await testApp.dataSource.query(`SELECT host(ip_address) AS ip FROM investment_agreements WHERE investment_id = $1`, [
+        res.body.id,
+      ]);
+      expect(ag).toEqual({ ip: stored });
+    });
+
+    it.each([
       ['amount', { amount: '1e2' }],
       ['amount', { amount: '-5' }],
       ['amount', { amount: '0' }],
