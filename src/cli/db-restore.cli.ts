@@ -23,7 +23,8 @@ const USAGE = `Usage: npm run db:restore -- --file <dump> [--target-db <name>] [
   data folder, <folder>-pitr-<timestamp>) from the newest base backup that finished before that instant,
   replays the WAL archive (BACKUP_DIR/wal) up to it, promotes it and leaves it running on --port (default:
   a free one). A reachable live server is first asked to switch WAL so its newest commits are archived.
-  The live data folder and the archive are never written. The last line printed is the new server's URL.`;
+  The live data folder and the archive are never written. The last line printed is the new server's URL.
+  --to-time latest: everything the archive holds (the primary lost: replay to the end of the archived WAL).`;
 
 function loginOf(url: string): { user: string; password: string; database: string } {
   const parsed = new URL(url);
@@ -37,9 +38,10 @@ function loginOf(url: string): { user: string; password: string; database: strin
 /** --to-time: never starts the live server; uses it only when it already runs (to switch WAL). */
 async function restoreToTime(values: { 'to-time'?: string; 'target-dir'?: string; port?: string; 'no-verify'?: boolean }): Promise<number> {
   const config = loadAppConfig();
-  const targetTime = new Date(values['to-time'] ?? '');
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(values['to-time'] ?? '') || Number.isNaN(targetTime.getTime())) {
-    process.stderr.write(`--to-time must be an ISO-8601 instant, e.g. 2026-12-05T06:30:00Z (got ${values['to-time']})\n`);
+  const latest = values['to-time'] === 'latest';
+  const targetTime = latest ? new Date() : new Date(values['to-time'] ?? '');
+  if ((!latest && !/^\d{4}-\d{2}-\d{2}T/.test(values['to-time'] ?? '')) || Number.isNaN(targetTime.getTime())) {
+    process.stderr.write(`--to-time must be an ISO-8601 instant, e.g. 2026-12-05T06:30:00Z, or latest (got ${values['to-time']})\n`);
     return 2;
   }
   let liveUrl: string | undefined;
@@ -62,6 +64,7 @@ async function restoreToTime(values: { 'to-time'?: string; 'target-dir'?: string
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const result = await restoreToPointInTime({
     targetTime,
+    latest,
     walDir: config.backup.pitr.walDir,
     baseDir: config.backup.pitr.baseDir,
     targetDir: path.resolve(values['target-dir'] ?? `${config.database.embeddedDataDir}-pitr-${stamp}`),
@@ -73,7 +76,7 @@ async function restoreToTime(values: { 'to-time'?: string; 'target-dir'?: string
     progress: (stage, detail) => process.stdout.write(`[${new Date().toISOString()}] ${stage}: ${detail}\n`),
   });
   process.stdout.write(
-    `Restored to ${targetTime.toISOString()} from ${result.baseBackup} in ${result.durationMs} ms` +
+    `Restored to ${latest ? 'the end of the archive' : targetTime.toISOString()} from ${result.baseBackup} in ${result.durationMs} ms` +
       `${result.lastTransactionAt ? ` (last transaction kept: ${result.lastTransactionAt})` : ''}.\n` +
       `Data folder ${result.dataDir}, server pid ${result.pid}; it keeps running: stop it with kill -INT ${result.pid}.\n`,
   );

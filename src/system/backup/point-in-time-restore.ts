@@ -16,6 +16,8 @@ export interface PointInTimeRestoreOptions {
   targetTime: Date;
   /** Instead of stopping at targetTime, stop at this named restore point (pg_create_restore_point; the drill's mark). */
   restorePoint?: string;
+  /** No target: replay every archived WAL file there is, then promote (the primary is lost). */
+  latest?: boolean;
   walDir: string;
   baseDir: string;
   /** The restored server's data folder (must not exist). */
@@ -181,12 +183,14 @@ export async function restoreToPointInTime(options: PointInTimeRestoreOptions): 
     path.join(dataDir, 'postgresql.auto.conf'),
     [
       '',
-      `# Point-in-time restore (${options.restorePoint ? `restore point ${options.restorePoint}` : options.targetTime.toISOString()}) from ${base.id}`,
+      `# Point-in-time restore (${options.latest ? 'end of the archive' : options.restorePoint ? `restore point ${options.restorePoint}` : options.targetTime.toISOString()}) from ${base.id}`,
       `restore_command = ${conf(restoreCommandFor(path.resolve(options.walDir)))}`,
-      options.restorePoint
-        ? `recovery_target_name = ${conf(options.restorePoint)}`
-        : // recovery_target_time takes no ISO 'T'/'Z': `2026-12-05 06:30:00.123+00`.
-          `recovery_target_time = ${conf(options.targetTime.toISOString().replace('T', ' ').replace('Z', '+00'))}`,
+      options.latest
+        ? '# no recovery target: replay to the end of the archive, then promote'
+        : options.restorePoint
+          ? `recovery_target_name = ${conf(options.restorePoint)}`
+          : // recovery_target_time takes no ISO 'T'/'Z': `2026-12-05 06:30:00.123+00`.
+            `recovery_target_time = ${conf(options.targetTime.toISOString().replace('T', ' ').replace('Z', '+00'))}`,
       `recovery_target_action = 'promote'`,
       `recovery_target_timeline = 'latest'`,
       '',
