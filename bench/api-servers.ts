@@ -79,7 +79,7 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
     [
       /^\/api\/users\/([0-9a-f-]{36})$/,
       async (match) => {
-        return users.findUserDetail(match[1]);
+        return users.findUserDetail({ uuid: match[1] });
       },
     ],
     [

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
+import { ParseRecordRefPipe } from '../common/validation/parse-record-ref.pipe';
+import type { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { AssetsService } from './assets.service';
 import { AssetAnalyticsDto, AssetDetailDto, AssetPageDto, AssetDto } from './assets.types';
 import { ListAssetsQueryDto } from './dto/asset-query.dto';
@@ -11,6 +13,9 @@ import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decor
 import { ClientIp } from '../common/http/client-ip.decorator';
 
 type AdminPrincipal = Extract<AuthPrincipal, { kind: 'admin' }>;
+
+/** GET /api/assets/:id also takes the legacy store's opportunity ids (issue 12 §4). */
+const LEGACY_ASSET_ID = new ParseRecordRefPipe('opp');
 
 /** The catalogue: any signed-in caller (investor or admin); drafts only for admins with assets:read. */
 @ApiTags('assets')
@@ -36,9 +41,15 @@ export class AssetsController {
 
   @Get(':id')
   @ApiErrors('asset_not_found')
-  @ApiOperation({ summary: 'One asset with the amount raised (confirmed) and committed (pending + confirmed)' })
+  @ApiOperation({
+    summary: 'One asset with the amount raised (confirmed) and committed (pending + confirmed)',
+    description:
+      'The id is the uuid or the legacy id client apps of the old server hold (`opp_…`): same answer, same visibility ' +
+      '(drafts only for admins). An unknown legacy id is 404 `asset_not_found`.',
+  })
+  @ApiParam({ name: 'id', description: 'uuid, or legacy id (`opp_sunset`)', example: 'opp_sunset', schema: { type: 'string' } })
   @ApiOkResponse({ type: AssetDetailDto })
-  get(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<AssetDetailDto> {
+  get(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', LEGACY_ASSET_ID) id: RecordRef): Promise<AssetDetailDto> {
     return this.assets.get(principal, id);
   }
 }

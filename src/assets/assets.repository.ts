@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { AssetDto, AssetDetailDto, AssetAnalyticsRow } from './assets.types';
 import {
   ASSET_COLUMNS,
@@ -115,8 +116,8 @@ export class AssetsRepository {
     return { rows: rows.filter((row) => row.id !== null).map((row) => ({ asset: toAssetDto(row), cursorValue: row.cursorValue })), total };
   }
 
-  async findAssetWithFunding(id: string, includeDrafts: boolean): Promise<AssetDetailDto | null> {
-    const { text, values } = assetByIdSql(id, includeDrafts);
+  async findAssetWithFunding(ref: RecordRef, includeDrafts: boolean): Promise<AssetDetailDto | null> {
+    const { text, values } = assetByIdSql(ref, includeDrafts);
     const rows: AssetDetailDto[] = await readRows(this.dataSource, text, values);
     return rows[0] ?? null;
   }

@@ -9,6 +9,7 @@ import { decodeSortedKeysetCursor, encodeSortedKeysetCursor, isCursorTimestamp }
 import { canMoveAsset } from './asset-status';
 import { AssetNotFoundError, IllegalAssetTransitionError, InvalidAssetFieldError, TargetBelowCommittedError } from './assets.errors';
 import { AssetFields, AssetsRepository } from './assets.repository';
+import { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { AnalyticsFiguresDto, AssetAnalyticsDto, AssetAnalyticsRow, AssetDetailDto, AssetPageDto, AssetDto } from './assets.types';
 import { AssetSortKey, ListAssetsQueryDto } from './dto/asset-query.dto';
 import { CreateAssetDto, UpdateAssetDto } from './dto/asset-write.dto';
@@ -85,8 +86,9 @@ export class AssetsService {
     };
   }
 
-  async get(principal: AuthPrincipal, id: string): Promise<AssetDetailDto> {
-    const asset = await this.assets.findAssetWithFunding(id, seesDrafts(principal));
+  /** By uuid or legacy id: the same answer, drafts hidden from investors either way. */
+  async get(principal: AuthPrincipal, ref: RecordRef): Promise<AssetDetailDto> {
+    const asset = await this.assets.findAssetWithFunding(ref, seesDrafts(principal));
     if (!asset) throw new AssetNotFoundError();
     return asset;
   }

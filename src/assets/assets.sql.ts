@@ -1,6 +1,7 @@
 import { AssetCategory, AssetStatus } from './entities/asset.entity';
 import { AssetSortKey } from './dto/asset-query.dto';
 import { cursorTimestampSql } from '../common/pagination/keyset-cursor';
+import { RecordRef, recordRefMatch } from '../common/validation/parse-record-ref.pipe';
 
 /**
  * The SQL behind the read routes, as plain {text, values} builders: the repository runs them
@@ -95,10 +96,11 @@ export function assetSearchSql(search: AssetSearch): SqlQuery {
   return { text, values };
 }
 
-/** One asset with how much investors have committed to it (pending + confirmed) and raised (confirmed). */
-export function assetByIdSql(id: string, includeDrafts: boolean): SqlQuery {
+/** One asset (by uuid or legacy id) with how much investors have committed to it (pending + confirmed) and raised (confirmed). */
+export function assetByIdSql(ref: RecordRef, includeDrafts: boolean): SqlQuery {
+  const match = recordRefMatch(ref, 'a');
   return {
-    text: `SELECT ${ASSET_COLUMNS},
+    text: `SELECT ${ASSET_COLUMNS}, a.legacy_id AS "legacyId",
         COALESCE(s.raised, 0)::numeric(24,6) AS "raisedAmount",
         COALESCE(s.committed, 0)::numeric(24,6) AS "committedAmount"
       FROM assets a
@@ -107,8 +109,8 @@ export function assetByIdSql(id: string, includeDrafts: boolean): SqlQuery {
                sum(i.amount) FILTER (WHERE i.status IN ('pending', 'confirmed')) AS committed
         FROM investments i WHERE i.asset_id = a.id AND i.status IN ('pending', 'confirmed')
       ) s ON true
-      WHERE a.id = $1${includeDrafts ? '' : ` AND a.status <> 'draft'`}`,
-    values: [id],
+      WHERE ${match.column} = $1${includeDrafts ? '' : ` AND a.status <> 'draft'`}`,
+    values: [match.value],
   };
 }
 

@@ -26,6 +26,13 @@ export class AssetDto {
 }
 
 export class AssetDetailDto extends AssetDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'opp_sunset',
+    description: 'The id in the legacy JSON store for an imported asset (GET /api/assets/{id} takes it too); null for assets created here',
+  })
+  legacyId: string | null;
   @ApiProperty({ description: 'Sum of confirmed investments', example: '1200.000000' }) raisedAmount: string;
   @ApiProperty({ description: 'Sum of pending and confirmed investments', example: '1500.000000' }) committedAmount: string;
 }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
+import { ParseRecordRefPipe } from '../common/validation/parse-record-ref.pipe';
+import type { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { CurrentPrincipal, InvestorOnly, RequirePermissions } from '../auth/decorators';
 import type { ErrorBody } from '../common/filters/all-exceptions.filter';
 import { fieldInvalid } from '../common/validation/validation.pipe';
@@ -9,11 +11,13 @@ import type { AuthPrincipal } from '../auth/principal';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { ConfirmInvestmentDto, InvestmentReasonDto, ListMyInvestmentsQueryDto } from './dto/investment-action.dto';
 import { InvestmentsService } from './investments.service';
-import { InvestmentDto, MyInvestmentPageDto } from './investments.types';
+import { InvestmentDetailDto, InvestmentDto, MyInvestmentPageDto } from './investments.types';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
 import { ClientIp } from '../common/http/client-ip.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** GET /api/investments/:id also takes the legacy store's investment ids (issue 12 §4). */
+const LEGACY_INVESTMENT_ID = new ParseRecordRefPipe('inv');
 
 function parseIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -85,9 +89,15 @@ export class InvestmentsController {
   @Get(':id')
   @InvestorOnly()
   @ApiErrors('investment_not_found')
-  @ApiOperation({ summary: 'One of the caller’s investments (another investor’s is 404)' })
-  @ApiOkResponse({ type: InvestmentDto })
-  getMine(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<InvestmentDto> {
+  @ApiOperation({
+    summary: 'One of the caller’s investments (another investor’s is 404)',
+    description:
+      'The id is the uuid or the legacy id client apps of the old server hold (`inv_…`): same answer, same authorisation. ' +
+      'An unknown legacy id is 404 `investment_not_found`.',
+  })
+  @ApiParam({ name: 'id', description: 'uuid, or legacy id (`inv_0dd62973`)', example: 'inv_0dd62973', schema: { type: 'string' } })
+  @ApiOkResponse({ type: InvestmentDetailDto })
+  getMine(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', LEGACY_INVESTMENT_ID) id: RecordRef): Promise<InvestmentDetailDto> {
     return this.investments.getMine(principal.id, id);
   }
 }

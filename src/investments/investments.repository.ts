@@ -4,7 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset-cursor';
 import { InvestmentStatus } from './entities/investment.entity';
 import { TransactionStatus, TransactionType } from './entities/transaction.entity';
-import { InvestmentDto, InvestorEligibility, MyInvestmentDto, StoredIdempotentResponse } from './investments.types';
+import { RecordRef, recordRefMatch } from '../common/validation/parse-record-ref.pipe';
+import { InvestmentDetailDto, InvestmentDto, InvestorEligibility, MyInvestmentDto, StoredIdempotentResponse } from './investments.types';
 
 const INVESTMENT_COLUMNS = `i.id, i.user_id AS "userId", i.asset_id AS "assetId", i.amount, i.tokens, i.status,
   i.tx_hash AS "txHash", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
@@ -196,6 +197,18 @@ export class InvestmentsRepository {
   }
 
   /** An investment by id; with `ownerId`, only when that user owns it. */
+  /** GET /api/investments/:id: the owner's investment by uuid or legacy id, with its legacy id (someone else's is null). */
+  async findOwnInvestmentDetail(manager: EntityManager, ref: RecordRef, ownerId: string): Promise<InvestmentDetailDto | null> {
+    const match = recordRefMatch(ref, 'i');
+    const rows: (InvestmentDetailDto & AgreementColumns)[] = await manager.query(
+      `SELECT ${INVESTMENT_COLUMNS}, i.legacy_id AS "legacyId", ${AGREEMENT_JSON}
+       FROM investments i LEFT JOIN investment_agreements ag ON ag.investment_id = i.id
+       WHERE ${match.column} = $1 AND i.user_id = $2`,
+      [match.value, ownerId],
+    );
+    return rows[0] ? (withAgreement(rows[0]) as InvestmentDetailDto) : null;
+  }
+
   async findInvestmentView(manager: EntityManager, id: string, ownerId?: string): Promise<InvestmentDto | null> {
     const rows: (InvestmentDto & AgreementColumns)[] = await manager.query(
       `SELECT ${INVESTMENT_COLUMNS}, ${AGREEMENT_JSON}

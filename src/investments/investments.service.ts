@@ -8,6 +8,7 @@ import { AssetsRepository } from '../assets/assets.repository';
 import { AssetStatus } from '../assets/entities/asset.entity';
 import { domainErrorBody, ErrorBody } from '../common/filters/all-exceptions.filter';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
+import { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
 import { InvestmentStatus } from './entities/investment.entity';
 import {
@@ -17,7 +18,7 @@ import {
   InvestmentNotFoundError,
 } from './investments.errors';
 import { InvestmentsRepository, LockedInvestment } from './investments.repository';
-import { InvestmentDto, MyInvestmentPageDto } from './investments.types';
+import { InvestmentDetailDto, InvestmentDto, MyInvestmentPageDto } from './investments.types';
 
 export interface InvestmentRequest {
   userId: string;
@@ -187,9 +188,9 @@ export class InvestmentsService {
     };
   }
 
-  /** The caller's own investment; someone else's is 404, like one that does not exist. */
-  async getMine(userId: string, id: string): Promise<InvestmentDto> {
-    const investment = await this.investments.findInvestmentView(this.dataSource.manager, id, userId);
+  /** The caller's own investment, by uuid or legacy id; someone else's is 404, like one that does not exist. */
+  async getMine(userId: string, ref: RecordRef): Promise<InvestmentDetailDto> {
+    const investment = await this.investments.findOwnInvestmentDetail(this.dataSource.manager, ref, userId);
     if (!investment) throw new InvestmentNotFoundError();
     return investment;
   }

@@ -21,6 +21,18 @@ export class InvestmentDto {
   @ApiProperty({ type: AgreementDto, nullable: true }) agreement: AgreementDto | null;
 }
 
+/** GET /api/investments/:id: the investment with its legacy id. */
+export class InvestmentDetailDto extends InvestmentDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'inv_0dd62973',
+    description:
+      'The id in the legacy JSON store for an imported investment (GET /api/investments/{id} takes it too); null for investments made here',
+  })
+  legacyId: string | null;
+}
+
 export class MyInvestmentDto extends InvestmentDto {
   @ApiProperty() assetName: string;
   @ApiProperty() currency: string;

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ParseRecordRefPipe } from '../common/validation/parse-record-ref.pipe';
+import type { RecordRef } from '../common/validation/parse-record-ref.pipe';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, InvestorOnly, Public } from '../auth/decorators';
 import type { AuthPrincipal } from '../auth/principal';
 import { signInOrigin } from '../auth/request-context';
@@ -12,6 +14,9 @@ import { UpdateProfileDto } from './dto/update-profile.dto';
 import { RegisteredUserDto, UserDetailDto } from './dto/user-detail.dto';
 import { UsersService } from './users.service';
 import { ApiErrors, ApiRequestExample } from '../common/openapi/api-errors.decorator';
+
+/** GET /api/users/:id also takes the legacy store's user ids (issue 12 §4). */
+const LEGACY_USER_ID = new ParseRecordRefPipe('usr', true);
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -66,9 +71,15 @@ export class UsersController {
 
   @Get(':id')
   @ApiErrors('forbidden', 'user_not_found')
-  @ApiOperation({ summary: 'A user (the investor themselves, or an admin with users:read); another investor’s id is 404' })
+  @ApiOperation({
+    summary: 'A user (the investor themselves, or an admin with users:read); another investor’s id is 404',
+    description:
+      'The id is the uuid or the legacy id client apps of the old server hold (`usr_…`, or the 64-hex phone hash of a ' +
+      'schema-1 store): same answer, same authorisation. An unknown legacy id is 404 `user_not_found`.',
+  })
+  @ApiParam({ name: 'id', description: 'uuid, or legacy id (`usr_7Hq2`)', example: 'usr_7Hq2', schema: { type: 'string' } })
   @ApiResponse({ status: 200, type: UserDetailDto })
-  getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', ParseIdPipe) id: string): Promise<UserDetailDto> {
+  getUser(@CurrentPrincipal() principal: AuthPrincipal, @Param('id', LEGACY_USER_ID) id: RecordRef): Promise<UserDetailDto> {
     return this.users.getUserDetailFor(principal, id);
   }
 

@@ -4,9 +4,11 @@ import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset-
 import { TransactionStatus, TransactionType } from '../investments/entities/transaction.entity';
 import { UserStatus } from './entities/user.entity';
 import { readRows } from '../common/database/read-rows';
+import { RecordRef, recordRefMatch } from '../common/validation/parse-record-ref.pipe';
 
 export interface UserSummaryRow {
   id: string;
+  legacyId: string | null;
   walletAddress: string | null;
   phone: string | null;
   email: string | null;
@@ -98,10 +100,11 @@ export class UsersRepository {
    * The user with profile, tier, KYC state (the latest application decides the status) and holdings
    * (live investments per asset, summed as exact numerics): one statement, one round trip.
    */
-  async findUserDetail(userId: string): Promise<UserDetailRow | null> {
+  async findUserDetail(ref: RecordRef): Promise<UserDetailRow | null> {
+    const match = recordRefMatch(ref, 'u');
     const rows: UserDetailRow[] = await readRows(
       this.dataSource,
-      `SELECT u.id, u.blockchain_address AS "walletAddress", u.phone_e164 AS phone, u.email, u.display_name AS "displayName",
+      `SELECT u.id, u.legacy_id AS "legacyId", u.blockchain_address AS "walletAddress", u.phone_e164 AS phone, u.email, u.display_name AS "displayName",
               u.status, u.created_at AS "createdAt", u.last_login_at AS "lastLoginAt",
               CASE WHEN p.user_id IS NULL THEN NULL ELSE json_build_object(
                 'firstName', p.first_name, 'lastName', p.last_name, 'country', p.country,
@@ -129,8 +132,8 @@ export class UsersRepository {
                      (SELECT max(level) FROM kyc_applications a WHERE a.user_id = u.id AND a.status = 'approved') AS approved_level
                 FROM latest_kyc_applications latest
                WHERE latest.user_id = u.id) k ON true
-        WHERE u.id = $1`,
-      [userId],
+        WHERE ${match.column} = $1`,
+      [match.value],
     );
     return rows[0] ?? null;
   }

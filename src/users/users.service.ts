@@ -12,6 +12,7 @@ import { SignInOrigin } from '../auth/request-context';
 import { SiweService } from '../auth/siwe.service';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/pagination/keyset-cursor';
 import { exactE164 } from '../common/validation/e164-phone';
+import { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { APP_CONFIG } from '../config/app.config';
 import type { AppConfig } from '../config/app.config';
 import { RegisterUserDto } from './dto/register-user.dto';
@@ -67,9 +68,19 @@ export class UsersService {
     return { userId, ...token };
   }
 
-  async getUserDetailFor(principal: AuthPrincipal, userId: string): Promise<UserDetailDto> {
-    this.assertMayReadUser(principal, userId);
-    return this.getUserDetail(userId);
+  /**
+   * GET /api/users/:id by uuid or legacy id, with the same authorisation: an admin's permission is
+   * checked first; an investor's legacy id is resolved, then must be theirs (anyone else's is 404).
+   */
+  async getUserDetailFor(principal: AuthPrincipal, ref: RecordRef): Promise<UserDetailDto> {
+    if ('uuid' in ref) {
+      this.assertMayReadUser(principal, ref.uuid);
+      return this.getUserDetail(ref);
+    }
+    if (principal.kind !== 'user') this.assertMayReadUser(principal, ref.legacyId);
+    const detail = await this.getUserDetail(ref);
+    this.assertMayReadUser(principal, detail.id);
+    return detail;
   }
 
   async getTransactionHistoryFor(principal: AuthPrincipal, userId: string, query: TransactionHistoryQueryDto): Promise<TransactionPageDto> {
@@ -78,13 +89,14 @@ export class UsersService {
   }
 
   /** The user, profile, tier, KYC state and holdings: one query whatever the number of investments. */
-  async getUserDetail(userId: string): Promise<UserDetailDto> {
-    const summary = await this.users.findUserDetail(userId);
+  async getUserDetail(user: string | RecordRef): Promise<UserDetailDto> {
+    const summary = await this.users.findUserDetail(typeof user === 'string' ? { uuid: user } : user);
     if (!summary) throw UserError.notFound();
     const { holdings } = summary;
     const totalInvested = holdings.reduce((sum, h) => sum.plus(h.confirmedAmount), new Decimal(0)).toFixed(6);
     return {
       id: summary.id,
+      legacyId: summary.legacyId,
       walletAddress: summary.walletAddress,
       phone: summary.phone,
       email: summary.email,

@@ -141,7 +141,9 @@ export interface paths {
         };
         /**
          * A user (the investor themselves, or an admin with users:read); another investor’s id is 404
-         * @description Investor or admin token.
+         * @description The id is the uuid or the legacy id client apps of the old server hold (`usr_…`, or the 64-hex phone hash of a schema-1 store): same answer, same authorisation. An unknown legacy id is 404 `user_not_found`.
+         *
+         *     Investor or admin token.
          */
         get: operations["UsersController_getUser"];
         put?: never;
@@ -363,7 +365,9 @@ export interface paths {
         };
         /**
          * One asset with the amount raised (confirmed) and committed (pending + confirmed)
-         * @description Investor or admin token.
+         * @description The id is the uuid or the legacy id client apps of the old server hold (`opp_…`): same answer, same visibility (drafts only for admins). An unknown legacy id is 404 `asset_not_found`.
+         *
+         *     Investor or admin token.
          */
         get: operations["AssetsController_get"];
         put?: never;
@@ -463,7 +467,9 @@ export interface paths {
         };
         /**
          * One of the caller’s investments (another investor’s is 404)
-         * @description Investor token (from POST /api/auth/wallet or POST /api/users); an admin token is 403.
+         * @description The id is the uuid or the legacy id client apps of the old server hold (`inv_…`): same answer, same authorisation. An unknown legacy id is 404 `investment_not_found`.
+         *
+         *     Investor token (from POST /api/auth/wallet or POST /api/users); an admin token is 403.
          */
         get: operations["InvestmentsController_getMine"];
         put?: never;
@@ -1014,6 +1020,11 @@ export interface components {
         UserDetailDto: {
             /** Format: uuid */
             id: string;
+            /**
+             * @description The id in the legacy JSON store for an imported user (GET /api/users/{id} takes it too); null for users registered here
+             * @example usr_7Hq2
+             */
+            legacyId: string | null;
             walletAddress: string | null;
             phone: string | null;
             email: string | null;
@@ -1276,6 +1287,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             /**
+             * @description The id in the legacy JSON store for an imported asset (GET /api/assets/{id} takes it too); null for assets created here
+             * @example opp_sunset
+             */
+            legacyId: string | null;
+            /**
              * @description Sum of confirmed investments
              * @example 1200.000000
              */
@@ -1449,6 +1465,31 @@ export interface components {
             limit: number;
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        InvestmentDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            userId: string;
+            /** Format: uuid */
+            assetId: string;
+            /** @example 100.000000 */
+            amount: string;
+            /** @description uint256 as a decimal string */
+            tokens: string | null;
+            /** @enum {string} */
+            status: "pending" | "confirmed" | "cancelled" | "refunded";
+            txHash: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            agreement: components["schemas"]["AgreementDto"] | null;
+            /**
+             * @description The id in the legacy JSON store for an imported investment (GET /api/investments/{id} takes it too); null for investments made here
+             * @example inv_0dd62973
+             */
+            legacyId: string | null;
         };
         ConfirmInvestmentDto: {
             /** @description On-chain transaction that settled the investment */
@@ -3082,7 +3123,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The record’s id (a UUID; anything else is 400) */
+                /** @description uuid, or legacy id (`usr_7Hq2`) */
                 id: string;
             };
             cookie?: never;
@@ -4811,7 +4852,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The record’s id (a UUID; anything else is 400) */
+                /** @description uuid, or legacy id (`opp_sunset`) */
                 id: string;
             };
             cookie?: never;
@@ -5738,7 +5779,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The record’s id (a UUID; anything else is 400) */
+                /** @description uuid, or legacy id (`inv_0dd62973`) */
                 id: string;
             };
             cookie?: never;
@@ -5750,7 +5791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvestmentDto"];
+                    "application/json": components["schemas"]["InvestmentDetailDto"];
                 };
             };
             /**

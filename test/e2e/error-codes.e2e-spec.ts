@@ -41,8 +41,15 @@ describe('Error codes', () => {
     expect(badId.body.details.fields).toEqual(['id']);
   });
 
+  it('get /api/users/not-a-uuid: neither a UUID nor a legacy user id is 400 validation_failed naming id', async () => {
+    const admin = await createAdmin(testApp, AdminRole.Superadmin);
+    const res = await request(testApp.http).get('/api/users/not-a-uuid').set('Authorization', `Bearer ${admin.token}`);
+    expectError(res, 400, 'validation_failed');
+    expect(res.body.details.fields).toEqual(['id']);
+    expect(res.body.message).toEqual(['id must be a UUID or a legacy id (usr_…, or a 64-hex phone hash)']);
+  });
+
   it.each([
-    ['get', '/api/users/not-a-uuid'],
     ['get', '/api/users/not-a-uuid/transactions'],
     ['get', '/api/admin/kyc/not-a-uuid'],
     ['post', '/api/admin/kyc/not-a-uuid/start-review'],

@@ -38,6 +38,13 @@ export class HoldingDto {
 
 export class UserDetailDto {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'usr_7Hq2',
+    description: 'The id in the legacy JSON store for an imported user (GET /api/users/{id} takes it too); null for users registered here',
+  })
+  legacyId: string | null;
   @ApiProperty({ nullable: true, type: String }) walletAddress: string | null;
   @ApiProperty({ nullable: true, type: String }) phone: string | null;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
