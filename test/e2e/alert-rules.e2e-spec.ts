@@ -43,5 +43,7 @@ describe('Prometheus alert rules (docker/prometheus/alerts.yml)', () => {
     const scrape = (await request(testApp.metricsUrl).get('/metrics').expect(200)).text;
     const exposed = new Set([...scrape.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
     expect(used.filter((name) => !exposed.has(name))).toEqual([]);
+    // No drill has run on this app's (empty) backup folder: the gauge says 0, so PendDrillOverdue fires rather than staying silent.
+    expect(scrape).toMatch(/^pend_drill_last_success_timestamp_seconds 0$/m);
   });
 });

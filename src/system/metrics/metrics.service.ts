@@ -171,11 +171,11 @@ export class MetricsService {
 
     new Gauge({
       name: 'pend_drill_last_success_timestamp_seconds',
-      help: 'When the newest passed recovery drill started (unix seconds)',
+      help: 'When the newest passed recovery drill started (unix seconds, 0 = no drill ever passed, so PendDrillOverdue fires)',
       registers,
       collect() {
         const passed = drills.store.newestPassed();
-        if (passed) this.set(Date.parse(passed.startedAt) / 1000);
+        this.set(passed ? Date.parse(passed.startedAt) / 1000 : 0);
       },
     });
     new Gauge({
