@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import request from 'supertest';
 import { RunningDatabase } from '../../src/database/embedded-postgres';
 import type { DrillRecord } from '../../src/system/backup/drill';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { runNpmScript } from '../utils/npm-script';
+import { createTestApp } from '../utils/test-app';
 import { freePort, startPostgresProcess } from '../utils/postgres-process';
 
 // initdb, a base backup and several restores on a shared 2-core machine.
@@ -175,5 +177,43 @@ describe('Recovery drill: db:drill', () => {
       await query(live.url, 'ALTER SYSTEM RESET synchronous_standby_names');
       await query(live.url, 'SELECT pg_reload_conf()');
     }
+  });
+
+  it('fails, exit 1, with a failed record, an error in system_logs and pend_drill_last_failed 1, when the restored copy differs', async () => {
+    // An UNLOGGED table is not in the WAL: its rows cannot come back from a restore, and the drill must say so.
+    await query(live.url, 'CREATE UNLOGGED TABLE drill_unlogged (id int PRIMARY KEY)');
+    await query(live.url, 'INSERT INTO drill_unlogged SELECT generate_series(1, 7)');
+    const drill = await runNpmScript('db:drill', [], env);
+    expect(drill.code).toBe(1);
+    expect(drill.stdout).toMatch(/Drill drill-\S+ failed: restore \(RTO\) \d+ ms, .*\(row counts differ in drill_unlogged\)/);
+    const record = drills().at(-1)!;
+    expect(record).toMatchObject({
+      status: 'failed',
+      mismatches: { drill_unlogged: { source: 7, restored: 0 } },
+      error: 'row counts differ in drill_unlogged',
+    });
+    const [log] = await query<{ level: string; message: string }>(
+      live.url,
+      `SELECT level, message FROM system_logs WHERE category = 'backup' AND message LIKE 'Recovery drill%' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(log).toEqual({ level: 'error', message: `Recovery drill ${record.id} failed (restore in ${record.rtoMs} ms)` });
+    const app = await createTestApp({ databaseUrl: live.url, env: { BACKUP_DIR: backupDir } });
+    try {
+      const scrape = (await request(app.metricsUrl).get('/metrics').expect(200)).text;
+      expect(scrape).toMatch(/^pend_drill_last_failed 1$/m);
+    } finally {
+      await app.close();
+    }
+    await query(live.url, 'DROP TABLE drill_unlogged');
+  });
+
+  it('fails when a base backup file does not match its sha256', async () => {
+    const [id] = fs.readdirSync(path.join(backupDir, 'base'));
+    const file = path.join(backupDir, 'base', id, 'pg_wal.tar.gz');
+    fs.appendFileSync(file, 'x');
+    const drill = await runNpmScript('db:drill', [], env);
+    expect(drill.code).toBe(1);
+    expect(drill.stdout).toMatch(/Drill drill-\S+ failed: .*pg_wal\.tar\.gz does not match the sha256 in its manifest/);
+    expect(drills().at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/does not match the sha256/) });
   });
 });
