@@ -210,10 +210,30 @@ describe('Recovery drill: db:drill', () => {
   it('fails when a base backup file does not match its sha256', async () => {
     const [id] = fs.readdirSync(path.join(backupDir, 'base'));
     const file = path.join(backupDir, 'base', id, 'pg_wal.tar.gz');
+    const original = fs.readFileSync(file);
     fs.appendFileSync(file, 'x');
-    const drill = await runNpmScript('db:drill', [], env);
+    const drill = await runNpmScript('db:drill', [], env).finally(() => fs.writeFileSync(file, original));
     expect(drill.code).toBe(1);
     expect(drill.stdout).toMatch(/Drill drill-\S+ failed: .*pg_wal\.tar\.gz does not match the sha256 in its manifest/);
     expect(drills().at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/does not match the sha256/) });
+  });
+
+  it('db:restore -- --to-time latest replays everything the archive holds (the primary lost), then promotes', async () => {
+    await query(live.url, 'CREATE TABLE latest_rows (id int PRIMARY KEY)');
+    await query(live.url, 'INSERT INTO latest_rows SELECT generate_series(1, 9)');
+    const restored = await runNpmScript('db:restore', ['--to-time', 'latest', '--target-dir', path.join(root, 'latest')], env);
+    const pid = Number(/server pid (\d+)/.exec(restored.stdout)?.[1]);
+    try {
+      expect({ code: restored.code, stderr: restored.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(restored.stdout).toMatch(/Restored to the end of the archive from base-\S+ in \d+ ms/);
+      const url = restored.stdout.trim().split('\n').at(-1)!;
+      const [row] = await query<{ n: number; recovery: boolean }>(
+        url,
+        'SELECT count(*)::int AS n, pg_is_in_recovery() AS recovery FROM latest_rows',
+      );
+      expect(row).toEqual({ n: 9, recovery: false });
+    } finally {
+      if (pid) process.kill(pid, 'SIGINT');
+    }
   });
 });
