@@ -179,8 +179,8 @@ function readOrCreateCredentials(file: string): Credentials {
  * A server still running in our data folder is stopped only when it is ours and orphaned: the
  * process that started it (the owner record, `<dataDir>.owner.json`) is dead, e.g. after a `kill -9`
  * of the app. A server whose owner is alive belongs to that process (CLIs attach to it instead), and
- * one without an owner record is not known to be ours: both are left alone, and the start fails
- * naming the pid.
+ * one without an owner record naming its pid is not known to be ours: both are left alone, and the
+ * start fails naming the pid.
  */
 async function stopLeftoverServer(dataDir: string, log: (line: string) => void): Promise<void> {
   const postmaster = findRunningPostmaster(dataDir)?.pid;
@@ -192,14 +192,17 @@ async function stopLeftoverServer(dataDir: string, log: (line: string) => void):
     // no /proc (macOS): trust postmaster.pid
   }
   const owner = readOwnerRecord(dataDir);
-  if (!owner || owner.ownerPid === process.pid || isProcessAlive(owner.ownerPid)) {
+  // The record must name this very postmaster: one that names another (an old record of a dead app,
+  // while someone started a server here since, e.g. with pg_ctl) says nothing about who started this one.
+  const recorded = owner?.postmasterPid === postmaster ? owner : undefined;
+  if (!recorded || recorded.ownerPid === process.pid || isProcessAlive(recorded.ownerPid)) {
     throw new EmbeddedPostgresError(
       `An embedded PostgreSQL (pid ${postmaster}) is already running with data in ${dataDir}` +
-        (owner ? `, started by process ${owner.ownerPid}, which is still running` : ', started by an unknown process') +
+        (recorded ? `, started by process ${recorded.ownerPid}, which is still running` : ', started by an unknown process') +
         `: stop that process first, or set EMBEDDED_PG_DATA_DIR and EMBEDDED_PG_PORT to another folder and port.`,
     );
   }
-  log(`Stopping the embedded PostgreSQL (pid ${postmaster}) left running by process ${owner.ownerPid}, which is gone`);
+  log(`Stopping the embedded PostgreSQL (pid ${postmaster}) left running by process ${recorded.ownerPid}, which is gone`);
   process.kill(postmaster, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
   for (const [signal, waitMs] of [
     ['SIGQUIT', 30_000],
