@@ -116,6 +116,12 @@ class EnvironmentVariables {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
+  @Min(100)
+  DB_BACKGROUND_QUERY_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
   @Min(0)
   DB_STATEMENT_TIMEOUT_MS?: number;
 
@@ -388,6 +394,8 @@ export interface AppConfig {
     connectTimeoutMs: number;
     /** Client-side bound on one query's answer (node-postgres query_timeout); fires even when the server is frozen. */
     queryTimeoutMs: number;
+    /** The same bound for the background writer's pool (usage-log COPY batches, slow-query rows): a frozen server never holds it, or shutdown, for good. */
+    backgroundQueryTimeoutMs: number;
     /** Server-side statement_timeout and lock_timeout of the request pool's sessions (0 = none). */
     statementTimeoutMs: number;
     lockTimeoutMs: number;
@@ -508,6 +516,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       idleTimeoutMs: vars.DB_POOL_IDLE_TIMEOUT_MS ?? 30_000,
       connectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS ?? 2_000,
       queryTimeoutMs: vars.DB_QUERY_TIMEOUT_MS ?? 5_000,
+      backgroundQueryTimeoutMs: vars.DB_BACKGROUND_QUERY_TIMEOUT_MS ?? 30_000,
       statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS ?? 4_000,
       lockTimeoutMs: vars.DB_LOCK_TIMEOUT_MS ?? 2_000,
       connectRetries: vars.DB_CONNECT_RETRIES ?? 5,

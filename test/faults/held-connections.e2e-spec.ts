@@ -219,7 +219,10 @@ describe('Faults: held connections', () => {
       }
     }, 60_000);
     it('the background writer: its backend killed under a COPY in flight, the COPY rejects, the process lives on, and the next COPY is written', async () => {
-      const writer = new BackgroundWriter({ url: cluster.databaseUrl } as SessionDatabase);
+      const writer = new BackgroundWriter(
+        { url: cluster.databaseUrl } as SessionDatabase,
+        loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      );
       try {
         await writer.copy(COPY_SQL, row('/api/held-before'));
         const [backend] = await adminQuery<{ pid: number }>(
@@ -250,6 +253,41 @@ describe('Faults: held connections', () => {
       } finally {
         await writer.onApplicationShutdown();
       }
+    }, 60_000);
+
+    it('the background writer with the server frozen (SIGSTOP): its COPY rejects after DB_BACKGROUND_QUERY_TIMEOUT_MS, and its shutdown does not hang', async () => {
+      const timeoutMs = 1_500;
+      const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_BACKGROUND_QUERY_TIMEOUT_MS: String(timeoutMs) });
+      const writer = new BackgroundWriter({ url: cluster.databaseUrl } as SessionDatabase, config);
+      const hung = (ms: number) => sleep(ms).then(() => 'hung' as const);
+      await writer.copy(COPY_SQL, row('/api/frozen-before'));
+      cluster.signalAll('SIGSTOP');
+      let outcome: string;
+      let tookMs: number;
+      let shutdown: string;
+      try {
+        const started = Date.now();
+        const inFlight = writer.copy(COPY_SQL, row('/api/frozen-during')).then(
+          () => 'written',
+          (error: Error) => error.message,
+        );
+        // The app shuts down while that write waits: the writer's pool.end() must not wait for the frozen server.
+        const closing = sleep(200)
+          .then(() => writer.onApplicationShutdown())
+          .then(() => 'closed');
+        outcome = await Promise.race([inFlight, hung(timeoutMs + 8_000)]);
+        tookMs = Date.now() - started;
+        shutdown = await Promise.race([closing, hung(5_000)]);
+      } finally {
+        cluster.signalAll('SIGCONT');
+      }
+      expect(outcome).toBe('Query read timeout');
+      expect(tookMs).toBeGreaterThanOrEqual(timeoutMs - 50);
+      expect(tookMs).toBeLessThan(timeoutMs + 3_000);
+      expect(shutdown).toBe('closed');
+      await sleep(500); // the resumed backend sees its connection gone: the COPY is rolled back
+      expect((await adminQuery<{ n: number }>(USAGE_ROWS_SQL, ['/api/frozen-before']))[0].n).toBe(1);
+      expect((await adminQuery<{ n: number }>(USAGE_ROWS_SQL, ['/api/frozen-during']))[0].n).toBe(0);
     }, 60_000);
   });
 });

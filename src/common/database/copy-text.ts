@@ -22,7 +22,9 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 export function copyFrom(client: PoolClient, sql: string, data: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFromStdin(sql));
-    stream.once('error', reject);
+    // `on`, not `once`: a COPY that timed out errors again when its connection is then destroyed, and an
+    // 'error' with no listener left would end the process.
+    stream.on('error', reject);
     stream.once('finish', resolve);
     stream.end(data);
   });
