@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RecordRef } from '../common/validation/parse-record-ref.pipe';
 import { AssetDto, AssetDetailDto, AssetAnalyticsRow } from './assets.types';
@@ -104,7 +103,7 @@ export interface AssetSearchRow {
 @Injectable()
 export class AssetsRepository {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly session: SessionDatabase,
   ) {}
 

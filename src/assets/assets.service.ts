@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { AdminAuditService } from '../admin-audit/admin-audit.service';
@@ -52,7 +51,7 @@ function checkCrossFieldRules(asset: Pick<AssetDto, 'targetAmount' | 'minInvestm
 @Injectable()
 export class AssetsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly assets: AssetsRepository,
     private readonly audit: AdminAuditService,
   ) {}

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BlockchainEventDto, ContractInteractionDto } from './blockchain.types';
 import { IngestEventDto, IngestInteractionDto } from './dto/blockchain-write.dto';
@@ -31,7 +30,7 @@ export interface InteractionFilter {
 
 @Injectable()
 export class BlockchainRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** One statement for the whole batch; rows already stored (or repeated in the batch) are skipped. Returns how many were new. */
   async insertEventsSkippingDuplicates(manager: EntityManager, events: IngestEventDto[]): Promise<number> {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AdminAuditService } from '../admin-audit/admin-audit.service';
 import { InvalidQueryError } from './blockchain.errors';
@@ -40,7 +39,7 @@ function decodeCursor(cursor: string, shape: ('block' | 'int' | 'uuid')[]): unkn
 @Injectable()
 export class BlockchainService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly chain: BlockchainRepository,
     private readonly audit: AdminAuditService,
   ) {}

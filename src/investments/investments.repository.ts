@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, KeysetPosition } from '../common/pagination/keyset-cursor';
 import { InvestmentStatus } from './entities/investment.entity';
@@ -52,7 +51,7 @@ export interface LockedInvestment {
 
 @Injectable()
 export class InvestmentsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** Serialises requests carrying the same key (released at commit or rollback). */
   async lockIdempotencyKey(manager: EntityManager, ownerId: string, key: string): Promise<void> {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -67,7 +66,7 @@ export function tokensFor(investment: Pick<LockedInvestment, 'amount' | 'tokenPr
 @Injectable()
 export class InvestmentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly investments: InvestmentsRepository,
     private readonly assets: AssetsRepository,
     private readonly audit: AdminAuditService,
