@@ -1722,6 +1722,10 @@ export interface components {
             cacheHitRatio: Record<string, never> | null;
             deadlocks: number;
         };
+        ScheduledJobsDto: {
+            /** @description Whether the instance that answered runs the scheduled jobs (MONITORING_JOBS_ENABLED): the analytics fold, the metrics sampler, retention. When false (and no other instance runs them) analytics never move; `problems` says so */
+            enabled: boolean;
+        };
         AvailabilityDto: {
             /**
              * @description Percent of the minutes of the last 24 h (since the first sample, when later) in which the per-minute sampler found the API and the database working
@@ -1767,6 +1771,7 @@ export interface components {
             problems: string[];
             connections: components["schemas"]["ConnectionsDto"];
             performance: components["schemas"]["PerformanceDto"];
+            scheduledJobs: components["schemas"]["ScheduledJobsDto"];
             /** @description Server uptime in seconds */
             uptime: number;
             availability: components["schemas"]["AvailabilityDto"];

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource, QueryRunner } from 'typeorm';
 import { SessionDatabase } from '../../database/session-database';
@@ -12,12 +12,17 @@ import { MetricSample, RetainedTable, SystemJobsRepository } from './system-jobs
 const RETENTION_LOCK_KEY = 'pend:retention';
 const DELETE_BATCH = 10_000;
 
+/** What an instance with MONITORING_JOBS_ENABLED=false does not do: logged at start and shown in database-health. */
+export const JOBS_OFF_EFFECT =
+  'MONITORING_JOBS_ENABLED=false: the scheduled jobs are off in this instance, so unless another instance runs them the ' +
+  'analytics rollup never folds (GET /api/assets/analytics stops moving), no system_metrics are sampled and no retention runs';
+
 /**
  * The per-minute system_metrics sampler and the daily retention of api_usage_logs and
  * system_metrics. Both are off under NODE_ENV=test unless MONITORING_JOBS_ENABLED.
  */
 @Injectable()
-export class SystemJobsService {
+export class SystemJobsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('SystemJobs');
   private readonly instance = `${os.hostname()}:${process.pid}`;
 
@@ -28,6 +33,10 @@ export class SystemJobsService {
     private readonly session: SessionDatabase,
     private readonly repository: SystemJobsRepository,
   ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.monitoring.jobsEnabled) this.logger.warn(JOBS_OFF_EFFECT);
+  }
 
   @Cron(CronExpression.EVERY_MINUTE, { name: 'system-metrics-sampler', waitForCompletion: true })
   async sampleOnSchedule(): Promise<void> {

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/app.config';
 import { BackupService } from '../backup/backup.service';
 import { DrillService } from '../backup/drill';
 import { poolStats } from '../database/pool-stats';
+import { JOBS_OFF_EFFECT } from '../jobs/system-jobs.service';
 import { ApiUsageBuffer } from '../usage/api-usage.buffer';
 import { ActivityRow, DashboardStatsRow, MonitoringRepository, StatementRow } from './monitoring.repository';
 
@@ -55,6 +56,7 @@ export class MonitoringService {
     if (newest?.verification.status === 'failed') problems.push('the last backup failed verification');
     if (this.config.backup.enabled && (backupAgeHours === null || backupAgeHours > this.config.backup.maxAgeHours))
       problems.push('no recent verified backup');
+    if (!this.config.monitoring.jobsEnabled) problems.push(JOBS_OFF_EFFECT);
 
     return {
       status: problems.length === 0 ? 'healthy' : 'degraded',
@@ -77,6 +79,7 @@ export class MonitoringService {
         cacheHitRatio,
         deadlocks: Number(row.deadlocks),
       },
+      scheduledJobs: { enabled: this.config.monitoring.jobsEnabled },
       uptime: Math.round(row.uptime_seconds),
       availability: { last24h: percent(sampled.up_24h, sampled.first_24h), last30d: percent(sampled.up_30d, sampled.first_30d) },
       lastDrill: drill

@@ -41,6 +41,15 @@ class LastBackupDto {
   @ApiProperty({ nullable: true, format: 'date-time' }) lastVerifiedAt: string | null;
 }
 
+class ScheduledJobsDto {
+  @ApiProperty({
+    description:
+      'Whether the instance that answered runs the scheduled jobs (MONITORING_JOBS_ENABLED): the analytics fold, the metrics sampler, retention. ' +
+      'When false (and no other instance runs them) analytics never move; `problems` says so',
+  })
+  enabled: boolean;
+}
+
 class AvailabilityDto {
   @ApiProperty({
     nullable: true,
@@ -64,6 +73,7 @@ export class DatabaseHealthDto {
   @ApiProperty({ type: [String] }) problems: string[];
   @ApiProperty({ type: ConnectionsDto }) connections: ConnectionsDto;
   @ApiProperty({ type: PerformanceDto }) performance: PerformanceDto;
+  @ApiProperty({ type: ScheduledJobsDto }) scheduledJobs: ScheduledJobsDto;
   @ApiProperty({ description: 'Server uptime in seconds' }) uptime: number;
   @ApiProperty({ type: AvailabilityDto }) availability: AvailabilityDto;
   @ApiPropertyOptional({ type: LastDrillDto, nullable: true, description: 'The newest recovery drill (npm run db:drill, monthly)' })
