@@ -1,28 +1,35 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AssetCategory, AssetDocument, AssetStatus } from './entities/asset.entity';
+import { AssetDocumentDto } from './dto/asset-write.dto';
+import { EX } from '../common/openapi/examples';
 
 /** An asset as the API returns it: money and APY as exact decimal strings. */
 export class AssetDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ enum: AssetCategory }) category: AssetCategory;
-  @ApiProperty({ enum: AssetStatus }) status: AssetStatus;
+  @ApiProperty({ format: 'uuid', example: EX.assetId }) id: string;
+  @ApiProperty({ example: 'Harbour Lofts Lisbon' }) name: string;
+  @ApiProperty({ enum: AssetCategory, example: AssetCategory.RealEstate }) category: AssetCategory;
+  @ApiProperty({ enum: AssetStatus, example: AssetStatus.Open }) status: AssetStatus;
   @ApiProperty({ example: 'USDC' }) currency: string;
-  @ApiProperty({ example: '250000.000000' }) targetAmount: string;
-  @ApiProperty({ example: '100.000000' }) minInvestment: string;
-  @ApiProperty({ nullable: true, type: String }) maxInvestment: string | null;
-  @ApiProperty({ nullable: true, type: String }) tokenSymbol: string | null;
-  @ApiProperty({ nullable: true, type: String }) tokenPrice: string | null;
-  @ApiProperty({ nullable: true, type: Number }) chainId: number | null;
-  @ApiProperty({ nullable: true, type: String }) contractAddress: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '8.5000' }) expectedApy: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) opensAt: Date | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closesAt: Date | null;
-  @ApiProperty({ nullable: true, type: String }) description: string | null;
-  @ApiProperty({ nullable: true, type: Object, isArray: true }) documents: AssetDocument[] | null;
-  @ApiProperty({ nullable: true, type: String }) createdBy: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+  @ApiProperty({ example: '250000.000000', description: 'Exact decimal string' }) targetAmount: string;
+  @ApiProperty({ example: '100.000000', description: 'Exact decimal string' }) minInvestment: string;
+  @ApiProperty({ nullable: true, type: String, example: '50000.000000', description: 'Exact decimal string; null = no limit' })
+  maxInvestment: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'HLL' }) tokenSymbol: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '1.000000', description: 'Exact decimal string' }) tokenPrice: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: EX.chainId }) chainId: number | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.contractAddress, description: 'EIP-55 checksummed' })
+  contractAddress: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '8.5000', description: 'Percentage as an exact decimal string' })
+  expectedApy: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: EX.opensAt }) opensAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: EX.closesAt }) closesAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Twelve renovated loft apartments in Lisbon’s harbour district, let long-term.' })
+  description: string | null;
+  @ApiProperty({ nullable: true, type: [AssetDocumentDto] }) documents: AssetDocument[] | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.adminId, description: 'Id of the admin who created it' }) createdBy:
+    string | null;
+  @ApiProperty({ format: 'date-time', example: EX.assetCreatedAt }) createdAt: Date;
+  @ApiProperty({ format: 'date-time', example: EX.opensAt }) updatedAt: Date;
 }
 
 export class AssetDetailDto extends AssetDto {
@@ -33,17 +40,19 @@ export class AssetDetailDto extends AssetDto {
     description: 'The id in the legacy JSON store for an imported asset (GET /api/assets/{id} takes it too); null for assets created here',
   })
   legacyId: string | null;
-  @ApiProperty({ description: 'Sum of confirmed investments', example: '1200.000000' }) raisedAmount: string;
-  @ApiProperty({ description: 'Sum of pending and confirmed investments', example: '1500.000000' }) committedAmount: string;
+  @ApiProperty({ description: 'Sum of confirmed investments, exact decimal', example: '182400.500000' }) raisedAmount: string;
+  @ApiProperty({ description: 'Sum of pending and confirmed investments, exact decimal', example: '190150.500000' })
+  committedAmount: string;
 }
 
 export class AssetPageDto {
   @ApiProperty({ type: [AssetDto] }) items: AssetDto[];
-  @ApiProperty({ description: 'All matching assets, on every page' }) total: number;
-  @ApiProperty() limit: number;
+  @ApiProperty({ example: 27, description: 'All matching assets, on every page' }) total: number;
+  @ApiProperty({ example: 1 }) limit: number;
   @ApiProperty({
     nullable: true,
     type: String,
+    example: 'WyJjcmVhdGVkQXQiLCIyMDI2LTAyLTIwVDEwOjAwOjAwLjAwMDAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjNmUtOWExZi0yYjNjNGQ1ZTZmNzAiXQ',
     description: 'Pass as `cursor` (with the same sort and order) for the next page; null on the last page',
   })
   nextCursor: string | null;
@@ -68,25 +77,25 @@ export interface AssetAnalyticsRow {
 
 /** The figures every analytics line carries. */
 export class AnalyticsFiguresDto {
-  @ApiProperty() assets: number;
-  @ApiProperty({ example: '1000.000000' }) targetAmount: string;
-  @ApiProperty({ example: '400.000000' }) raisedAmount: string;
-  @ApiProperty({ nullable: true, type: String, example: '40.00' }) fundedPercent: string | null;
-  @ApiProperty({ description: 'Distinct investors with a confirmed investment' }) investors: number;
-  @ApiProperty({ description: 'Confirmed investments' }) investments: number;
-  @ApiProperty({ nullable: true, type: String, example: '200.000000' }) averageTicket: string | null;
+  @ApiProperty({ example: 1 }) assets: number;
+  @ApiProperty({ example: '250000.000000' }) targetAmount: string;
+  @ApiProperty({ example: '182400.500000' }) raisedAmount: string;
+  @ApiProperty({ nullable: true, type: String, example: '72.96' }) fundedPercent: string | null;
+  @ApiProperty({ example: 311, description: 'Distinct investors with a confirmed investment' }) investors: number;
+  @ApiProperty({ example: 342, description: 'Confirmed investments' }) investments: number;
+  @ApiProperty({ nullable: true, type: String, example: '533.334795' }) averageTicket: string | null;
 }
 
 export class AssetAnalyticsAssetDto extends AnalyticsFiguresDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ enum: AssetCategory }) category: string;
-  @ApiProperty({ enum: AssetStatus }) status: string;
-  @ApiProperty() currency: string;
+  @ApiProperty({ format: 'uuid', example: EX.assetId }) id: string;
+  @ApiProperty({ example: 'Harbour Lofts Lisbon' }) name: string;
+  @ApiProperty({ enum: AssetCategory, example: AssetCategory.RealEstate }) category: string;
+  @ApiProperty({ enum: AssetStatus, example: AssetStatus.Open }) status: string;
+  @ApiProperty({ example: 'USDC' }) currency: string;
 }
 
 export class AssetAnalyticsCategoryDto extends AnalyticsFiguresDto {
-  @ApiProperty({ enum: AssetCategory }) category: string;
+  @ApiProperty({ enum: AssetCategory, example: AssetCategory.RealEstate }) category: string;
 }
 
 export class AssetAnalyticsDto {

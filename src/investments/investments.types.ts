@@ -1,23 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { InvestmentStatus } from './entities/investment.entity';
+import { EX } from '../common/openapi/examples';
 
 export class AgreementDto {
-  @ApiProperty() version: string;
-  @ApiProperty({ format: 'date-time' }) acceptedAt: Date;
-  @ApiProperty({ nullable: true, type: String }) signature: string | null;
+  @ApiProperty({ example: '2024-01', description: 'Version of the agreement the investor accepted' }) version: string;
+  @ApiProperty({ format: 'date-time', example: EX.investedAt }) acceptedAt: Date;
+  @ApiProperty({ nullable: true, type: String, example: EX.signature, description: 'The investor’s signature over it, hex' })
+  signature: string | null;
 }
 
 /** An investment as the API returns it; money as decimal strings. */
 export class InvestmentDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ format: 'uuid' }) assetId: string;
-  @ApiProperty({ example: '100.000000' }) amount: string;
-  @ApiProperty({ nullable: true, type: String, description: 'uint256 as a decimal string' }) tokens: string | null;
-  @ApiProperty({ enum: InvestmentStatus }) status: InvestmentStatus;
-  @ApiProperty({ nullable: true, type: String }) txHash: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+  @ApiProperty({ format: 'uuid', example: EX.investmentId }) id: string;
+  @ApiProperty({ format: 'uuid', example: EX.userId }) userId: string;
+  @ApiProperty({ format: 'uuid', example: EX.assetId }) assetId: string;
+  @ApiProperty({ example: EX.amount, description: 'Exact decimal string' }) amount: string;
+  @ApiProperty({ nullable: true, type: String, example: '250', description: 'uint256 as a decimal string' }) tokens: string | null;
+  @ApiProperty({ enum: InvestmentStatus, example: InvestmentStatus.Pending }) status: InvestmentStatus;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set when an admin confirms it' }) txHash: string | null;
+  @ApiProperty({ format: 'date-time', example: EX.investedAt }) createdAt: Date;
+  @ApiProperty({ format: 'date-time', example: EX.investedAt }) updatedAt: Date;
   @ApiProperty({ type: AgreementDto, nullable: true }) agreement: AgreementDto | null;
 }
 
@@ -34,15 +36,15 @@ export class InvestmentDetailDto extends InvestmentDto {
 }
 
 export class MyInvestmentDto extends InvestmentDto {
-  @ApiProperty() assetName: string;
-  @ApiProperty() currency: string;
+  @ApiProperty({ example: 'Harbour Lofts Lisbon' }) assetName: string;
+  @ApiProperty({ example: 'USDC' }) currency: string;
 }
 
 export class MyInvestmentPageDto {
   @ApiProperty({ type: [MyInvestmentDto] }) items: MyInvestmentDto[];
-  @ApiProperty({ description: 'All of the caller’s investments, on every page' }) total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({ example: 1, description: 'All of the caller’s investments, on every page' }) total: number;
+  @ApiProperty({ example: 50 }) limit: number;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Pass as `cursor` for the next page; null on the last page' })
   nextCursor: string | null;
 }
 

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import request from 'supertest';
 import { ERROR_CODES, ErrorCode } from '../../src/common/errors/error-codes';
+import { exampleOf } from '../../src/common/openapi/complete-document';
+import { OpenApiSchemas } from '../utils/openapi-schema';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 /** The committed contract; `npm run openapi:write` rewrites it from the running app. */
@@ -31,7 +33,10 @@ interface Response {
 interface Document {
   paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
   tags?: { name: string; description?: string }[];
-  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }>; securitySchemes: Record<string, unknown> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, { enum?: string[] }> } & Record<string, unknown>>;
+    securitySchemes: Record<string, unknown>;
+  };
 }
 
 function operationsOf(document: Document): { method: string; path: string; operation: Operation }[] {
@@ -120,6 +125,40 @@ describe('The OpenAPI document is the whole contract', () => {
       .filter(({ operation }) => operation.requestBody && operation.requestBody.content['application/json']?.example === undefined)
       .map(({ method, path: route }) => `${method.toUpperCase()} ${route}`);
     expect(missing).toEqual([]);
+  });
+
+  it('shows an example of every success answer (built from the DTOs’ property examples; the missing ones are named)', () => {
+    const missing = operationsOf(served).flatMap(({ method, path: route, operation }) =>
+      Object.entries(operation.responses)
+        .filter(
+          ([status, response]) => /^2/.test(status) && response.content && response.content['application/json']?.example === undefined,
+        )
+        .map(([status, response]) => {
+          const properties: string[] = [];
+          const schema = response.content?.['application/json']?.schema;
+          if (schema) exampleOf(schema as never, served.components.schemas as never, properties);
+          return `${method.toUpperCase()} ${route} ${status}: no example${properties.length ? ` (no example for ${properties.join(', ')})` : ''}`;
+        }),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('shows examples that conform to their own schemas (request bodies and every answer)', () => {
+    const schemas = new OpenApiSchemas(served as never);
+    const problems: string[] = [];
+    for (const { method, path: route, operation } of operationsOf(served)) {
+      const name = `${method.toUpperCase()} ${route}`;
+      const body = operation.requestBody?.content['application/json'];
+      if (body?.example !== undefined) {
+        problems.push(...schemas.errors(body.schema as never, body.example).map((e) => `${name} request example: ${e}`));
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const media = response.content?.['application/json'];
+        if (media?.example === undefined) continue;
+        problems.push(...schemas.errors(media.schema as never, media.example).map((e) => `${name} ${status} example: ${e}`));
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('documents the error body once, with every catalogued code', () => {

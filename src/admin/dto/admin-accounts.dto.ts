@@ -1,19 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { AdminRole } from '../entities/admin-user.entity';
+import { EX } from '../../common/openapi/examples';
 
 export class CreateAdminDto {
-  @ApiProperty({ example: 'reviewer@pend.example' })
+  @ApiProperty({ example: EX.adminEmail })
   @IsString()
   @MaxLength(254)
   @IsEmail({}, { message: 'email must be an email address' })
   email: string;
 
-  @ApiProperty({ enum: AdminRole })
+  @ApiProperty({ enum: AdminRole, example: AdminRole.Compliance })
   @IsEnum(AdminRole)
   role: AdminRole;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: 200, example: 'Grace Hopper' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -51,20 +52,25 @@ export class UpdateAdminDto {
 }
 
 export class AdminAccountDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() email: string;
-  @ApiProperty({ nullable: true, type: String }) name: string | null;
-  @ApiProperty({ enum: AdminRole }) role: AdminRole;
-  @ApiProperty() active: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lockedUntil: Date | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastLoginAt: Date | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'uuid', example: EX.adminId }) id: string;
+  @ApiProperty({ example: EX.adminEmail }) email: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Grace Hopper' }) name: string | null;
+  @ApiProperty({ enum: AdminRole, example: AdminRole.Compliance }) role: AdminRole;
+  @ApiProperty({ example: true }) active: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null }) lockedUntil: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: EX.lastLoginAt }) lastLoginAt: Date | null;
+  @ApiProperty({ format: 'date-time', example: '2026-01-12T09:00:00.000Z' }) createdAt: Date;
 }
 
 export class CurrentAdminDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() email: string;
-  @ApiProperty({ nullable: true, type: String }) name: string | null;
-  @ApiProperty({ enum: AdminRole }) role: AdminRole;
-  @ApiProperty({ type: [String], description: 'resource:action grants of the role and the admin; * = all' }) permissions: string[];
+  @ApiProperty({ format: 'uuid', example: EX.adminId }) id: string;
+  @ApiProperty({ example: EX.adminEmail }) email: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Grace Hopper' }) name: string | null;
+  @ApiProperty({ enum: AdminRole, example: AdminRole.Compliance }) role: AdminRole;
+  @ApiProperty({
+    type: [String],
+    example: ['kyc:review', 'users:read', 'users:manage'],
+    description: 'resource:action grants of the role and the admin; * = all',
+  })
+  permissions: string[];
 }

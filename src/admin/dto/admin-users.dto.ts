@@ -5,6 +5,7 @@ import { IsEthAddress } from '../../common/validation/chain.validators';
 import { IsExactE164Phone } from '../../common/validation/e164-phone';
 import { UserStatus } from '../../users/entities/user.entity';
 import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
+import { EX } from '../../common/openapi/examples';
 
 export class AdminUserListQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: UserStatus })
@@ -26,26 +27,27 @@ export class AdminUserListQueryDto extends KeysetPageQueryDto {
 }
 
 export class AdminUserListItemDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ nullable: true, type: String }) walletAddress: string | null;
-  @ApiProperty({ nullable: true, type: String }) email: string | null;
-  @ApiProperty({ nullable: true, type: String }) displayName: string | null;
-  @ApiProperty({ enum: UserStatus }) status: UserStatus;
-  @ApiProperty({ nullable: true, type: String }) tier: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'uuid', example: EX.userId }) id: string;
+  @ApiProperty({ nullable: true, type: String, example: EX.wallet }) walletAddress: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.email }) email: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Ada L.' }) displayName: string | null;
+  @ApiProperty({ enum: UserStatus, example: UserStatus.Active }) status: UserStatus;
+  @ApiProperty({ nullable: true, type: String, example: 'silver', description: 'Tier name' }) tier: string | null;
+  @ApiProperty({ format: 'date-time', example: EX.userCreatedAt }) createdAt: Date;
 }
 
 export class AdminUserPageDto {
   @ApiProperty({ type: [AdminUserListItemDto] }) items: AdminUserListItemDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.cursor, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
 }
 
 export class ChangeUserStatusDto {
-  @ApiProperty({ enum: UserStatus })
+  @ApiProperty({ enum: UserStatus, example: UserStatus.Suspended })
   @IsEnum(UserStatus)
   status: UserStatus;
 
-  @ApiProperty({ minLength: 3, maxLength: 2000, description: 'Why; kept in the audit trail' })
+  @ApiProperty({ minLength: 3, maxLength: 2000, example: 'Chargeback under investigation', description: 'Why; kept in the audit trail' })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
@@ -92,18 +94,26 @@ export class AdminLogQueryDto {
 }
 
 export class AdminLogDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) adminId: string | null;
-  @ApiProperty({ nullable: true, type: String }) adminEmail: string | null;
-  @ApiProperty() action: string;
-  @ApiProperty({ nullable: true, type: String }) targetType: string | null;
-  @ApiProperty({ nullable: true, type: String }) targetId: string | null;
-  @ApiProperty({ nullable: true, type: Object }) details: Record<string, unknown> | null;
-  @ApiProperty({ nullable: true, type: String }) ip: string | null;
-  @ApiProperty({ format: 'date-time' }) timestamp: Date;
+  @ApiProperty({ format: 'uuid', example: EX.adminLogId }) id: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: EX.adminId }) adminId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.adminEmail }) adminEmail: string | null;
+  @ApiProperty({ example: 'kyc.approve' }) action: string;
+  @ApiProperty({ nullable: true, type: String, example: 'kyc_application' }) targetType: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.kycApplicationId }) targetId: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    example: { level: 1, note: 'Documents match the register' },
+    description: 'What changed, by action',
+  })
+  details: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String, example: '203.0.113.24' }) ip: string | null;
+  @ApiProperty({ format: 'date-time', example: EX.kycReviewedAt }) timestamp: Date;
 }
 
 export class AdminLogPageDto {
   @ApiProperty({ type: [AdminLogDto] }) items: AdminLogDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.cursor, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
 }

@@ -23,21 +23,21 @@ import { IsApy, IsMoney, IsPositiveMoney } from '../../common/validation/money.v
 import { NoNulCharacter } from '../../common/validation/text.validator';
 
 export class AssetDocumentDto {
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ nullable: true, type: String, example: 'Offering memorandum' })
   @IsOptional()
   @IsString()
   @MaxLength(300)
   @NoNulCharacter()
   title: string | null;
 
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ nullable: true, type: String, example: 'https://docs.pend.example/assets/harbour-lofts/memorandum-v2.pdf' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   @Matches(/^https?:\/\//, { message: 'url must start with http:// or https://' })
   url: string | null;
 
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ nullable: true, type: String, example: '2' })
   @IsOptional()
   @IsString()
   @MaxLength(32)
@@ -75,50 +75,55 @@ export class CreateAssetDto {
   @IsMoney()
   minInvestment?: string;
 
-  @ApiPropertyOptional({ example: '50000', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '50000', nullable: true })
   @IsOptional()
   @IsPositiveMoney()
   maxInvestment?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'HLL' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9]{1,16}$/, { message: 'tokenSymbol must be 1–16 letters or digits' })
   tokenSymbol?: string | null;
 
-  @ApiPropertyOptional({ example: '1.00', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '1.00', nullable: true })
   @IsOptional()
   @IsPositiveMoney()
   tokenPrice?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 8453 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(2147483647)
   chainId?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Stored EIP-55 checksummed' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+    description: 'Stored EIP-55 checksummed',
+  })
   @IsOptional()
   @ToChecksumAddress()
   @IsEthAddress()
   contractAddress?: string | null;
 
-  @ApiPropertyOptional({ example: '8.5', nullable: true, description: 'Percentage as a decimal string' })
+  @ApiPropertyOptional({ type: String, example: '8.5', nullable: true, description: 'Percentage as a decimal string' })
   @IsOptional()
   @IsApy()
   expectedApy?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-03-01T00:00:00.000Z' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   opensAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-06-30T23:59:59.000Z' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   closesAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 20000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 20000 })
   @IsOptional()
   @IsString()
   @MaxLength(20000)

@@ -41,18 +41,18 @@ export class IngestEventDto {
   @IsEthAddress()
   contractAddress: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'PendAssetToken' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   @NoNulCharacter()
   contractName?: string | null;
 
-  @ApiProperty({ example: '19000000', description: 'Decimal string or safe integer' })
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '19000000', description: 'Decimal string or safe integer' })
   @IsBlockNumber()
   blockNumber: string | number;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '0x88e96d4537bea4d9c05d12549907b32561d3bf31f45aae734cdc119f13406cb6' })
   @IsOptional()
   @ToLowerCase()
   @IsTxHash()
@@ -81,12 +81,12 @@ export class IngestEventDto {
   @IsObject()
   args?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ nullable: true, description: 'uint256 amount as a decimal string' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '250500000', description: 'uint256 amount as a decimal string' })
   @IsOptional()
   @IsUint256String()
   value?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', example: '2026-03-04T15:09:58.000Z' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   timestamp?: string | null;
@@ -119,11 +119,11 @@ export class IngestInteractionDto {
   @IsTxHash()
   transactionHash: string;
 
-  @ApiProperty({ example: '19000000' })
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '19000000', description: 'Decimal string or safe integer' })
   @IsBlockNumber()
   blockNumber: string | number;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '0x71C7656EC7ab88b098defB751B7401B5f6d8976F' })
   @IsOptional()
   @ToChecksumAddress()
   @IsEthAddress()
@@ -136,7 +136,7 @@ export class IngestInteractionDto {
   @NoNulCharacter()
   method: string;
 
-  @ApiPropertyOptional({ type: [Object] })
+  @ApiPropertyOptional({ type: 'array', items: {}, example: ['250500000'], description: 'Call arguments, any JSON values, kept whole' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -147,7 +147,7 @@ export class IngestInteractionDto {
   @IsUint256String()
   value?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '51234', description: 'uint256 as a decimal string' })
   @IsOptional()
   @IsUint256String()
   gasUsed?: string | null;
@@ -156,7 +156,7 @@ export class IngestInteractionDto {
   @IsEnum(ContractCallStatus)
   status: ContractCallStatus;
 
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', example: '2026-03-04T15:09:58.000Z' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   timestamp?: string | null;

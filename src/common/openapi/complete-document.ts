@@ -4,6 +4,8 @@ import { ERROR_CODES, ErrorCode } from '../errors/error-codes';
 import { READ_METHODS } from '../http/maintenance-mode';
 import { RouteAuth, X_AUTH, X_ERROR_CODES, X_NO_DATABASE, X_PERMISSIONS, X_REQUEST_EXAMPLE } from './api-errors.decorator';
 
+type ReferenceObject = { $ref: string };
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** Codes every route of a kind can answer, whatever its own rules (the guard, the pipes, the HTTP layer, the pool). */
@@ -100,6 +102,57 @@ function codesOf(operation: OperationObject, auth: RouteAuth, method: (typeof ME
 }
 
 /**
+ * An example of a value of this schema, built from the examples of its properties (the DTOs'
+ * `@ApiProperty({ example })`, shared ids and times from ./examples so the parts agree). An enum without
+ * an example shows its first value. `missing` gets the path of every property that has no example; the
+ * result is then undefined and the response goes without one (the contract test names the operation).
+ */
+export function exampleOf(
+  schema: SchemaObject | ReferenceObject,
+  schemas: Record<string, SchemaObject | ReferenceObject>,
+  missing: string[] = [],
+  path = '$',
+  seen: ReadonlySet<string> = new Set(),
+): unknown {
+  if ('$ref' in schema) {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    if (seen.has(name) || !schemas[name]) {
+      missing.push(`${path} (${name})`);
+      return undefined;
+    }
+    return exampleOf(schemas[name], schemas, missing, path, new Set([...seen, name]));
+  }
+  if (schema.example !== undefined) return schema.example;
+  if (schema.allOf?.length === 1) return exampleOf(schema.allOf[0], schemas, missing, path, seen);
+  if (schema.enum?.length) return schema.enum[0];
+  if (schema.type === 'array' && schema.items) {
+    const item = exampleOf(schema.items, schemas, missing, `${path}[]`, seen);
+    return item === undefined ? undefined : [item];
+  }
+  if (schema.properties) {
+    const before = missing.length;
+    const value = Object.fromEntries(
+      Object.entries(schema.properties).map(([name, property]) => [name, exampleOf(property, schemas, missing, `${path}.${name}`, seen)]),
+    );
+    return missing.length === before ? value : undefined;
+  }
+  missing.push(path);
+  return undefined;
+}
+
+/** Each success answer shows an example (unless its decorator gave one), built from its schema's property examples. */
+function addSuccessExamples(operation: OperationObject, schemas: Record<string, SchemaObject | ReferenceObject>): void {
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (!/^2\d\d$/.test(status) || !response || !('content' in response) || !response.content) continue;
+    const media = response.content['application/json'];
+    if (!media?.schema || media.example !== undefined) continue;
+    const missing: string[] = [];
+    const example = exampleOf(media.schema, schemas, missing);
+    if (!missing.length) media.example = example;
+  }
+}
+
+/**
  * Makes the generated document the whole contract: each operation's security (investor, admin with
  * the permission named, or none), and one response per error status it can answer, with the error
  * body's schema, the `code` values it can carry there (`x-codes`, and an enum a typed client sees),
@@ -150,6 +203,8 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
         operation.responses[status] = errorResponse(status, codes, operation.responses[status] as ResponseObject | undefined);
       }
+
+      addSuccessExamples(operation, document.components.schemas);
 
       const example = record[X_REQUEST_EXAMPLE];
       const body =

@@ -19,6 +19,7 @@ import {
 import { KycStatus } from '../entities/kyc-application.entity';
 import { KycDocumentStatus, KycDocumentType } from '../entities/kyc-document.entity';
 import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
+import { EX } from '../../common/openapi/examples';
 
 export const KYC_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/webp'] as const;
 
@@ -61,7 +62,7 @@ export class SubmitKycApplicationDto {
 }
 
 export class RejectKycDto {
-  @ApiProperty({ minLength: 3, maxLength: 2000, description: 'Shown to the investor' })
+  @ApiProperty({ minLength: 3, maxLength: 2000, example: 'The passport photo is unreadable', description: 'Shown to the investor' })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
@@ -69,7 +70,7 @@ export class RejectKycDto {
 }
 
 export class ApproveKycDto {
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Internal note, kept in the audit trail' })
+  @ApiPropertyOptional({ maxLength: 2000, example: 'Documents match the register', description: 'Internal note, kept in the audit trail' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -84,28 +85,30 @@ export class KycQueueQueryDto extends KeysetPageQueryDto {
 }
 
 export class KycDocumentDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: KycDocumentType }) type: KycDocumentType;
-  @ApiProperty() sha256: string;
-  @ApiProperty() storageKey: string;
-  @ApiProperty({ nullable: true, type: String }) mimeType: string | null;
-  @ApiProperty({ enum: KycDocumentStatus }) status: KycDocumentStatus;
-  @ApiProperty({ format: 'date-time' }) uploadedAt: Date;
+  @ApiProperty({ format: 'uuid', example: EX.kycDocumentId }) id: string;
+  @ApiProperty({ enum: KycDocumentType, example: KycDocumentType.Passport }) type: KycDocumentType;
+  @ApiProperty({ example: EX.sha256 }) sha256: string;
+  @ApiProperty({ example: 'kyc/2026/03/passport-front.jpg' }) storageKey: string;
+  @ApiProperty({ nullable: true, type: String, example: 'image/jpeg' }) mimeType: string | null;
+  @ApiProperty({ enum: KycDocumentStatus, example: KycDocumentStatus.Accepted }) status: KycDocumentStatus;
+  @ApiProperty({ format: 'date-time', example: EX.kycSubmittedAt }) uploadedAt: Date;
 }
 
 export class KycApplicationDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ enum: KycStatus }) status: KycStatus;
-  @ApiProperty() level: number;
-  @ApiProperty({ format: 'date-time' }) submittedAt: Date;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) reviewedAt: Date | null;
-  @ApiProperty({ nullable: true, type: String }) reviewedBy: string | null;
-  @ApiProperty({ nullable: true, type: String }) rejectionReason: string | null;
+  @ApiProperty({ format: 'uuid', example: EX.kycApplicationId }) id: string;
+  @ApiProperty({ format: 'uuid', example: EX.userId }) userId: string;
+  @ApiProperty({ enum: KycStatus, example: KycStatus.Approved }) status: KycStatus;
+  @ApiProperty({ example: 1 }) level: number;
+  @ApiProperty({ format: 'date-time', example: EX.kycSubmittedAt }) submittedAt: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: EX.kycReviewedAt }) reviewedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.adminId, description: 'Id of the admin who decided' }) reviewedBy: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set when rejected; shown to the investor' })
+  rejectionReason: string | null;
   @ApiProperty({ type: [KycDocumentDto] }) documents: KycDocumentDto[];
 }
 
 export class KycApplicationPageDto {
   @ApiProperty({ type: [KycApplicationDto] }) items: KycApplicationDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.cursor, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
 }

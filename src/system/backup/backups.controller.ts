@@ -20,22 +20,29 @@ import { BackupService } from './backup.service';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 
 class BackupVerificationDto {
-  @ApiProperty({ enum: ['pending', 'verified', 'failed'] }) status: string;
-  @ApiProperty({ required: false, format: 'date-time' }) at?: string;
-  @ApiProperty({ required: false }) durationMs?: number;
-  @ApiProperty({ required: false }) error?: string;
+  @ApiProperty({ enum: ['pending', 'verified', 'failed'], example: 'verified' }) status: string;
+  @ApiProperty({ required: false, format: 'date-time', example: '2026-03-05T06:02:31.000Z' }) at?: string;
+  @ApiProperty({ required: false, example: 151234 }) durationMs?: number;
+  @ApiProperty({ required: false, example: 'row counts differ: users 1284 vs 1283', description: 'Why verification failed' })
+  error?: string;
 }
 
 class BackupSummaryDto {
-  @ApiProperty() id: string;
-  @ApiProperty() file: string;
-  @ApiProperty() schemaFile: string;
-  @ApiProperty({ format: 'date-time' }) startedAt: string;
-  @ApiProperty() durationMs: number;
-  @ApiProperty() sizeBytes: number;
-  @ApiProperty() sha256: string;
-  @ApiProperty({ enum: ['scheduled', 'manual'] }) trigger: string;
-  @ApiProperty({ description: 'Rows per table in the dump' }) rowCounts: Record<string, number>;
+  @ApiProperty({ example: 'pend-20260305T060000000Z' }) id: string;
+  @ApiProperty({ example: 'pend-20260305T060000000Z.dump' }) file: string;
+  @ApiProperty({ example: 'pend-20260305T060000000Z.schema.sql' }) schemaFile: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-05T06:00:00.000Z' }) startedAt: string;
+  @ApiProperty({ example: 8421 }) durationMs: number;
+  @ApiProperty({ example: 9342771 }) sizeBytes: number;
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }) sha256: string;
+  @ApiProperty({ enum: ['scheduled', 'manual'], example: 'scheduled' }) trigger: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { users: 1284, investments: 3410, assets: 27 },
+    description: 'Rows per table in the dump',
+  })
+  rowCounts: Record<string, number>;
   @ApiProperty({ type: BackupVerificationDto }) verification: BackupVerificationDto;
 }
 
@@ -44,10 +51,10 @@ class BackupStartedDto {
 }
 
 class BackupListDto {
-  @ApiProperty() enabled: boolean;
+  @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ example: '0 6 * * *' }) cron: string;
   @ApiProperty({ example: { daily: 7, weekly: 4, monthly: 6 } }) retention: { daily: number; weekly: number; monthly: number };
-  @ApiProperty({ description: 'A backup is running in this instance' }) running: boolean;
+  @ApiProperty({ example: false, description: 'A backup is running in this instance' }) running: boolean;
   @ApiProperty({ type: [BackupSummaryDto], description: 'Newest first' }) backups: BackupSummaryDto[];
 }
 

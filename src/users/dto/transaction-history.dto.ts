@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsISO8601, IsOptional } from 'class-validator';
 import { TransactionStatus, TransactionType } from '../../investments/entities/transaction.entity';
 import { KeysetPageQueryDto } from '../../common/pagination/keyset-page-query.dto';
+import { EX } from '../../common/openapi/examples';
 
 export class TransactionHistoryQueryDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: TransactionType })
@@ -26,19 +27,24 @@ export class TransactionHistoryQueryDto extends KeysetPageQueryDto {
 }
 
 export class TransactionDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: TransactionType }) type: TransactionType;
-  @ApiProperty({ example: '250.000000', description: 'Exact decimal string' }) amount: string;
+  @ApiProperty({ format: 'uuid', example: EX.transactionId }) id: string;
+  @ApiProperty({ enum: TransactionType, example: TransactionType.Investment }) type: TransactionType;
+  @ApiProperty({ example: EX.amount, description: 'Exact decimal string' }) amount: string;
   @ApiProperty({ example: 'USDC' }) currency: string;
-  @ApiProperty({ enum: TransactionStatus }) status: TransactionStatus;
-  @ApiProperty({ nullable: true, type: String }) txHash: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) assetId: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) investmentId: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ enum: TransactionStatus, example: TransactionStatus.Completed }) status: TransactionStatus;
+  @ApiProperty({ nullable: true, type: String, example: EX.txHash }) txHash: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: EX.assetId }) assetId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: EX.investmentId }) investmentId: string | null;
+  @ApiProperty({ format: 'date-time', example: EX.investedAt }) createdAt: Date;
 }
 
 export class TransactionPageDto {
   @ApiProperty({ type: [TransactionDto] }) items: TransactionDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next (older) page; null on the last page' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: EX.cursor,
+    description: 'Pass as ?cursor= for the next (older) page; null on the last page',
+  })
   nextCursor: string | null;
 }

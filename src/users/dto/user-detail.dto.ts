@@ -1,43 +1,49 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { UserStatus } from '../entities/user.entity';
+import { EX } from '../../common/openapi/examples';
 
 export class UserProfileDto {
-  @ApiProperty({ nullable: true, type: String }) firstName: string | null;
-  @ApiProperty({ nullable: true, type: String }) lastName: string | null;
-  @ApiProperty({ nullable: true, type: String }) country: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) dateOfBirth: string | null;
-  @ApiProperty({ nullable: true, type: String }) language: string | null;
-  @ApiProperty({ nullable: true, type: Boolean }) notifyEmail: boolean | null;
-  @ApiProperty({ nullable: true, type: Boolean }) notifySms: boolean | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Ada' }) firstName: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Lovelace' }) lastName: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'GB', description: 'ISO 3166-1 alpha-2' }) country: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date', example: '1990-04-30' }) dateOfBirth: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'en-GB' }) language: string | null;
+  @ApiProperty({ nullable: true, type: Boolean, example: true }) notifyEmail: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean, example: false }) notifySms: boolean | null;
 }
 
 export class UserTierDto {
-  @ApiProperty() id: number;
-  @ApiProperty() name: string;
-  @ApiProperty() rank: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Exact decimal string; null = no limit' }) maxSingleInvestment: string | null;
-  @ApiProperty({ type: [String] }) benefits: string[];
+  @ApiProperty({ example: 2 }) id: number;
+  @ApiProperty({ example: 'silver' }) name: string;
+  @ApiProperty({ example: 2 }) rank: number;
+  @ApiProperty({ nullable: true, type: String, example: '25000.000000', description: 'Exact decimal string; null = no limit' })
+  maxSingleInvestment: string | null;
+  @ApiProperty({ type: [String], example: ['Early access to new assets', 'Quarterly investor call'] }) benefits: string[];
 }
 
 export class UserKycDto {
-  @ApiProperty({ enum: ['none', 'pending', 'in_review', 'approved', 'rejected'], description: 'Status of the latest application' })
+  @ApiProperty({
+    enum: ['none', 'pending', 'in_review', 'approved', 'rejected'],
+    example: 'approved',
+    description: 'Status of the latest application',
+  })
   status: string;
-  @ApiProperty({ nullable: true, type: Number, description: 'Highest approved level' }) approvedLevel: number | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) latestApplicationId: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 1, description: 'Highest approved level' }) approvedLevel: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: EX.kycApplicationId }) latestApplicationId: string | null;
 }
 
 export class HoldingDto {
-  @ApiProperty({ format: 'uuid' }) assetId: string;
-  @ApiProperty() assetName: string;
-  @ApiProperty({ nullable: true, type: String }) tokenSymbol: string | null;
-  @ApiProperty({ example: '1500.000000', description: 'Confirmed investments, exact decimal' }) confirmedAmount: string;
+  @ApiProperty({ format: 'uuid', example: EX.assetId }) assetId: string;
+  @ApiProperty({ example: 'Harbour Lofts Lisbon' }) assetName: string;
+  @ApiProperty({ nullable: true, type: String, example: 'HLL' }) tokenSymbol: string | null;
+  @ApiProperty({ example: EX.amount, description: 'Confirmed investments, exact decimal' }) confirmedAmount: string;
   @ApiProperty({ example: '0.000000', description: 'Pending investments, exact decimal' }) pendingAmount: string;
-  @ApiProperty({ example: '1500', description: 'Tokens of confirmed investments (uint256 as a decimal string)' }) tokens: string;
-  @ApiProperty({ description: 'Pending and confirmed investments in the asset' }) investmentCount: number;
+  @ApiProperty({ example: '250', description: 'Tokens of confirmed investments (uint256 as a decimal string)' }) tokens: string;
+  @ApiProperty({ example: 1, description: 'Pending and confirmed investments in the asset' }) investmentCount: number;
 }
 
 export class UserDetailDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', example: EX.userId }) id: string;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -45,23 +51,23 @@ export class UserDetailDto {
     description: 'The id in the legacy JSON store for an imported user (GET /api/users/{id} takes it too); null for users registered here',
   })
   legacyId: string | null;
-  @ApiProperty({ nullable: true, type: String }) walletAddress: string | null;
-  @ApiProperty({ nullable: true, type: String }) phone: string | null;
-  @ApiProperty({ nullable: true, type: String }) email: string | null;
-  @ApiProperty({ nullable: true, type: String }) displayName: string | null;
-  @ApiProperty({ enum: UserStatus }) status: UserStatus;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastLoginAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.wallet }) walletAddress: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.phone, description: 'E.164' }) phone: string | null;
+  @ApiProperty({ nullable: true, type: String, example: EX.email }) email: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Ada L.' }) displayName: string | null;
+  @ApiProperty({ enum: UserStatus, example: UserStatus.Active }) status: UserStatus;
+  @ApiProperty({ format: 'date-time', example: EX.userCreatedAt }) createdAt: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: EX.lastLoginAt }) lastLoginAt: Date | null;
   @ApiProperty({ type: UserProfileDto, nullable: true }) profile: UserProfileDto | null;
   @ApiProperty({ type: UserTierDto, nullable: true }) tier: UserTierDto | null;
   @ApiProperty({ type: UserKycDto }) kyc: UserKycDto;
   @ApiProperty({ type: [HoldingDto] }) holdings: HoldingDto[];
-  @ApiProperty({ example: '1500.000000', description: 'Sum of confirmed investments, exact decimal' }) totalInvested: string;
+  @ApiProperty({ example: EX.amount, description: 'Sum of confirmed investments, exact decimal' }) totalInvested: string;
 }
 
 export class RegisteredUserDto {
-  @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty() accessToken: string;
+  @ApiProperty({ format: 'uuid', example: EX.userId }) userId: string;
+  @ApiProperty({ example: EX.accessToken }) accessToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
-  @ApiProperty() expiresIn: number;
+  @ApiProperty({ example: EX.accessTokenTtl, description: 'Seconds until the token expires' }) expiresIn: number;
 }

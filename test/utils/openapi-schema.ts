@@ -1,0 +1,79 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/**
+ * Checks values against the schemas of an OpenAPI 3.0 document with Ajv (JSON Schema draft-07), so a
+ * documented example, or a real answer, that differs from its schema fails a test. OpenAPI 3.0's
+ * `nullable` becomes "or null"; a named DTO schema (components.schemas) allows no property it does not
+ * declare, so a field the document does not show is drift too.
+ */
+
+type Schema = Record<string, unknown>;
+
+interface Media {
+  schema?: Schema;
+  example?: unknown;
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, Media> }> }>>;
+  components: { schemas: Record<string, Schema> };
+}
+
+const BASE = 'https://pend.test/openapi.json';
+/** Formats OpenAPI names that JSON Schema has not: a hint for the UI, nothing to check. */
+const HINT_FORMATS = ['password', 'int32', 'int64', 'float', 'double', 'binary', 'byte'];
+
+function toJsonSchema(schema: Schema, named = false): Schema {
+  if (typeof schema.$ref === 'string') return { $ref: `${BASE}#/definitions/${schema.$ref.replace('#/components/schemas/', '')}` };
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'nullable' || key === 'example' || key.startsWith('x-')) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([name, s]) => [name, toJsonSchema(s)]));
+    } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
+      out[key] = toJsonSchema(value as Schema);
+    } else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf') {
+      out[key] = (value as Schema[]).map((s) => toJsonSchema(s));
+    } else {
+      out[key] = value;
+    }
+  }
+  if (named && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return schema.nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
+}
+
+export class OpenApiSchemas {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly document: OpenApiDocument) {
+    addFormats(this.ajv);
+    for (const format of HINT_FORMATS) this.ajv.addFormat(format, true);
+    const definitions = Object.fromEntries(Object.entries(document.components.schemas).map(([name, s]) => [name, toJsonSchema(s, true)]));
+    this.ajv.addSchema({ $id: BASE, definitions });
+  }
+
+  /** What is wrong with `value` as a value of `schema` (a schema of this document); [] when it conforms. */
+  errors(schema: Schema, value: unknown): string[] {
+    const key = JSON.stringify(schema);
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(toJsonSchema(schema));
+      this.compiled.set(key, validate);
+    }
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`);
+  }
+
+  /** What is wrong with a real JSON answer of `method path` with this status, by the document. */
+  responseErrors(method: string, path: string, status: number, body: unknown): string[] {
+    const operation = this.document.paths[path]?.[method.toLowerCase()];
+    if (!operation) return [`${method.toUpperCase()} ${path} is not in the document`];
+    const response = operation.responses[String(status)];
+    if (!response) return [`${method.toUpperCase()} ${path} does not declare ${status}`];
+    const schema = response.content?.['application/json']?.schema;
+    if (!schema) return body === undefined || body === '' ? [] : [`${method.toUpperCase()} ${path} ${status} declares no JSON body`];
+    return this.errors(schema, body).map((e) => `${method.toUpperCase()} ${path} ${status}: ${e}`);
+  }
+}
