@@ -900,31 +900,73 @@ export interface components {
             address: string;
         };
         NonceResponseDto: {
-            /** @description One-time value, valid until expiresAt */
+            /**
+             * @description One-time value, valid until expiresAt
+             * @example 8f3c2a1b9d4e7f6a0c5b3e2d1f4a9b8c
+             */
             nonce: string;
-            /** @description The EIP-4361 message to sign with personal_sign, verbatim */
+            /**
+             * @description The EIP-4361 message to sign with personal_sign, verbatim
+             * @example app.pend.example wants you to sign in with your Ethereum account:
+             *     0x71C7656EC7ab88b098defB751B7401B5f6d8976F
+             *
+             *     Sign in to Pend.
+             *
+             *     URI: https://app.pend.example
+             *     Version: 1
+             *     Chain ID: 137
+             *     Nonce: 8f3c2a1b9d4e7f6a0c5b3e2d1f4a9b8c
+             *     Issued At: 2026-03-05T08:00:00.000Z
+             *     Expiration Time: 2026-03-05T08:05:00.000Z
+             */
             message: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T08:00:00.000Z
+             */
             issuedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T08:05:00.000Z
+             */
             expiresAt: string;
         };
         WalletSignInDto: {
-            /** @description The EIP-4361 message from POST /api/auth/nonce, exactly as signed */
+            /**
+             * @description The EIP-4361 message from POST /api/auth/nonce, exactly as signed
+             * @example app.pend.example wants you to sign in with your Ethereum account:
+             *     0x71C7656EC7ab88b098defB751B7401B5f6d8976F
+             *
+             *     Sign in to Pend.
+             *
+             *     URI: https://app.pend.example
+             *     Version: 1
+             *     Chain ID: 137
+             *     Nonce: 8f3c2a1b9d4e7f6a0c5b3e2d1f4a9b8c
+             *     Issued At: 2026-03-05T08:00:00.000Z
+             *     Expiration Time: 2026-03-05T08:05:00.000Z
+             */
             message: string;
             /**
              * @description 65-byte signature, 0x-prefixed hex
-             * @example 0x…130 hex…
+             * @example 0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b
              */
             signature: string;
         };
         UserAccessTokenDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjFmMGMzZS03YTJkLTRlOGItOWM2MS0yZjRhOGQzYjdlMTAiLCJleHAiOjE3NzI0NDU2MDB9.kH0a4Vd7u3cP1oZr2f9sQy5wXn8mJ6tL4bE0gA1iCdU */
             accessToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
-            /** @description Seconds until the token expires */
+            /**
+             * @description Seconds until the token expires
+             * @example 3600
+             */
             expiresIn: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             userId: string;
         };
         AdminLoginDto: {
@@ -934,14 +976,24 @@ export interface components {
             password: string;
         };
         AdminAccessTokenDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjFmMGMzZS03YTJkLTRlOGItOWM2MS0yZjRhOGQzYjdlMTAiLCJleHAiOjE3NzI0NDU2MDB9.kH0a4Vd7u3cP1oZr2f9sQy5wXn8mJ6tL4bE0gA1iCdU */
             accessToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
-            /** @description Seconds until the token expires */
+            /**
+             * @description Seconds until the token expires
+             * @example 3600
+             */
             expiresIn: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             adminId: string;
-            /** @enum {string} */
+            /**
+             * @example compliance
+             * @enum {string}
+             */
             role: "superadmin" | "compliance" | "support" | "analyst";
         };
         RegisterUserDto: {
@@ -952,56 +1004,113 @@ export interface components {
             phone: string;
             /** @example 0x71C7656EC7ab88b098defB751B7401B5f6d8976F */
             address: string;
-            /** @description The EIP-4361 message from POST /api/auth/nonce for this address, as signed */
+            /**
+             * @description The EIP-4361 message from POST /api/auth/nonce for this address, as signed
+             * @example app.pend.example wants you to sign in with your Ethereum account:
+             *     0x71C7656EC7ab88b098defB751B7401B5f6d8976F
+             *
+             *     Sign in to Pend.
+             *
+             *     URI: https://app.pend.example
+             *     Version: 1
+             *     Chain ID: 137
+             *     Nonce: 8f3c2a1b9d4e7f6a0c5b3e2d1f4a9b8c
+             *     Issued At: 2026-03-05T08:00:00.000Z
+             *     Expiration Time: 2026-03-05T08:05:00.000Z
+             */
             message: string;
-            /** @example 0x…130 hex… */
+            /** @example 0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b */
             signature: string;
         };
         RegisteredUserDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             userId: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjFmMGMzZS03YTJkLTRlOGItOWM2MS0yZjRhOGQzYjdlMTAiLCJleHAiOjE3NzI0NDU2MDB9.kH0a4Vd7u3cP1oZr2f9sQy5wXn8mJ6tL4bE0gA1iCdU */
             accessToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
+            /**
+             * @description Seconds until the token expires
+             * @example 3600
+             */
             expiresIn: number;
         };
         UserProfileDto: {
+            /** @example Ada */
             firstName: string | null;
+            /** @example Lovelace */
             lastName: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example GB
+             */
             country: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 1990-04-30
+             */
             dateOfBirth: string | null;
+            /** @example en-GB */
             language: string | null;
+            /** @example true */
             notifyEmail: boolean | null;
+            /** @example false */
             notifySms: boolean | null;
         };
         UserTierDto: {
+            /** @example 2 */
             id: number;
+            /** @example silver */
             name: string;
+            /** @example 2 */
             rank: number;
-            /** @description Exact decimal string; null = no limit */
+            /**
+             * @description Exact decimal string; null = no limit
+             * @example 25000.000000
+             */
             maxSingleInvestment: string | null;
+            /**
+             * @example [
+             *       "Early access to new assets",
+             *       "Quarterly investor call"
+             *     ]
+             */
             benefits: string[];
         };
         UserKycDto: {
             /**
              * @description Status of the latest application
+             * @example approved
              * @enum {string}
              */
             status: "none" | "pending" | "in_review" | "approved" | "rejected";
-            /** @description Highest approved level */
+            /**
+             * @description Highest approved level
+             * @example 1
+             */
             approvedLevel: number | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d
+             */
             latestApplicationId: string | null;
         };
         HoldingDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             assetId: string;
+            /** @example Harbour Lofts Lisbon */
             assetName: string;
+            /** @example HLL */
             tokenSymbol: string | null;
             /**
              * @description Confirmed investments, exact decimal
-             * @example 1500.000000
+             * @example 250.500000
              */
             confirmedAmount: string;
             /**
@@ -1011,29 +1120,51 @@ export interface components {
             pendingAmount: string;
             /**
              * @description Tokens of confirmed investments (uint256 as a decimal string)
-             * @example 1500
+             * @example 250
              */
             tokens: string;
-            /** @description Pending and confirmed investments in the asset */
+            /**
+             * @description Pending and confirmed investments in the asset
+             * @example 1
+             */
             investmentCount: number;
         };
         UserDetailDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             id: string;
             /**
              * @description The id in the legacy JSON store for an imported user (GET /api/users/{id} takes it too); null for users registered here
              * @example usr_7Hq2
              */
             legacyId: string | null;
+            /** @example 0x71C7656EC7ab88b098defB751B7401B5f6d8976F */
             walletAddress: string | null;
+            /**
+             * @description E.164
+             * @example +14155550123
+             */
             phone: string | null;
+            /** @example ada.lovelace@example.com */
             email: string | null;
+            /** @example Ada L. */
             displayName: string | null;
-            /** @enum {string} */
+            /**
+             * @example active
+             * @enum {string}
+             */
             status: "active" | "suspended" | "closed";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T08:55:12.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T07:45:31.000Z
+             */
             lastLoginAt: string | null;
             profile: components["schemas"]["UserProfileDto"] | null;
             tier: components["schemas"]["UserTierDto"] | null;
@@ -1041,55 +1172,83 @@ export interface components {
             holdings: components["schemas"]["HoldingDto"][];
             /**
              * @description Sum of confirmed investments, exact decimal
-             * @example 1500.000000
+             * @example 250.500000
              */
             totalInvested: string;
         };
         UpdateProfileDto: {
-            displayName?: Record<string, never> | null;
-            email?: Record<string, never> | null;
-            firstName?: Record<string, never> | null;
-            lastName?: Record<string, never> | null;
+            /** @example Ada L. */
+            displayName?: string | null;
+            /** @example ada.lovelace@example.com */
+            email?: string | null;
+            /** @example Ada */
+            firstName?: string | null;
+            /** @example Lovelace */
+            lastName?: string | null;
             /**
              * @description ISO 3166-1 alpha-2
-             * @example DE
+             * @example GB
              */
-            country?: Record<string, never> | null;
+            country?: string | null;
             /**
              * Format: date
              * @example 1990-04-30
              */
-            dateOfBirth?: Record<string, never> | null;
+            dateOfBirth?: string | null;
             /** @example en-GB */
-            language?: Record<string, never> | null;
-            notifyEmail?: Record<string, never> | null;
-            notifySms?: Record<string, never> | null;
+            language?: string | null;
+            /** @example true */
+            notifyEmail?: boolean | null;
+            /** @example false */
+            notifySms?: boolean | null;
         };
         TransactionDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example e2d4f6a8-1b3c-4d5e-8f70-91a2b3c4d5e6
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example investment
+             * @enum {string}
+             */
             type: "deposit" | "withdrawal" | "investment" | "distribution" | "fee" | "refund";
             /**
              * @description Exact decimal string
-             * @example 250.000000
+             * @example 250.500000
              */
             amount: string;
             /** @example USDC */
             currency: string;
-            /** @enum {string} */
+            /**
+             * @example completed
+             * @enum {string}
+             */
             status: "pending" | "completed" | "failed";
+            /** @example 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 */
             txHash: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             assetId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35
+             */
             investmentId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             createdAt: string;
         };
         TransactionPageDto: {
             items: components["schemas"]["TransactionDto"][];
-            /** @description Pass as ?cursor= for the next (older) page; null on the last page */
+            /**
+             * @description Pass as ?cursor= for the next (older) page; null on the last page
+             * @example MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ
+             */
             nextCursor: string | null;
         };
         KycDocumentInputDto: {
@@ -1113,140 +1272,289 @@ export interface components {
             documents: components["schemas"]["KycDocumentInputDto"][];
         };
         KycDocumentDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example passport
+             * @enum {string}
+             */
             type: "passport" | "national_id" | "drivers_license" | "proof_of_address" | "selfie";
+            /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
             sha256: string;
+            /** @example kyc/2026/03/passport-front.jpg */
             storageKey: string;
+            /** @example image/jpeg */
             mimeType: string | null;
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "pending" | "accepted" | "rejected";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:01:40.000Z
+             */
             uploadedAt: string;
         };
         KycApplicationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             userId: string;
-            /** @enum {string} */
+            /**
+             * @example approved
+             * @enum {string}
+             */
             status: "pending" | "in_review" | "approved" | "rejected";
+            /** @example 1 */
             level: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:01:40.000Z
+             */
             submittedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T11:20:05.000Z
+             */
             reviewedAt: string | null;
+            /**
+             * @description Id of the admin who decided
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             reviewedBy: string | null;
+            /**
+             * @description Set when rejected; shown to the investor
+             * @example null
+             */
             rejectionReason: string | null;
             documents: components["schemas"]["KycDocumentDto"][];
         };
         KycApplicationPageDto: {
             items: components["schemas"]["KycApplicationDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ
+             */
             nextCursor: string | null;
         };
         ApproveKycDto: {
-            /** @description Internal note, kept in the audit trail */
+            /**
+             * @description Internal note, kept in the audit trail
+             * @example Documents match the register
+             */
             note?: string;
         };
         RejectKycDto: {
-            /** @description Shown to the investor */
+            /**
+             * @description Shown to the investor
+             * @example The passport photo is unreadable
+             */
             reason: string;
         };
+        AssetDocumentDto: {
+            /** @example Offering memorandum */
+            title: string | null;
+            /** @example https://docs.pend.example/assets/harbour-lofts/memorandum-v2.pdf */
+            url: string | null;
+            /** @example 2 */
+            version: string | null;
+        };
         AssetDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             id: string;
+            /** @example Harbour Lofts Lisbon */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example real_estate
+             * @enum {string}
+             */
             category: "real_estate" | "private_credit" | "venture" | "commodities";
-            /** @enum {string} */
+            /**
+             * @example open
+             * @enum {string}
+             */
             status: "draft" | "open" | "funded" | "closed" | "cancelled";
             /** @example USDC */
             currency: string;
-            /** @example 250000.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 250000.000000
+             */
             targetAmount: string;
-            /** @example 100.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 100.000000
+             */
             minInvestment: string;
+            /**
+             * @description Exact decimal string; null = no limit
+             * @example 50000.000000
+             */
             maxInvestment: string | null;
+            /** @example HLL */
             tokenSymbol: string | null;
+            /**
+             * @description Exact decimal string
+             * @example 1.000000
+             */
             tokenPrice: string | null;
+            /** @example 8453 */
             chainId: number | null;
+            /**
+             * @description EIP-55 checksummed
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
             contractAddress: string | null;
-            /** @example 8.5000 */
+            /**
+             * @description Percentage as an exact decimal string
+             * @example 8.5000
+             */
             expectedApy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00.000Z
+             */
             opensAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-30T23:59:59.000Z
+             */
             closesAt: string | null;
+            /** @example Twelve renovated loft apartments in Lisbon’s harbour district, let long-term. */
             description: string | null;
-            documents: Record<string, never>[] | null;
+            documents: components["schemas"]["AssetDocumentDto"][] | null;
+            /**
+             * @description Id of the admin who created it
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             createdBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-02-20T10:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00.000Z
+             */
             updatedAt: string;
         };
         AssetPageDto: {
             items: components["schemas"]["AssetDto"][];
-            /** @description All matching assets, on every page */
+            /**
+             * @description All matching assets, on every page
+             * @example 27
+             */
             total: number;
+            /** @example 1 */
             limit: number;
-            /** @description Pass as `cursor` (with the same sort and order) for the next page; null on the last page */
+            /**
+             * @description Pass as `cursor` (with the same sort and order) for the next page; null on the last page
+             * @example WyJjcmVhdGVkQXQiLCIyMDI2LTAyLTIwVDEwOjAwOjAwLjAwMDAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjNmUtOWExZi0yYjNjNGQ1ZTZmNzAiXQ
+             */
             nextCursor: string | null;
         };
         AssetAnalyticsAssetDto: {
+            /** @example 1 */
             assets: number;
-            /** @example 1000.000000 */
+            /** @example 250000.000000 */
             targetAmount: string;
-            /** @example 400.000000 */
+            /** @example 182400.500000 */
             raisedAmount: string;
-            /** @example 40.00 */
+            /** @example 72.96 */
             fundedPercent: string | null;
-            /** @description Distinct investors with a confirmed investment */
+            /**
+             * @description Distinct investors with a confirmed investment
+             * @example 311
+             */
             investors: number;
-            /** @description Confirmed investments */
+            /**
+             * @description Confirmed investments
+             * @example 342
+             */
             investments: number;
-            /** @example 200.000000 */
+            /** @example 533.334795 */
             averageTicket: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             id: string;
+            /** @example Harbour Lofts Lisbon */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example real_estate
+             * @enum {string}
+             */
             category: "real_estate" | "private_credit" | "venture" | "commodities";
-            /** @enum {string} */
+            /**
+             * @example open
+             * @enum {string}
+             */
             status: "draft" | "open" | "funded" | "closed" | "cancelled";
+            /** @example USDC */
             currency: string;
         };
         AssetAnalyticsCategoryDto: {
+            /** @example 1 */
             assets: number;
-            /** @example 1000.000000 */
+            /** @example 250000.000000 */
             targetAmount: string;
-            /** @example 400.000000 */
+            /** @example 182400.500000 */
             raisedAmount: string;
-            /** @example 40.00 */
+            /** @example 72.96 */
             fundedPercent: string | null;
-            /** @description Distinct investors with a confirmed investment */
+            /**
+             * @description Distinct investors with a confirmed investment
+             * @example 311
+             */
             investors: number;
-            /** @description Confirmed investments */
+            /**
+             * @description Confirmed investments
+             * @example 342
+             */
             investments: number;
-            /** @example 200.000000 */
+            /** @example 533.334795 */
             averageTicket: string | null;
-            /** @enum {string} */
+            /**
+             * @example real_estate
+             * @enum {string}
+             */
             category: "real_estate" | "private_credit" | "venture" | "commodities";
         };
         AnalyticsFiguresDto: {
+            /** @example 1 */
             assets: number;
-            /** @example 1000.000000 */
+            /** @example 250000.000000 */
             targetAmount: string;
-            /** @example 400.000000 */
+            /** @example 182400.500000 */
             raisedAmount: string;
-            /** @example 40.00 */
+            /** @example 72.96 */
             fundedPercent: string | null;
-            /** @description Distinct investors with a confirmed investment */
+            /**
+             * @description Distinct investors with a confirmed investment
+             * @example 311
+             */
             investors: number;
-            /** @description Confirmed investments */
+            /**
+             * @description Confirmed investments
+             * @example 342
+             */
             investments: number;
-            /** @example 200.000000 */
+            /** @example 533.334795 */
             averageTicket: string | null;
         };
         AssetAnalyticsDto: {
@@ -1255,36 +1563,86 @@ export interface components {
             platform: components["schemas"]["AnalyticsFiguresDto"];
         };
         AssetDetailDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             id: string;
+            /** @example Harbour Lofts Lisbon */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example real_estate
+             * @enum {string}
+             */
             category: "real_estate" | "private_credit" | "venture" | "commodities";
-            /** @enum {string} */
+            /**
+             * @example open
+             * @enum {string}
+             */
             status: "draft" | "open" | "funded" | "closed" | "cancelled";
             /** @example USDC */
             currency: string;
-            /** @example 250000.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 250000.000000
+             */
             targetAmount: string;
-            /** @example 100.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 100.000000
+             */
             minInvestment: string;
+            /**
+             * @description Exact decimal string; null = no limit
+             * @example 50000.000000
+             */
             maxInvestment: string | null;
+            /** @example HLL */
             tokenSymbol: string | null;
+            /**
+             * @description Exact decimal string
+             * @example 1.000000
+             */
             tokenPrice: string | null;
+            /** @example 8453 */
             chainId: number | null;
+            /**
+             * @description EIP-55 checksummed
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
             contractAddress: string | null;
-            /** @example 8.5000 */
+            /**
+             * @description Percentage as an exact decimal string
+             * @example 8.5000
+             */
             expectedApy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00.000Z
+             */
             opensAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-30T23:59:59.000Z
+             */
             closesAt: string | null;
+            /** @example Twelve renovated loft apartments in Lisbon’s harbour district, let long-term. */
             description: string | null;
-            documents: Record<string, never>[] | null;
+            documents: components["schemas"]["AssetDocumentDto"][] | null;
+            /**
+             * @description Id of the admin who created it
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             createdBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-02-20T10:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00.000Z
+             */
             updatedAt: string;
             /**
              * @description The id in the legacy JSON store for an imported asset (GET /api/assets/{id} takes it too); null for assets created here
@@ -1292,20 +1650,15 @@ export interface components {
              */
             legacyId: string | null;
             /**
-             * @description Sum of confirmed investments
-             * @example 1200.000000
+             * @description Sum of confirmed investments, exact decimal
+             * @example 182400.500000
              */
             raisedAmount: string;
             /**
-             * @description Sum of pending and confirmed investments
-             * @example 1500.000000
+             * @description Sum of pending and confirmed investments, exact decimal
+             * @example 190150.500000
              */
             committedAmount: string;
-        };
-        AssetDocumentDto: {
-            title: Record<string, never> | null;
-            url: Record<string, never> | null;
-            version: Record<string, never> | null;
         };
         CreateAssetDto: {
             name: string;
@@ -1332,21 +1685,34 @@ export interface components {
              */
             minInvestment?: string;
             /** @example 50000 */
-            maxInvestment?: Record<string, never> | null;
-            tokenSymbol?: Record<string, never> | null;
+            maxInvestment?: string | null;
+            /** @example HLL */
+            tokenSymbol?: string | null;
             /** @example 1.00 */
-            tokenPrice?: Record<string, never> | null;
-            chainId?: Record<string, never> | null;
-            /** @description Stored EIP-55 checksummed */
-            contractAddress?: Record<string, never> | null;
+            tokenPrice?: string | null;
+            /** @example 8453 */
+            chainId?: number | null;
+            /**
+             * @description Stored EIP-55 checksummed
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
+            contractAddress?: string | null;
             /**
              * @description Percentage as a decimal string
              * @example 8.5
              */
-            expectedApy?: Record<string, never> | null;
-            opensAt?: Record<string, never> | null;
-            closesAt?: Record<string, never> | null;
-            description?: Record<string, never> | null;
+            expectedApy?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00.000Z
+             */
+            opensAt?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-06-30T23:59:59.000Z
+             */
+            closesAt?: string | null;
+            description?: string | null;
             documents?: components["schemas"]["AssetDocumentDto"][] | null;
         };
         UpdateAssetDto: {
@@ -1369,21 +1735,34 @@ export interface components {
              */
             minInvestment?: string;
             /** @example 50000 */
-            maxInvestment?: Record<string, never> | null;
-            tokenSymbol?: Record<string, never> | null;
+            maxInvestment?: string | null;
+            /** @example HLL */
+            tokenSymbol?: string | null;
             /** @example 1.00 */
-            tokenPrice?: Record<string, never> | null;
-            chainId?: Record<string, never> | null;
-            /** @description Stored EIP-55 checksummed */
-            contractAddress?: Record<string, never> | null;
+            tokenPrice?: string | null;
+            /** @example 8453 */
+            chainId?: number | null;
+            /**
+             * @description Stored EIP-55 checksummed
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
+            contractAddress?: string | null;
             /**
              * @description Percentage as a decimal string
              * @example 8.5
              */
-            expectedApy?: Record<string, never> | null;
-            opensAt?: Record<string, never> | null;
-            closesAt?: Record<string, never> | null;
-            description?: Record<string, never> | null;
+            expectedApy?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00.000Z
+             */
+            opensAt?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-06-30T23:59:59.000Z
+             */
+            closesAt?: string | null;
+            description?: string | null;
             documents?: components["schemas"]["AssetDocumentDto"][] | null;
             /** @enum {string} */
             status?: "draft" | "open" | "funded" | "closed" | "cancelled";
@@ -1411,78 +1790,182 @@ export interface components {
             agreement: components["schemas"]["AgreementAcceptanceDto"];
         };
         AgreementDto: {
+            /**
+             * @description Version of the agreement the investor accepted
+             * @example 2024-01
+             */
             version: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             acceptedAt: string;
+            /**
+             * @description The investor’s signature over it, hex
+             * @example 0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b
+             */
             signature: string | null;
         };
         InvestmentDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             userId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             assetId: string;
-            /** @example 100.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 250.500000
+             */
             amount: string;
-            /** @description uint256 as a decimal string */
+            /**
+             * @description uint256 as a decimal string
+             * @example 250
+             */
             tokens: string | null;
-            /** @enum {string} */
+            /**
+             * @example pending
+             * @enum {string}
+             */
             status: "pending" | "confirmed" | "cancelled" | "refunded";
+            /**
+             * @description Set when an admin confirms it
+             * @example null
+             */
             txHash: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             updatedAt: string;
             agreement: components["schemas"]["AgreementDto"] | null;
         };
         MyInvestmentDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             userId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             assetId: string;
-            /** @example 100.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 250.500000
+             */
             amount: string;
-            /** @description uint256 as a decimal string */
+            /**
+             * @description uint256 as a decimal string
+             * @example 250
+             */
             tokens: string | null;
-            /** @enum {string} */
+            /**
+             * @example pending
+             * @enum {string}
+             */
             status: "pending" | "confirmed" | "cancelled" | "refunded";
+            /**
+             * @description Set when an admin confirms it
+             * @example null
+             */
             txHash: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             updatedAt: string;
             agreement: components["schemas"]["AgreementDto"] | null;
+            /** @example Harbour Lofts Lisbon */
             assetName: string;
+            /** @example USDC */
             currency: string;
         };
         MyInvestmentPageDto: {
             items: components["schemas"]["MyInvestmentDto"][];
-            /** @description All of the caller’s investments, on every page */
+            /**
+             * @description All of the caller’s investments, on every page
+             * @example 1
+             */
             total: number;
+            /** @example 50 */
             limit: number;
-            /** @description Pass as `cursor` for the next page; null on the last page */
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
             nextCursor: string | null;
         };
         InvestmentDetailDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             userId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70
+             */
             assetId: string;
-            /** @example 100.000000 */
+            /**
+             * @description Exact decimal string
+             * @example 250.500000
+             */
             amount: string;
-            /** @description uint256 as a decimal string */
+            /**
+             * @description uint256 as a decimal string
+             * @example 250
+             */
             tokens: string | null;
-            /** @enum {string} */
+            /**
+             * @example pending
+             * @enum {string}
+             */
             status: "pending" | "confirmed" | "cancelled" | "refunded";
+            /**
+             * @description Set when an admin confirms it
+             * @example null
+             */
             txHash: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T14:03:27.000Z
+             */
             updatedAt: string;
             agreement: components["schemas"]["AgreementDto"] | null;
             /**
@@ -1499,75 +1982,165 @@ export interface components {
             reason?: string;
         };
         AdminUserListItemDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10
+             */
             id: string;
+            /** @example 0x71C7656EC7ab88b098defB751B7401B5f6d8976F */
             walletAddress: string | null;
+            /** @example ada.lovelace@example.com */
             email: string | null;
+            /** @example Ada L. */
             displayName: string | null;
-            /** @enum {string} */
+            /**
+             * @example active
+             * @enum {string}
+             */
             status: "active" | "suspended" | "closed";
+            /**
+             * @description Tier name
+             * @example silver
+             */
             tier: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T08:55:12.000Z
+             */
             createdAt: string;
         };
         AdminUserPageDto: {
             items: components["schemas"]["AdminUserListItemDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ
+             */
             nextCursor: string | null;
         };
         ChangeUserStatusDto: {
-            /** @enum {string} */
+            /**
+             * @example suspended
+             * @enum {string}
+             */
             status: "active" | "suspended" | "closed";
-            /** @description Why; kept in the audit trail */
+            /**
+             * @description Why; kept in the audit trail
+             * @example Chargeback under investigation
+             */
             reason: string;
         };
         AdminLogDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example b8c9d0e1-f2a3-4b5c-8d6e-7f8091a2b3c4
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             adminId: string | null;
+            /** @example reviewer@pend.example */
             adminEmail: string | null;
+            /** @example kyc.approve */
             action: string;
+            /** @example kyc_application */
             targetType: string | null;
+            /** @example c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d */
             targetId: string | null;
-            details: Record<string, never> | null;
+            /**
+             * @description What changed, by action
+             * @example {
+             *       "level": 1,
+             *       "note": "Documents match the register"
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** @example 203.0.113.24 */
             ip: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T11:20:05.000Z
+             */
             timestamp: string;
         };
         AdminLogPageDto: {
             items: components["schemas"]["AdminLogDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ
+             */
             nextCursor: string | null;
         };
         CurrentAdminDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             id: string;
+            /** @example reviewer@pend.example */
             email: string;
+            /** @example Grace Hopper */
             name: string | null;
-            /** @enum {string} */
+            /**
+             * @example compliance
+             * @enum {string}
+             */
             role: "superadmin" | "compliance" | "support" | "analyst";
-            /** @description resource:action grants of the role and the admin; * = all */
+            /**
+             * @description resource:action grants of the role and the admin; * = all
+             * @example [
+             *       "kyc:review",
+             *       "users:read",
+             *       "users:manage"
+             *     ]
+             */
             permissions: string[];
         };
         AdminAccountDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91
+             */
             id: string;
+            /** @example reviewer@pend.example */
             email: string;
+            /** @example Grace Hopper */
             name: string | null;
-            /** @enum {string} */
+            /**
+             * @example compliance
+             * @enum {string}
+             */
             role: "superadmin" | "compliance" | "support" | "analyst";
+            /** @example true */
             active: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             lockedUntil: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T07:45:31.000Z
+             */
             lastLoginAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-12T09:00:00.000Z
+             */
             createdAt: string;
         };
         CreateAdminDto: {
             /** @example reviewer@pend.example */
             email: string;
-            /** @enum {string} */
+            /**
+             * @example compliance
+             * @enum {string}
+             */
             role: "superadmin" | "compliance" | "support" | "analyst";
+            /** @example Grace Hopper */
             name?: string;
             /**
              * Format: password
@@ -1585,51 +2158,131 @@ export interface components {
             unlock?: boolean;
         };
         BlockchainEventDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d
+             */
             id: string;
+            /** @example 8453 */
             chainId: number;
+            /**
+             * @description EIP-55 checksummed
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
             contractAddress: string;
+            /** @example PendAssetToken */
             contractName: string | null;
-            /** @description Decimal string */
+            /**
+             * @description Decimal string
+             * @example 19000000
+             */
             blockNumber: string;
+            /** @example 0x88e96d4537bea4d9c05d12549907b32561d3bf31f45aae734cdc119f13406cb6 */
             blockHash: string | null;
+            /** @example 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 */
             transactionHash: string;
+            /** @example 0 */
             logIndex: number;
+            /** @example Transfer */
             eventType: string;
-            args: Record<string, never>;
-            /** @description uint256 as a decimal string */
+            /**
+             * @description Event arguments, as ingested
+             * @example {
+             *       "from": "0x0000000000000000000000000000000000000000",
+             *       "to": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+             *       "value": "250"
+             *     }
+             */
+            args: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description uint256 as a decimal string
+             * @example 250
+             */
             value: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T15:09:58.000Z
+             */
             timestamp: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T15:10:44.000Z
+             */
             createdAt: string;
         };
         BlockchainEventPageDto: {
             items: components["schemas"]["BlockchainEventDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example null
+             */
             nextCursor: string | null;
         };
         ContractInteractionDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f7e8d9c-0b1a-4c2d-8e3f-4a5b6c7d8e9f
+             */
             id: string;
+            /** @example 8453 */
             chainId: number;
+            /**
+             * @description EIP-55 checksummed
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
             contractAddress: string;
+            /** @example 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 */
             transactionHash: string;
+            /**
+             * @description Decimal string
+             * @example 19000000
+             */
             blockNumber: string;
+            /** @example 0x71C7656EC7ab88b098defB751B7401B5f6d8976F */
             fromAddress: string | null;
+            /** @example invest(uint256) */
             method: string;
-            args: Record<string, never>[];
-            /** @description uint256 as a decimal string */
+            /**
+             * @description Call arguments, as ingested
+             * @example [
+             *       "250500000"
+             *     ]
+             */
+            args: unknown[];
+            /**
+             * @description uint256 as a decimal string
+             * @example 0
+             */
             value: string;
+            /**
+             * @description uint256 as a decimal string
+             * @example 51234
+             */
             gasUsed: string | null;
-            /** @enum {string} */
+            /**
+             * @example success
+             * @enum {string}
+             */
             status: "success" | "reverted";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T15:09:58.000Z
+             */
             timestamp: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-04T15:10:44.000Z
+             */
             createdAt: string;
         };
         ContractInteractionPageDto: {
             items: components["schemas"]["ContractInteractionDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example null
+             */
             nextCursor: string | null;
         };
         IngestEventDto: {
@@ -1637,13 +2290,15 @@ export interface components {
             chainId: number;
             /** @description Stored EIP-55 checksummed */
             contractAddress: string;
-            contractName?: Record<string, never> | null;
+            /** @example PendAssetToken */
+            contractName?: string | null;
             /**
              * @description Decimal string or safe integer
              * @example 19000000
              */
-            blockNumber: Record<string, never>;
-            blockHash?: Record<string, never> | null;
+            blockNumber: string | number;
+            /** @example 0x88e96d4537bea4d9c05d12549907b32561d3bf31f45aae734cdc119f13406cb6 */
+            blockHash?: string | null;
             transactionHash: string;
             /** @example 0 */
             logIndex: number;
@@ -1651,17 +2306,27 @@ export interface components {
             eventType: string;
             /** @description Event arguments, kept whole */
             args?: Record<string, never>;
-            /** @description uint256 amount as a decimal string */
-            value?: Record<string, never> | null;
-            /** Format: date-time */
-            timestamp?: Record<string, never> | null;
+            /**
+             * @description uint256 amount as a decimal string
+             * @example 250500000
+             */
+            value?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-04T15:09:58.000Z
+             */
+            timestamp?: string | null;
         };
         IngestEventsDto: {
             events: components["schemas"]["IngestEventDto"][];
         };
         IngestResultDto: {
+            /** @example 2 */
             inserted: number;
-            /** @description Already stored (same chain id, tx hash and log index/method), skipped */
+            /**
+             * @description Already stored (same chain id, tx hash and log index/method), skipped
+             * @example 1
+             */
             duplicates: number;
         };
         IngestInteractionDto: {
@@ -1669,61 +2334,114 @@ export interface components {
             chainId: number;
             contractAddress: string;
             transactionHash: string;
-            /** @example 19000000 */
-            blockNumber: Record<string, never>;
-            fromAddress?: Record<string, never> | null;
+            /**
+             * @description Decimal string or safe integer
+             * @example 19000000
+             */
+            blockNumber: string | number;
+            /** @example 0x71C7656EC7ab88b098defB751B7401B5f6d8976F */
+            fromAddress?: string | null;
             /** @example invest(uint256) */
             method: string;
-            args?: Record<string, never>[];
+            /**
+             * @description Call arguments, any JSON values, kept whole
+             * @example [
+             *       "250500000"
+             *     ]
+             */
+            args?: unknown[];
             /**
              * @description uint256 wei as a decimal string
              * @example 0
              */
             value?: string;
-            gasUsed?: Record<string, never> | null;
+            /**
+             * @description uint256 as a decimal string
+             * @example 51234
+             */
+            gasUsed?: string | null;
             /** @enum {string} */
             status: "success" | "reverted";
-            /** Format: date-time */
-            timestamp?: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-04T15:09:58.000Z
+             */
+            timestamp?: string | null;
         };
         IngestInteractionsDto: {
             interactions: components["schemas"]["IngestInteractionDto"][];
         };
         PoolDto: {
+            /** @example 3 */
             inUse: number;
+            /** @example 5 */
             idle: number;
-            /** @description Requests waiting for a free connection */
+            /**
+             * @description Requests waiting for a free connection
+             * @example 0
+             */
             waiting: number;
+            /** @example 8 */
             total: number;
-            /** @description DB_POOL_MAX */
+            /**
+             * @description DB_POOL_MAX
+             * @example 20
+             */
             max: number;
         };
         ConnectionsDto: {
-            /** @description Server backends of this database in state 'active' (pg_stat_activity) */
+            /**
+             * @description Server backends of this database in state 'active' (pg_stat_activity)
+             * @example 4
+             */
             active: number;
+            /** @example 9 */
             idle: number;
+            /** @example 0 */
             idleInTransaction: number;
+            /** @example 13 */
             total: number;
-            /** @description max_connections of the server */
+            /**
+             * @description max_connections of the server
+             * @example 100
+             */
             max: number;
             /** @description This instance's pg pool */
             pool: components["schemas"]["PoolDto"];
         };
         PerformanceDto: {
-            /** @description Mean statement time in ms */
-            avgQueryTime: Record<string, never> | null;
-            /** @enum {string} */
+            /**
+             * @description Mean statement time in ms
+             * @example 1.84
+             */
+            avgQueryTime: number | null;
+            /**
+             * @example pg_stat_statements
+             * @enum {string}
+             */
             avgQueryTimeSource: "pg_stat_statements" | "pg_stat_database.active_time" | "unavailable";
-            /** @description Queries slower than DB_SLOW_QUERY_MS in the last 24 h (system_logs) */
+            /**
+             * @description Queries slower than DB_SLOW_QUERY_MS in the last 24 h (system_logs)
+             * @example 2
+             */
             slowQueries: number;
+            /** @example 0 */
             slowQueriesLastHour: number;
+            /** @example 500 */
             slowQueryThresholdMs: number;
-            /** @description blks_hit / (blks_hit + blks_read), 0..1 */
-            cacheHitRatio: Record<string, never> | null;
+            /**
+             * @description blks_hit / (blks_hit + blks_read), 0..1
+             * @example 0.9987
+             */
+            cacheHitRatio: number | null;
+            /** @example 0 */
             deadlocks: number;
         };
         ScheduledJobsDto: {
-            /** @description Whether the instance that answered runs the scheduled jobs (MONITORING_JOBS_ENABLED): the analytics fold, the metrics sampler, retention. When false (and no other instance runs them) analytics never move; `problems` says so */
+            /**
+             * @description Whether the instance that answered runs the scheduled jobs (MONITORING_JOBS_ENABLED): the analytics fold, the metrics sampler, retention. When false (and no other instance runs them) analytics never move; `problems` says so
+             * @example true
+             */
             enabled: boolean;
         };
         AvailabilityDto: {
@@ -1731,84 +2449,144 @@ export interface components {
              * @description Percent of the minutes of the last 24 h (since the first sample, when later) in which the per-minute sampler found the API and the database working
              * @example 99.931
              */
-            last24h: Record<string, never> | null;
+            last24h: number | null;
             /**
              * @description The same over the last 30 days
              * @example 99.95
              */
-            last30d: Record<string, never> | null;
+            last30d: number | null;
         };
         LastDrillDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-01T03:00:00.000Z
+             */
             at: string;
-            /** @enum {string} */
+            /**
+             * @example passed
+             * @enum {string}
+             */
             status: "passed" | "failed";
-            /** @description Restore time of the drill (the measured RTO), seconds */
-            rtoSeconds: Record<string, never> | null;
-            error: Record<string, never> | null;
+            /**
+             * @description Restore time of the drill (the measured RTO), seconds
+             * @example 41.2
+             */
+            rtoSeconds: number | null;
+            /** @example null */
+            error: number | null;
         };
         DatabaseSizeDto: {
+            /** @example 44040192 */
             bytes: number;
             /** @example 42 MB */
             pretty: string;
         };
         LastBackupDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T06:00:00.000Z
+             */
             at: string;
             /** @example pend-20261125T060000000Z.dump */
             file: string;
+            /** @example 9342771 */
             sizeBytes: number;
-            /** @description A restore of it into a scratch database matched the row counts */
+            /**
+             * @description A restore of it into a scratch database matched the row counts
+             * @example true
+             */
             verified: boolean;
-            /** @enum {string} */
+            /**
+             * @example verified
+             * @enum {string}
+             */
             verification: "pending" | "verified" | "failed";
-            /** Format: date-time */
-            lastVerifiedAt: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-05T06:02:31.000Z
+             */
+            lastVerifiedAt: string | null;
         };
         DatabaseHealthDto: {
-            /** @enum {string} */
+            /**
+             * @example healthy
+             * @enum {string}
+             */
             status: "healthy" | "degraded";
+            /** @example [] */
             problems: string[];
             connections: components["schemas"]["ConnectionsDto"];
             performance: components["schemas"]["PerformanceDto"];
             scheduledJobs: components["schemas"]["ScheduledJobsDto"];
-            /** @description Server uptime in seconds */
+            /**
+             * @description Server uptime in seconds
+             * @example 1209600
+             */
             uptime: number;
             availability: components["schemas"]["AvailabilityDto"];
             /** @description The newest recovery drill (npm run db:drill, monthly) */
             lastDrill?: components["schemas"]["LastDrillDto"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-02-19T08:00:00.000Z
+             */
             serverStartedAt: string;
             databaseSize: components["schemas"]["DatabaseSizeDto"];
             lastBackup?: components["schemas"]["LastBackupDto"] | null;
         };
         BackendDto: {
+            /** @example 48211 */
             pid: number;
-            user: Record<string, never> | null;
-            application: Record<string, never> | null;
-            clientAddr: Record<string, never> | null;
+            /** @example pend */
+            user: string | null;
+            /** @example pend-api */
+            application: string | null;
+            /** @example 10.0.4.17 */
+            clientAddr: string | null;
             /** @example active */
-            state: Record<string, never> | null;
-            waitEventType: Record<string, never> | null;
-            waitEvent: Record<string, never> | null;
-            /** Format: date-time */
-            queryStart: Record<string, never> | null;
-            /** @description ms since the query started */
-            durationMs: Record<string, never> | null;
-            /** @description First 500 characters, secrets masked */
-            query: Record<string, never> | null;
+            state: string | null;
+            /** @example Lock */
+            waitEventType: string | null;
+            /** @example relation */
+            waitEvent: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-05T07:59:58.412Z
+             */
+            queryStart: string | null;
+            /**
+             * @description ms since the query started
+             * @example 1588
+             */
+            durationMs: number | null;
+            /**
+             * @description First 500 characters, secrets masked
+             * @example UPDATE assets SET status = $1 WHERE id = $2
+             */
+            query: string | null;
         };
         BlockerDto: {
+            /** @example 48190 */
             pid: number;
-            state: Record<string, never> | null;
-            query: Record<string, never> | null;
+            /** @example idle in transaction */
+            state: string | null;
+            /** @example LOCK TABLE assets IN ACCESS EXCLUSIVE MODE */
+            query: string | null;
         };
         BlockingLockDto: {
+            /** @example 48211 */
             blockedPid: number;
-            blockedQuery: Record<string, never> | null;
+            /** @example UPDATE assets SET status = $1 WHERE id = $2 */
+            blockedQuery: string | null;
             /** @example relation AccessExclusiveLock on users */
-            waitingForLock: Record<string, never> | null;
-            waitingMs: Record<string, never> | null;
+            waitingForLock: string | null;
+            /** @example 1588 */
+            waitingMs: number | null;
+            /**
+             * @example [
+             *       48190
+             *     ]
+             */
             blockingPids: number[];
             blocking: components["schemas"]["BlockerDto"][];
         };
@@ -1819,53 +2597,100 @@ export interface components {
             blockingLocks: components["schemas"]["BlockingLockDto"][];
             /** @description Open transactions, longest first (top 10) */
             longestTransactions: components["schemas"]["TransactionDto"][];
-            totals: Record<string, never>;
+            /**
+             * @example {
+             *       "connections": 13,
+             *       "nonIdle": 4
+             *     }
+             */
+            totals?: {
+                connections: number;
+                nonIdle: number;
+            };
         };
         RouteTimingDto: {
+            /** @example GET */
             method: string;
             /** @example /api/users/:id */
             route: string;
+            /** @example 1843 */
             count: number;
-            /** @description ms */
+            /**
+             * @description ms
+             * @example 4.1
+             */
             p50: number;
-            /** @description ms */
+            /**
+             * @description ms
+             * @example 12.7
+             */
             p95: number;
-            /** @description ms */
+            /**
+             * @description ms
+             * @example 31.5
+             */
             p99: number;
-            /** @description ms */
+            /**
+             * @description ms
+             * @example 88.2
+             */
             max: number;
+            /** @example 0 */
             serverErrors: number;
+            /** @example 17 */
             clientErrors: number;
-            /** @description 5xx / count */
+            /**
+             * @description 5xx / count
+             * @example 0
+             */
             errorRate: number;
         };
         StatementDto: {
+            /** @example SELECT … FROM assets a WHERE a.status = $1 ORDER BY a.created_at DESC LIMIT $2 */
             query: string;
+            /** @example 18210 */
             calls: number;
+            /** @example 0.62 */
             meanMs: number;
+            /** @example 41.3 */
             maxMs: number;
+            /** @example 11290.2 */
             totalMs: number;
-            rows: Record<string, never> | null;
+            /** @example 364200 */
+            rows: number | null;
         };
         SlowestQueriesDto: {
-            /** @enum {string} */
+            /**
+             * @example pg_stat_statements
+             * @enum {string}
+             */
             source: "pg_stat_statements" | "system_logs";
             queries: components["schemas"]["StatementDto"][];
         };
         PerformanceMetricsDto: {
             /** @example 60 */
             windowMinutes: number;
+            /** @example 5120 */
             requests: number;
-            /** @description Share of 5xx responses in the window, 0..1 */
+            /**
+             * @description Share of 5xx responses in the window, 0..1
+             * @example 0
+             */
             errorRate: number;
-            /** @description Share of 4xx responses in the window, 0..1 */
+            /**
+             * @description Share of 4xx responses in the window, 0..1
+             * @example 0.0123
+             */
             clientErrorRate: number;
             routes: components["schemas"]["RouteTimingDto"][];
             slowestQueries: components["schemas"]["SlowestQueriesDto"];
         };
         UsersCountDto: {
+            /** @example 1284 */
             total: number;
+            /** @example 12 */
             new24h: number;
+            /** @example 97 */
             new7d: number;
         };
         AmountRaisedDto: {
@@ -1883,7 +2708,9 @@ export interface components {
             byCategory: Record<string, never>;
         };
         InvestmentsCountDto: {
+            /** @example 23 */
             count24h: number;
+            /** @example 158 */
             count7d: number;
             /** @example 5000.000000 */
             amount24h: string;
@@ -1923,33 +2750,69 @@ export interface components {
             assetsByStatus: Record<string, never>;
             amountRaised: components["schemas"]["AmountRaisedDto"];
             investments: components["schemas"]["InvestmentsCountDto"];
-            /** @description KYC applications pending or in review */
+            /**
+             * @description KYC applications pending or in review
+             * @example 4
+             */
             pendingKycReviews: number;
         };
         BackupVerificationDto: {
-            /** @enum {string} */
+            /**
+             * @example verified
+             * @enum {string}
+             */
             status: "pending" | "verified" | "failed";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T06:02:31.000Z
+             */
             at?: string;
+            /** @example 151234 */
             durationMs?: number;
+            /**
+             * @description Why verification failed
+             * @example row counts differ: users 1284 vs 1283
+             */
             error?: string;
         };
         BackupSummaryDto: {
+            /** @example pend-20260305T060000000Z */
             id: string;
+            /** @example pend-20260305T060000000Z.dump */
             file: string;
+            /** @example pend-20260305T060000000Z.schema.sql */
             schemaFile: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-05T06:00:00.000Z
+             */
             startedAt: string;
+            /** @example 8421 */
             durationMs: number;
+            /** @example 9342771 */
             sizeBytes: number;
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
             sha256: string;
-            /** @enum {string} */
+            /**
+             * @example scheduled
+             * @enum {string}
+             */
             trigger: "scheduled" | "manual";
-            /** @description Rows per table in the dump */
-            rowCounts: Record<string, never>;
+            /**
+             * @description Rows per table in the dump
+             * @example {
+             *       "users": 1284,
+             *       "investments": 3410,
+             *       "assets": 27
+             *     }
+             */
+            rowCounts: {
+                [key: string]: number;
+            };
             verification: components["schemas"]["BackupVerificationDto"];
         };
         BackupListDto: {
+            /** @example true */
             enabled: boolean;
             /** @example 0 6 * * * */
             cron: string;
@@ -1961,7 +2824,10 @@ export interface components {
              *     }
              */
             retention: Record<string, never>;
-            /** @description A backup is running in this instance */
+            /**
+             * @description A backup is running in this instance
+             * @example false
+             */
             running: boolean;
             /** @description Newest first */
             backups: components["schemas"]["BackupSummaryDto"][];
@@ -2098,6 +2964,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nonce": "8f3c2a1b9d4e7f6a0c5b3e2d1f4a9b8c",
+                     *       "message": "app.pend.example wants you to sign in with your Ethereum account:\n0x71C7656EC7ab88b098defB751B7401B5f6d8976F\n\nSign in to Pend.\n\nURI: https://app.pend.example\nVersion: 1\nChain ID: 137\nNonce: 8f3c2a1b9d4e7f6a0c5b3e2d1f4a9b8c\nIssued At: 2026-03-05T08:00:00.000Z\nExpiration Time: 2026-03-05T08:05:00.000Z",
+                     *       "issuedAt": "2026-03-05T08:00:00.000Z",
+                     *       "expiresAt": "2026-03-05T08:05:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["NonceResponseDto"];
                 };
             };
@@ -2255,6 +3129,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjFmMGMzZS03YTJkLTRlOGItOWM2MS0yZjRhOGQzYjdlMTAiLCJleHAiOjE3NzI0NDU2MDB9.kH0a4Vd7u3cP1oZr2f9sQy5wXn8mJ6tL4bE0gA1iCdU",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 3600,
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserAccessTokenDto"];
                 };
             };
@@ -2458,6 +3340,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjFmMGMzZS03YTJkLTRlOGItOWM2MS0yZjRhOGQzYjdlMTAiLCJleHAiOjE3NzI0NDU2MDB9.kH0a4Vd7u3cP1oZr2f9sQy5wXn8mJ6tL4bE0gA1iCdU",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 3600,
+                     *       "adminId": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "role": "compliance"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAccessTokenDto"];
                 };
             };
@@ -2641,6 +3532,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjFmMGMzZS03YTJkLTRlOGItOWM2MS0yZjRhOGQzYjdlMTAiLCJleHAiOjE3NzI0NDU2MDB9.kH0a4Vd7u3cP1oZr2f9sQy5wXn8mJ6tL4bE0gA1iCdU",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 3600
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisteredUserDto"];
                 };
             };
@@ -2812,6 +3711,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "legacyId": "usr_7Hq2",
+                     *       "walletAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *       "phone": "+14155550123",
+                     *       "email": "ada.lovelace@example.com",
+                     *       "displayName": "Ada L.",
+                     *       "status": "active",
+                     *       "createdAt": "2026-03-02T08:55:12.000Z",
+                     *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *       "profile": {
+                     *         "firstName": "Ada",
+                     *         "lastName": "Lovelace",
+                     *         "country": "GB",
+                     *         "dateOfBirth": "1990-04-30",
+                     *         "language": "en-GB",
+                     *         "notifyEmail": true,
+                     *         "notifySms": false
+                     *       },
+                     *       "tier": {
+                     *         "id": 2,
+                     *         "name": "silver",
+                     *         "rank": 2,
+                     *         "maxSingleInvestment": "25000.000000",
+                     *         "benefits": [
+                     *           "Early access to new assets",
+                     *           "Quarterly investor call"
+                     *         ]
+                     *       },
+                     *       "kyc": {
+                     *         "status": "approved",
+                     *         "approvedLevel": 1,
+                     *         "latestApplicationId": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d"
+                     *       },
+                     *       "holdings": [
+                     *         {
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "assetName": "Harbour Lofts Lisbon",
+                     *           "tokenSymbol": "HLL",
+                     *           "confirmedAmount": "250.500000",
+                     *           "pendingAmount": "0.000000",
+                     *           "tokens": "250",
+                     *           "investmentCount": 1
+                     *         }
+                     *       ],
+                     *       "totalInvested": "250.500000"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserDetailDto"];
                 };
             };
@@ -2943,6 +3891,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "legacyId": "usr_7Hq2",
+                     *       "walletAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *       "phone": "+14155550123",
+                     *       "email": "ada.lovelace@example.com",
+                     *       "displayName": "Ada L.",
+                     *       "status": "active",
+                     *       "createdAt": "2026-03-02T08:55:12.000Z",
+                     *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *       "profile": {
+                     *         "firstName": "Ada",
+                     *         "lastName": "Lovelace",
+                     *         "country": "GB",
+                     *         "dateOfBirth": "1990-04-30",
+                     *         "language": "en-GB",
+                     *         "notifyEmail": true,
+                     *         "notifySms": false
+                     *       },
+                     *       "tier": {
+                     *         "id": 2,
+                     *         "name": "silver",
+                     *         "rank": 2,
+                     *         "maxSingleInvestment": "25000.000000",
+                     *         "benefits": [
+                     *           "Early access to new assets",
+                     *           "Quarterly investor call"
+                     *         ]
+                     *       },
+                     *       "kyc": {
+                     *         "status": "approved",
+                     *         "approvedLevel": 1,
+                     *         "latestApplicationId": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d"
+                     *       },
+                     *       "holdings": [
+                     *         {
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "assetName": "Harbour Lofts Lisbon",
+                     *           "tokenSymbol": "HLL",
+                     *           "confirmedAmount": "250.500000",
+                     *           "pendingAmount": "0.000000",
+                     *           "tokens": "250",
+                     *           "investmentCount": 1
+                     *         }
+                     *       ],
+                     *       "totalInvested": "250.500000"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserDetailDto"];
                 };
             };
@@ -3140,6 +4137,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "legacyId": "usr_7Hq2",
+                     *       "walletAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *       "phone": "+14155550123",
+                     *       "email": "ada.lovelace@example.com",
+                     *       "displayName": "Ada L.",
+                     *       "status": "active",
+                     *       "createdAt": "2026-03-02T08:55:12.000Z",
+                     *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *       "profile": {
+                     *         "firstName": "Ada",
+                     *         "lastName": "Lovelace",
+                     *         "country": "GB",
+                     *         "dateOfBirth": "1990-04-30",
+                     *         "language": "en-GB",
+                     *         "notifyEmail": true,
+                     *         "notifySms": false
+                     *       },
+                     *       "tier": {
+                     *         "id": 2,
+                     *         "name": "silver",
+                     *         "rank": 2,
+                     *         "maxSingleInvestment": "25000.000000",
+                     *         "benefits": [
+                     *           "Early access to new assets",
+                     *           "Quarterly investor call"
+                     *         ]
+                     *       },
+                     *       "kyc": {
+                     *         "status": "approved",
+                     *         "approvedLevel": 1,
+                     *         "latestApplicationId": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d"
+                     *       },
+                     *       "holdings": [
+                     *         {
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "assetName": "Harbour Lofts Lisbon",
+                     *           "tokenSymbol": "HLL",
+                     *           "confirmedAmount": "250.500000",
+                     *           "pendingAmount": "0.000000",
+                     *           "tokens": "250",
+                     *           "investmentCount": 1
+                     *         }
+                     *       ],
+                     *       "totalInvested": "250.500000"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserDetailDto"];
                 };
             };
@@ -3295,6 +4341,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "e2d4f6a8-1b3c-4d5e-8f70-91a2b3c4d5e6",
+                     *           "type": "investment",
+                     *           "amount": "250.500000",
+                     *           "currency": "USDC",
+                     *           "status": "completed",
+                     *           "txHash": "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "investmentId": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *           "createdAt": "2026-03-04T14:03:27.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TransactionPageDto"];
                 };
             };
@@ -3454,6 +4518,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "status": "approved",
+                     *       "level": 1,
+                     *       "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *       "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *       "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "rejectionReason": null,
+                     *       "documents": [
+                     *         {
+                     *           "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *           "type": "passport",
+                     *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *           "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *           "mimeType": "image/jpeg",
+                     *           "status": "accepted",
+                     *           "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["KycApplicationDto"];
                 };
             };
@@ -3673,6 +4760,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *         "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *         "status": "approved",
+                     *         "level": 1,
+                     *         "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *         "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *         "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *         "rejectionReason": null,
+                     *         "documents": [
+                     *           {
+                     *             "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *             "type": "passport",
+                     *             "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *             "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *             "mimeType": "image/jpeg",
+                     *             "status": "accepted",
+                     *             "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["KycApplicationDto"][];
                 };
             };
@@ -3772,6 +4884,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *           "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *           "status": "approved",
+                     *           "level": 1,
+                     *           "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *           "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *           "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *           "rejectionReason": null,
+                     *           "documents": [
+                     *             {
+                     *               "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *               "type": "passport",
+                     *               "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *               "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *               "mimeType": "image/jpeg",
+                     *               "status": "accepted",
+                     *               "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["KycApplicationPageDto"];
                 };
             };
@@ -3893,6 +5033,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "status": "approved",
+                     *       "level": 1,
+                     *       "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *       "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *       "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "rejectionReason": null,
+                     *       "documents": [
+                     *         {
+                     *           "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *           "type": "passport",
+                     *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *           "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *           "mimeType": "image/jpeg",
+                     *           "status": "accepted",
+                     *           "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["KycApplicationDto"];
                 };
             };
@@ -4038,6 +5201,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "status": "approved",
+                     *       "level": 1,
+                     *       "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *       "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *       "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "rejectionReason": null,
+                     *       "documents": [
+                     *         {
+                     *           "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *           "type": "passport",
+                     *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *           "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *           "mimeType": "image/jpeg",
+                     *           "status": "accepted",
+                     *           "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["KycApplicationDto"];
                 };
             };
@@ -4217,6 +5403,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "status": "approved",
+                     *       "level": 1,
+                     *       "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *       "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *       "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "rejectionReason": null,
+                     *       "documents": [
+                     *         {
+                     *           "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *           "type": "passport",
+                     *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *           "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *           "mimeType": "image/jpeg",
+                     *           "status": "accepted",
+                     *           "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["KycApplicationDto"];
                 };
             };
@@ -4446,6 +5655,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "status": "approved",
+                     *       "level": 1,
+                     *       "submittedAt": "2026-03-02T09:01:40.000Z",
+                     *       "reviewedAt": "2026-03-02T11:20:05.000Z",
+                     *       "reviewedBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "rejectionReason": null,
+                     *       "documents": [
+                     *         {
+                     *           "id": "7d2e9f14-5a6b-4c3d-8e2f-1a0b9c8d7e6f",
+                     *           "type": "passport",
+                     *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *           "storageKey": "kyc/2026/03/passport-front.jpg",
+                     *           "mimeType": "image/jpeg",
+                     *           "status": "accepted",
+                     *           "uploadedAt": "2026-03-02T09:01:40.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["KycApplicationDto"];
                 };
             };
@@ -4678,6 +5910,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "name": "Harbour Lofts Lisbon",
+                     *           "category": "real_estate",
+                     *           "status": "open",
+                     *           "currency": "USDC",
+                     *           "targetAmount": "250000.000000",
+                     *           "minInvestment": "100.000000",
+                     *           "maxInvestment": "50000.000000",
+                     *           "tokenSymbol": "HLL",
+                     *           "tokenPrice": "1.000000",
+                     *           "chainId": 8453,
+                     *           "contractAddress": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                     *           "expectedApy": "8.5000",
+                     *           "opensAt": "2026-03-01T00:00:00.000Z",
+                     *           "closesAt": "2026-06-30T23:59:59.000Z",
+                     *           "description": "Twelve renovated loft apartments in Lisbon’s harbour district, let long-term.",
+                     *           "documents": [
+                     *             {
+                     *               "title": "Offering memorandum",
+                     *               "url": "https://docs.pend.example/assets/harbour-lofts/memorandum-v2.pdf",
+                     *               "version": "2"
+                     *             }
+                     *           ],
+                     *           "createdBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *           "createdAt": "2026-02-20T10:00:00.000Z",
+                     *           "updatedAt": "2026-03-01T00:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "total": 27,
+                     *       "limit": 1,
+                     *       "nextCursor": "WyJjcmVhdGVkQXQiLCIyMDI2LTAyLTIwVDEwOjAwOjAwLjAwMDAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjNmUtOWExZi0yYjNjNGQ1ZTZmNzAiXQ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetPageDto"];
                 };
             };
@@ -4772,6 +6041,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "assets": [
+                     *         {
+                     *           "assets": 1,
+                     *           "targetAmount": "250000.000000",
+                     *           "raisedAmount": "182400.500000",
+                     *           "fundedPercent": "72.96",
+                     *           "investors": 311,
+                     *           "investments": 342,
+                     *           "averageTicket": "533.334795",
+                     *           "id": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "name": "Harbour Lofts Lisbon",
+                     *           "category": "real_estate",
+                     *           "status": "open",
+                     *           "currency": "USDC"
+                     *         }
+                     *       ],
+                     *       "categories": [
+                     *         {
+                     *           "assets": 1,
+                     *           "targetAmount": "250000.000000",
+                     *           "raisedAmount": "182400.500000",
+                     *           "fundedPercent": "72.96",
+                     *           "investors": 311,
+                     *           "investments": 342,
+                     *           "averageTicket": "533.334795",
+                     *           "category": "real_estate"
+                     *         }
+                     *       ],
+                     *       "platform": {
+                     *         "assets": 1,
+                     *         "targetAmount": "250000.000000",
+                     *         "raisedAmount": "182400.500000",
+                     *         "fundedPercent": "72.96",
+                     *         "investors": 311,
+                     *         "investments": 342,
+                     *         "averageTicket": "533.334795"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetAnalyticsDto"];
                 };
             };
@@ -4869,6 +6179,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "name": "Harbour Lofts Lisbon",
+                     *       "category": "real_estate",
+                     *       "status": "open",
+                     *       "currency": "USDC",
+                     *       "targetAmount": "250000.000000",
+                     *       "minInvestment": "100.000000",
+                     *       "maxInvestment": "50000.000000",
+                     *       "tokenSymbol": "HLL",
+                     *       "tokenPrice": "1.000000",
+                     *       "chainId": 8453,
+                     *       "contractAddress": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                     *       "expectedApy": "8.5000",
+                     *       "opensAt": "2026-03-01T00:00:00.000Z",
+                     *       "closesAt": "2026-06-30T23:59:59.000Z",
+                     *       "description": "Twelve renovated loft apartments in Lisbon’s harbour district, let long-term.",
+                     *       "documents": [
+                     *         {
+                     *           "title": "Offering memorandum",
+                     *           "url": "https://docs.pend.example/assets/harbour-lofts/memorandum-v2.pdf",
+                     *           "version": "2"
+                     *         }
+                     *       ],
+                     *       "createdBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "createdAt": "2026-02-20T10:00:00.000Z",
+                     *       "updatedAt": "2026-03-01T00:00:00.000Z",
+                     *       "legacyId": "opp_sunset",
+                     *       "raisedAmount": "182400.500000",
+                     *       "committedAmount": "190150.500000"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetDetailDto"];
                 };
             };
@@ -5002,6 +6345,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "name": "Harbour Lofts Lisbon",
+                     *       "category": "real_estate",
+                     *       "status": "open",
+                     *       "currency": "USDC",
+                     *       "targetAmount": "250000.000000",
+                     *       "minInvestment": "100.000000",
+                     *       "maxInvestment": "50000.000000",
+                     *       "tokenSymbol": "HLL",
+                     *       "tokenPrice": "1.000000",
+                     *       "chainId": 8453,
+                     *       "contractAddress": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                     *       "expectedApy": "8.5000",
+                     *       "opensAt": "2026-03-01T00:00:00.000Z",
+                     *       "closesAt": "2026-06-30T23:59:59.000Z",
+                     *       "description": "Twelve renovated loft apartments in Lisbon’s harbour district, let long-term.",
+                     *       "documents": [
+                     *         {
+                     *           "title": "Offering memorandum",
+                     *           "url": "https://docs.pend.example/assets/harbour-lofts/memorandum-v2.pdf",
+                     *           "version": "2"
+                     *         }
+                     *       ],
+                     *       "createdBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "createdAt": "2026-02-20T10:00:00.000Z",
+                     *       "updatedAt": "2026-03-01T00:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetDto"];
                 };
             };
@@ -5185,6 +6558,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "name": "Harbour Lofts Lisbon",
+                     *       "category": "real_estate",
+                     *       "status": "open",
+                     *       "currency": "USDC",
+                     *       "targetAmount": "250000.000000",
+                     *       "minInvestment": "100.000000",
+                     *       "maxInvestment": "50000.000000",
+                     *       "tokenSymbol": "HLL",
+                     *       "tokenPrice": "1.000000",
+                     *       "chainId": 8453,
+                     *       "contractAddress": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                     *       "expectedApy": "8.5000",
+                     *       "opensAt": "2026-03-01T00:00:00.000Z",
+                     *       "closesAt": "2026-06-30T23:59:59.000Z",
+                     *       "description": "Twelve renovated loft apartments in Lisbon’s harbour district, let long-term.",
+                     *       "documents": [
+                     *         {
+                     *           "title": "Offering memorandum",
+                     *           "url": "https://docs.pend.example/assets/harbour-lofts/memorandum-v2.pdf",
+                     *           "version": "2"
+                     *         }
+                     *       ],
+                     *       "createdBy": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "createdAt": "2026-02-20T10:00:00.000Z",
+                     *       "updatedAt": "2026-03-01T00:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetDto"];
                 };
             };
@@ -5421,6 +6824,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "amount": "250.500000",
+                     *       "tokens": "250",
+                     *       "status": "pending",
+                     *       "txHash": null,
+                     *       "createdAt": "2026-03-04T14:03:27.000Z",
+                     *       "updatedAt": "2026-03-04T14:03:27.000Z",
+                     *       "agreement": {
+                     *         "version": "2024-01",
+                     *         "acceptedAt": "2026-03-04T14:03:27.000Z",
+                     *         "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
@@ -5675,6 +7096,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *           "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "amount": "250.500000",
+                     *           "tokens": "250",
+                     *           "status": "pending",
+                     *           "txHash": null,
+                     *           "createdAt": "2026-03-04T14:03:27.000Z",
+                     *           "updatedAt": "2026-03-04T14:03:27.000Z",
+                     *           "agreement": {
+                     *             "version": "2024-01",
+                     *             "acceptedAt": "2026-03-04T14:03:27.000Z",
+                     *             "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                     *           },
+                     *           "assetName": "Harbour Lofts Lisbon",
+                     *           "currency": "USDC"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["MyInvestmentPageDto"];
                 };
             };
@@ -5796,6 +7244,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "amount": "250.500000",
+                     *       "tokens": "250",
+                     *       "status": "pending",
+                     *       "txHash": null,
+                     *       "createdAt": "2026-03-04T14:03:27.000Z",
+                     *       "updatedAt": "2026-03-04T14:03:27.000Z",
+                     *       "agreement": {
+                     *         "version": "2024-01",
+                     *         "acceptedAt": "2026-03-04T14:03:27.000Z",
+                     *         "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                     *       },
+                     *       "legacyId": "inv_0dd62973"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvestmentDetailDto"];
                 };
             };
@@ -5950,6 +7417,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "amount": "250.500000",
+                     *       "tokens": "250",
+                     *       "status": "pending",
+                     *       "txHash": null,
+                     *       "createdAt": "2026-03-04T14:03:27.000Z",
+                     *       "updatedAt": "2026-03-04T14:03:27.000Z",
+                     *       "agreement": {
+                     *         "version": "2024-01",
+                     *         "acceptedAt": "2026-03-04T14:03:27.000Z",
+                     *         "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
@@ -6179,6 +7664,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "amount": "250.500000",
+                     *       "tokens": "250",
+                     *       "status": "pending",
+                     *       "txHash": null,
+                     *       "createdAt": "2026-03-04T14:03:27.000Z",
+                     *       "updatedAt": "2026-03-04T14:03:27.000Z",
+                     *       "agreement": {
+                     *         "version": "2024-01",
+                     *         "acceptedAt": "2026-03-04T14:03:27.000Z",
+                     *         "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
@@ -6408,6 +7911,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *       "userId": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *       "amount": "250.500000",
+                     *       "tokens": "250",
+                     *       "status": "pending",
+                     *       "txHash": null,
+                     *       "createdAt": "2026-03-04T14:03:27.000Z",
+                     *       "updatedAt": "2026-03-04T14:03:27.000Z",
+                     *       "agreement": {
+                     *         "version": "2024-01",
+                     *         "acceptedAt": "2026-03-04T14:03:27.000Z",
+                     *         "signature": "0x1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvestmentDto"];
                 };
             };
@@ -6634,6 +8155,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *           "walletAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *           "email": "ada.lovelace@example.com",
+                     *           "displayName": "Ada L.",
+                     *           "status": "active",
+                     *           "tier": "silver",
+                     *           "createdAt": "2026-03-02T08:55:12.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUserPageDto"];
                 };
             };
@@ -6765,6 +8302,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b1f0c3e-7a2d-4e8b-9c61-2f4a8d3b7e10",
+                     *       "legacyId": "usr_7Hq2",
+                     *       "walletAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *       "phone": "+14155550123",
+                     *       "email": "ada.lovelace@example.com",
+                     *       "displayName": "Ada L.",
+                     *       "status": "active",
+                     *       "createdAt": "2026-03-02T08:55:12.000Z",
+                     *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *       "profile": {
+                     *         "firstName": "Ada",
+                     *         "lastName": "Lovelace",
+                     *         "country": "GB",
+                     *         "dateOfBirth": "1990-04-30",
+                     *         "language": "en-GB",
+                     *         "notifyEmail": true,
+                     *         "notifySms": false
+                     *       },
+                     *       "tier": {
+                     *         "id": 2,
+                     *         "name": "silver",
+                     *         "rank": 2,
+                     *         "maxSingleInvestment": "25000.000000",
+                     *         "benefits": [
+                     *           "Early access to new assets",
+                     *           "Quarterly investor call"
+                     *         ]
+                     *       },
+                     *       "kyc": {
+                     *         "status": "approved",
+                     *         "approvedLevel": 1,
+                     *         "latestApplicationId": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d"
+                     *       },
+                     *       "holdings": [
+                     *         {
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "assetName": "Harbour Lofts Lisbon",
+                     *           "tokenSymbol": "HLL",
+                     *           "confirmedAmount": "250.500000",
+                     *           "pendingAmount": "0.000000",
+                     *           "tokens": "250",
+                     *           "investmentCount": 1
+                     *         }
+                     *       ],
+                     *       "totalInvested": "250.500000"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserDetailDto"];
                 };
             };
@@ -6967,6 +8553,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "b8c9d0e1-f2a3-4b5c-8d6e-7f8091a2b3c4",
+                     *           "adminId": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *           "adminEmail": "reviewer@pend.example",
+                     *           "action": "kyc.approve",
+                     *           "targetType": "kyc_application",
+                     *           "targetId": "c4e8a1b2-3d5f-4a6b-9c7d-8e0f1a2b3c4d",
+                     *           "details": {
+                     *             "level": 1,
+                     *             "note": "Documents match the register"
+                     *           },
+                     *           "ip": "203.0.113.24",
+                     *           "timestamp": "2026-03-02T11:20:05.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MjAyNi0wMy0wNFQxNDowMzoyNy4wMDAwMDBafDlhN2UzYzIxLTRiNWQtNGY2OC04ZTFhLTZjMmQwYjlmNGEzNQ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminLogPageDto"];
                 };
             };
@@ -7085,6 +8692,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "email": "reviewer@pend.example",
+                     *       "name": "Grace Hopper",
+                     *       "role": "compliance",
+                     *       "permissions": [
+                     *         "kyc:review",
+                     *         "users:read",
+                     *         "users:manage"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CurrentAdminDto"];
                 };
             };
@@ -7203,6 +8823,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *         "email": "reviewer@pend.example",
+                     *         "name": "Grace Hopper",
+                     *         "role": "compliance",
+                     *         "active": true,
+                     *         "lockedUntil": null,
+                     *         "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *         "createdAt": "2026-01-12T09:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["AdminAccountDto"][];
                 };
             };
@@ -7309,6 +8943,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "email": "reviewer@pend.example",
+                     *       "name": "Grace Hopper",
+                     *       "role": "compliance",
+                     *       "active": true,
+                     *       "lockedUntil": null,
+                     *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *       "createdAt": "2026-01-12T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAccountDto"];
                 };
             };
@@ -7514,6 +9160,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e6b2d4f-9c8a-4b7e-a5d3-0f2e4c6a8b91",
+                     *       "email": "reviewer@pend.example",
+                     *       "name": "Grace Hopper",
+                     *       "role": "compliance",
+                     *       "active": true,
+                     *       "lockedUntil": null,
+                     *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
+                     *       "createdAt": "2026-01-12T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAccountDto"];
                 };
             };
@@ -7740,6 +9398,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+                     *           "chainId": 8453,
+                     *           "contractAddress": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                     *           "contractName": "PendAssetToken",
+                     *           "blockNumber": "19000000",
+                     *           "blockHash": "0x88e96d4537bea4d9c05d12549907b32561d3bf31f45aae734cdc119f13406cb6",
+                     *           "transactionHash": "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+                     *           "logIndex": 0,
+                     *           "eventType": "Transfer",
+                     *           "args": {
+                     *             "from": "0x0000000000000000000000000000000000000000",
+                     *             "to": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *             "value": "250"
+                     *           },
+                     *           "value": "250",
+                     *           "timestamp": "2026-03-04T15:09:58.000Z",
+                     *           "createdAt": "2026-03-04T15:10:44.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["BlockchainEventPageDto"];
                 };
             };
@@ -7868,6 +9552,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6f7e8d9c-0b1a-4c2d-8e3f-4a5b6c7d8e9f",
+                     *           "chainId": 8453,
+                     *           "contractAddress": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                     *           "transactionHash": "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+                     *           "blockNumber": "19000000",
+                     *           "fromAddress": "0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+                     *           "method": "invest(uint256)",
+                     *           "args": [
+                     *             "250500000"
+                     *           ],
+                     *           "value": "0",
+                     *           "gasUsed": "51234",
+                     *           "status": "success",
+                     *           "timestamp": "2026-03-04T15:09:58.000Z",
+                     *           "createdAt": "2026-03-04T15:10:44.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ContractInteractionPageDto"];
                 };
             };
@@ -8012,6 +9720,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "inserted": 2,
+                     *       "duplicates": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["IngestResultDto"];
                 };
             };
@@ -8206,6 +9920,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "inserted": 2,
+                     *       "duplicates": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["IngestResultDto"];
                 };
             };
@@ -8376,6 +10096,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "info": {},
+                     *       "error": {},
+                     *       "details": {}
+                     *     }
+                     */
                     "application/json": unknown;
                 };
             };
@@ -8396,6 +10124,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "info": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         }
+                     *       },
+                     *       "error": {},
+                     *       "details": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @example ok */
                         status?: string;
@@ -8519,6 +10263,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "healthy",
+                     *       "problems": [],
+                     *       "connections": {
+                     *         "active": 4,
+                     *         "idle": 9,
+                     *         "idleInTransaction": 0,
+                     *         "total": 13,
+                     *         "max": 100,
+                     *         "pool": {
+                     *           "inUse": 3,
+                     *           "idle": 5,
+                     *           "waiting": 0,
+                     *           "total": 8,
+                     *           "max": 20
+                     *         }
+                     *       },
+                     *       "performance": {
+                     *         "avgQueryTime": 1.84,
+                     *         "avgQueryTimeSource": "pg_stat_statements",
+                     *         "slowQueries": 2,
+                     *         "slowQueriesLastHour": 0,
+                     *         "slowQueryThresholdMs": 500,
+                     *         "cacheHitRatio": 0.9987,
+                     *         "deadlocks": 0
+                     *       },
+                     *       "scheduledJobs": {
+                     *         "enabled": true
+                     *       },
+                     *       "uptime": 1209600,
+                     *       "availability": {
+                     *         "last24h": 99.931,
+                     *         "last30d": 99.95
+                     *       },
+                     *       "lastDrill": {
+                     *         "at": "2026-03-01T03:00:00.000Z",
+                     *         "status": "passed",
+                     *         "rtoSeconds": 41.2,
+                     *         "error": null
+                     *       },
+                     *       "serverStartedAt": "2026-02-19T08:00:00.000Z",
+                     *       "databaseSize": {
+                     *         "bytes": 44040192,
+                     *         "pretty": "42 MB"
+                     *       },
+                     *       "lastBackup": {
+                     *         "at": "2026-03-05T06:00:00.000Z",
+                     *         "file": "pend-20261125T060000000Z.dump",
+                     *         "sizeBytes": 9342771,
+                     *         "verified": true,
+                     *         "verification": "verified",
+                     *         "lastVerifiedAt": "2026-03-05T06:02:31.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatabaseHealthDto"];
                 };
             };
@@ -8613,6 +10413,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "currentQueries": [
+                     *         {
+                     *           "pid": 48211,
+                     *           "user": "pend",
+                     *           "application": "pend-api",
+                     *           "clientAddr": "10.0.4.17",
+                     *           "state": "active",
+                     *           "waitEventType": "Lock",
+                     *           "waitEvent": "relation",
+                     *           "queryStart": "2026-03-05T07:59:58.412Z",
+                     *           "durationMs": 1588,
+                     *           "query": "UPDATE assets SET status = $1 WHERE id = $2"
+                     *         }
+                     *       ],
+                     *       "blockingLocks": [
+                     *         {
+                     *           "blockedPid": 48211,
+                     *           "blockedQuery": "UPDATE assets SET status = $1 WHERE id = $2",
+                     *           "waitingForLock": "relation AccessExclusiveLock on users",
+                     *           "waitingMs": 1588,
+                     *           "blockingPids": [
+                     *             48190
+                     *           ],
+                     *           "blocking": [
+                     *             {
+                     *               "pid": 48190,
+                     *               "state": "idle in transaction",
+                     *               "query": "LOCK TABLE assets IN ACCESS EXCLUSIVE MODE"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "longestTransactions": [
+                     *         {
+                     *           "id": "e2d4f6a8-1b3c-4d5e-8f70-91a2b3c4d5e6",
+                     *           "type": "investment",
+                     *           "amount": "250.500000",
+                     *           "currency": "USDC",
+                     *           "status": "completed",
+                     *           "txHash": "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
+                     *           "investmentId": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
+                     *           "createdAt": "2026-03-04T14:03:27.000Z"
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "connections": 13,
+                     *         "nonIdle": 4
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatabaseActivityDto"];
                 };
             };
@@ -8707,6 +10560,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "windowMinutes": 60,
+                     *       "requests": 5120,
+                     *       "errorRate": 0,
+                     *       "clientErrorRate": 0.0123,
+                     *       "routes": [
+                     *         {
+                     *           "method": "GET",
+                     *           "route": "/api/users/:id",
+                     *           "count": 1843,
+                     *           "p50": 4.1,
+                     *           "p95": 12.7,
+                     *           "p99": 31.5,
+                     *           "max": 88.2,
+                     *           "serverErrors": 0,
+                     *           "clientErrors": 17,
+                     *           "errorRate": 0
+                     *         }
+                     *       ],
+                     *       "slowestQueries": {
+                     *         "source": "pg_stat_statements",
+                     *         "queries": [
+                     *           {
+                     *             "query": "SELECT … FROM assets a WHERE a.status = $1 ORDER BY a.created_at DESC LIMIT $2",
+                     *             "calls": 18210,
+                     *             "meanMs": 0.62,
+                     *             "maxMs": 41.3,
+                     *             "totalMs": 11290.2,
+                     *             "rows": 364200
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["PerformanceMetricsDto"];
                 };
             };
@@ -8801,6 +10689,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "users": {
+                     *         "total": 1284,
+                     *         "new24h": 12,
+                     *         "new7d": 97
+                     *       },
+                     *       "usersByTier": {
+                     *         "basic": 10,
+                     *         "silver": 2,
+                     *         "none": 0
+                     *       },
+                     *       "usersByKycStatus": {
+                     *         "pending": 3,
+                     *         "in_review": 1,
+                     *         "approved": 7,
+                     *         "rejected": 1,
+                     *         "none": 2
+                     *       },
+                     *       "assetsByStatus": {
+                     *         "draft": 1,
+                     *         "open": 4,
+                     *         "funded": 2,
+                     *         "closed": 0,
+                     *         "cancelled": 0
+                     *       },
+                     *       "amountRaised": {
+                     *         "total": "1250000.000000",
+                     *         "byCategory": {
+                     *           "real_estate": "1000000.000000",
+                     *           "venture": "250000.000000"
+                     *         }
+                     *       },
+                     *       "investments": {
+                     *         "count24h": 23,
+                     *         "count7d": 158,
+                     *         "amount24h": "5000.000000",
+                     *         "amount7d": "25000.000000"
+                     *       },
+                     *       "pendingKycReviews": 4
+                     *     }
+                     */
                     "application/json": components["schemas"]["DashboardStatsDto"];
                 };
             };
@@ -8895,6 +10825,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "enabled": true,
+                     *       "cron": "0 6 * * *",
+                     *       "retention": {
+                     *         "daily": 7,
+                     *         "weekly": 4,
+                     *         "monthly": 6
+                     *       },
+                     *       "running": false,
+                     *       "backups": [
+                     *         {
+                     *           "id": "pend-20260305T060000000Z",
+                     *           "file": "pend-20260305T060000000Z.dump",
+                     *           "schemaFile": "pend-20260305T060000000Z.schema.sql",
+                     *           "startedAt": "2026-03-05T06:00:00.000Z",
+                     *           "durationMs": 8421,
+                     *           "sizeBytes": 9342771,
+                     *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *           "trigger": "scheduled",
+                     *           "rowCounts": {
+                     *             "users": 1284,
+                     *             "investments": 3410,
+                     *             "assets": 27
+                     *           },
+                     *           "verification": {
+                     *             "status": "verified",
+                     *             "at": "2026-03-05T06:02:31.000Z",
+                     *             "durationMs": 151234,
+                     *             "error": "row counts differ: users 1284 vs 1283"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["BackupListDto"];
                 };
             };
@@ -8990,6 +10955,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "started"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BackupStartedDto"];
                 };
             };
