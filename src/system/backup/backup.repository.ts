@@ -68,7 +68,7 @@ export async function schemaSignature(db: Queryable): Promise<string[]> {
   const rows = (await db.query(
     `SELECT table_schema || '.' || table_name || '.' || column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END AS col
      FROM information_schema.columns
-     WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+     WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg\\_temp\\_%'
      ORDER BY 1`,
   )) as { col: string }[];
   return rows.map((r) => r.col);

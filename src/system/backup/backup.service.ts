@@ -45,7 +45,11 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Exact row counts of every user table, read through `runner` (inside its transaction if it has one). */
 export async function countRowsPerTable(runner: { query(sql: string): Promise<unknown> }): Promise<Record<string, number>> {
   const tables = (await runner.query(
-    `SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+    // Not temporary tables (pg_temp_N): they are no data of the database, another session's cannot be read
+    // ("cannot access temporary tables of other sessions"), and no dump or restored copy holds them.
+    `SELECT schemaname, tablename FROM pg_tables
+     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_temp\\_%'
+     ORDER BY 1, 2`,
   )) as { schemaname: string; tablename: string }[];
   if (tables.length === 0) return {};
   const sql = tables
