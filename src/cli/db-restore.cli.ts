@@ -20,7 +20,7 @@ const USAGE = `Usage: npm run db:restore -- --file <dump> [--target-db <name>] [
   a dump without one is refused unless --no-verify is given.
 
   --to-time: point-in-time recovery. Builds a new server in --target-dir (default: beside the embedded
-  data folder, <folder>-pitr-<timestamp>) from the newest base backup that finished before that instant,
+  data folder, <folder>-pitr-<timestamp>; with DATABASE_URL, BACKUP_DIR/pitr-<timestamp>) from the newest base backup that finished before that instant,
   replays the WAL archive (BACKUP_DIR/wal) up to it, promotes it and leaves it running on --port (default:
   a free one). A reachable live server is first asked to switch WAL so its newest commits are archived.
   The live data folder and the archive are never written. The last line printed is the new server's URL.
@@ -67,7 +67,11 @@ async function restoreToTime(values: { 'to-time'?: string; 'target-dir'?: string
     latest,
     walDir: config.backup.pitr.walDir,
     baseDir: config.backup.pitr.baseDir,
-    targetDir: path.resolve(values['target-dir'] ?? `${config.database.embeddedDataDir}-pitr-${stamp}`),
+    // Beside the embedded data folder; with DATABASE_URL (compose: the app image, the node user) in BACKUP_DIR.
+    targetDir: path.resolve(
+      values['target-dir'] ??
+        (config.database.url ? path.join(config.backup.dir, `pitr-${stamp}`) : `${config.database.embeddedDataDir}-pitr-${stamp}`),
+    ),
     login,
     liveUrl,
     port: values.port ? Number(values.port) : undefined,

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ARCHIVE_WAL_SCRIPT, restoreCommandFor } from './wal-archive';
 
+/** The one archive script: compose's postgres mounts this file; the embedded server writes ARCHIVE_WAL_SCRIPT. */
+const SCRIPT_FILE = path.resolve(__dirname, '..', '..', 'docker', 'postgres', 'archive-wal.sh');
+
 /** Runs the archive script as PostgreSQL would: `sh script <dir> %p %f`; returns its exit code. */
 function archive(script: string, dir: string, source: string, name: string): number {
   try {
@@ -16,13 +19,17 @@ function archive(script: string, dir: string, source: string, name: string): num
 }
 
 describe('the WAL archive script', () => {
+  it('is one script: the embedded server writes exactly docker/postgres/archive-wal.sh (edit the file, then copy it into wal-archive.ts)', () => {
+    expect(ARCHIVE_WAL_SCRIPT).toBe(fs.readFileSync(SCRIPT_FILE, 'utf8'));
+    expect(fs.statSync(SCRIPT_FILE).mode & 0o755).toBe(0o755);
+  });
+
   let root: string;
   let script: string;
   let dir: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'pend-wal-archive-'));
-    script = path.join(root, 'archive-wal.sh');
-    fs.writeFileSync(script, ARCHIVE_WAL_SCRIPT);
+    script = SCRIPT_FILE;
     dir = path.join(root, 'wal');
     fs.mkdirSync(dir);
   });
@@ -34,6 +41,9 @@ describe('the WAL archive script', () => {
     expect(archive(script, dir, segment, '000000010000000000000003')).toBe(0);
     expect(fs.readdirSync(dir)).toEqual(['000000010000000000000003.gz']);
     expect(gunzipSync(fs.readFileSync(path.join(dir, '000000010000000000000003.gz')))).toEqual(fs.readFileSync(segment));
+    expect(fs.statSync(path.join(dir, '000000010000000000000003.gz')).size).toBeLessThan(1 << 12);
+    // umask 027: the folder's group may read it (compose: the app's uid rotates and restores from the archive).
+    expect(fs.statSync(path.join(dir, '000000010000000000000003.gz')).mode & 0o777).toBe(0o640);
   });
 
   it('never overwrites: the same content again succeeds (a retry), other content fails and keeps the archived file', () => {

@@ -3,16 +3,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The archive_command of every server we run (embedded, and docker/postgres/archive-wal.sh for the
- * compose server): `sh archive-wal.sh <archive dir> %p %f`. It gzips one WAL file into the archive
- * and never overwrites: when a file of that name is already archived, it succeeds only if the content
- * is identical (PostgreSQL retrying after a crash between the copy and its bookkeeping), else it
- * fails and the server keeps the segment and retries. The copy is fsynced before it is linked under
- * its final name (link, not rename: a link never replaces), and the folder is fsynced after.
+ * The archive_command of every server we run: `sh archive-wal.sh <archive dir> %p %f`. The file
+ * docker/postgres/archive-wal.sh is the source (docker/compose.yaml's postgres mounts it); this is the
+ * same text, which the embedded server writes beside its data folder (the built code has no docker/
+ * folder), and wal-archive.spec.ts fails when the two differ. The script gzips one WAL file into the
+ * archive and never overwrites: when a file of that name is already archived, it succeeds only if the
+ * content is identical (PostgreSQL retrying after a crash between the copy and its bookkeeping), else it
+ * fails and the server keeps the segment and retries. The copy is fsynced before it is linked under its
+ * final name (link, not rename: a link never replaces), and the folder is fsynced after.
  */
 export const ARCHIVE_WAL_SCRIPT = `#!/bin/sh
-# PostgreSQL archive_command: sh archive-wal.sh <archive dir> %p %f (written by Pend; see src/database/wal-archive.ts)
+# PostgreSQL archive_command of every server Pend runs: sh archive-wal.sh <archive dir> %p %f
+# The embedded server writes this same text (ARCHIVE_WAL_SCRIPT in src/database/wal-archive.ts, kept
+# identical by src/database/wal-archive.spec.ts) beside its data folder; docker/compose.yaml's postgres
+# mounts this file. It gzips one WAL file into the archive and never overwrites: when a file of that
+# name is already archived it succeeds only if the content is identical (a retry after a crash between
+# the copy and the server's bookkeeping), else it fails and the server keeps the segment and retries.
+# The copy is fsynced before it is linked under its final name (a link never replaces), then the folder.
+# umask 027: readable by the folder's group (compose: the app's uid reads and rotates the archive).
 set -eu
+umask 027
 dir=$1
 src=$2
 name=$3
