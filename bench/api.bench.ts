@@ -369,8 +369,8 @@ async function main() {
     for (const { scenario, app: a, floor: f } of rows) {
       const ratio = a.rps / f.rps;
       lines.push(
-        `| ${scenario.name} | app | ${fmt(a.rps, 0)} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${scenario.targetP95} | ${a.p95 <= scenario.targetP95 ? 'yes' : 'NO'} | ${fmt(ratio, 2)} | ${ratio >= 0.7 ? 'yes' : 'NO'} | ${fmt(a.cpuMsPerRequest, 2)} | ${fmt(a.databaseCpuMsPerRequest, 2)} | ${a.failures} |`,
-        `| ${scenario.name} | floor | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p95)} | | | | | ${fmt(f.cpuMsPerRequest, 2)} | ${fmt(f.databaseCpuMsPerRequest, 2)} | ${f.failures} |`,
+        `| ${scenario.name} | app | ${fmt(a.rps, 0)} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${scenario.targetP95} | ${a.p95 <= scenario.targetP95 ? 'yes' : 'NO'} | ${fmt(ratio, 2)} | ${ratio >= 0.7 ? 'yes' : 'NO'} | ${fmt(a.cpuMsPerRequest, 3)} | ${fmt(a.databaseCpuMsPerRequest, 2)} | ${a.failures} |`,
+        `| ${scenario.name} | floor | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p95)} | | | | | ${fmt(f.cpuMsPerRequest, 3)} | ${fmt(f.databaseCpuMsPerRequest, 2)} | ${f.failures} |`,
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
