@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import * as net from 'node:net';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DatabaseOutageMonitor } from '../../src/common/database/database-outage';
@@ -288,6 +288,50 @@ describe('Faults: held connections', () => {
       await sleep(500); // the resumed backend sees its connection gone: the COPY is rolled back
       expect((await adminQuery<{ n: number }>(USAGE_ROWS_SQL, ['/api/frozen-before']))[0].n).toBe(1);
       expect((await adminQuery<{ n: number }>(USAGE_ROWS_SQL, ['/api/frozen-during']))[0].n).toBe(0);
+    }, 60_000);
+
+    it('the request pool with the server frozen (SIGSTOP): a hot read and a TypeORM query reject with Query read timeout after DB_QUERY_TIMEOUT_MS, and neither connection is used again', async () => {
+      const timeoutMs = 1_500;
+      const config = loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_QUERY_TIMEOUT_MS: String(timeoutMs), DB_POOL_MAX: '2' });
+      const monitor = new DatabaseOutageMonitor({ log: () => undefined, warn: () => undefined, error: () => undefined }, 1_000);
+      const dataSource = new DataSource(buildRequestDataSourceOptions(config, cluster.databaseUrl, monitor, { logging: false }));
+      await dataSource.initialize();
+      const pool = (dataSource.driver as unknown as { master: Pool }).master;
+      const backendPid = async () => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const hung = (ms: number) => sleep(ms).then(() => 'hung' as const);
+      try {
+        // Two pooled connections, both used before the stall.
+        const before = new Set(
+          await Promise.all([
+            pool.query('SELECT pg_sleep(0.05), pg_backend_pid() AS pid'),
+            dataSource.query('SELECT pg_sleep(0.05), pg_backend_pid() AS pid'),
+          ]).then((r) => [r[0].rows[0].pid as number, (r[1] as { pid: number }[])[0].pid]),
+        );
+        expect(before.size).toBe(2);
+        cluster.signalAll('SIGSTOP');
+        let outcomes: string[];
+        let tookMs: number;
+        try {
+          const started = Date.now();
+          const message = (error: Error) => error.message;
+          // readRows' path (pool.query with a named statement) and TypeORM's (a query runner's client.query).
+          const hot = pool.query({ name: 'held_frozen_read', text: 'SELECT 1 AS one' }).then(() => 'answered', message);
+          const typeorm = dataSource.query('SELECT 1 AS one').then(() => 'answered', message);
+          outcomes = await Promise.all([hot, typeorm].map((p) => Promise.race([p, hung(timeoutMs + 5_000)])));
+          tookMs = Date.now() - started;
+        } finally {
+          cluster.signalAll('SIGCONT');
+        }
+        expect(outcomes).toEqual(['Query read timeout', 'Query read timeout']);
+        expect(tookMs).toBeGreaterThanOrEqual(timeoutMs - 50);
+        expect(tookMs).toBeLessThan(timeoutMs + 1_000);
+        expect(monitor.inOutage).toBe(true);
+        // Both timed-out connections were dropped: the pool answers on new backends.
+        const after = new Set(await Promise.all([backendPid(), backendPid()]));
+        for (const pid of after) expect(before.has(pid)).toBe(false);
+      } finally {
+        await dataSource.destroy();
+      }
     }, 60_000);
   });
 });
