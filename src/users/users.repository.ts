@@ -92,19 +92,9 @@ export const PROFILE_COLUMNS = {
 export type ProfileChanges = Partial<Record<keyof typeof PROFILE_COLUMNS, unknown>>;
 
 /** Every users / user_profiles query, named for what it is for. */
-@Injectable()
-export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /**
-   * The user with profile, tier, KYC state (the latest application decides the status) and holdings
-   * (live investments per asset, summed as exact numerics): one statement, one round trip.
-   */
-  async findUserDetail(ref: RecordRef): Promise<UserDetailRow | null> {
-    const match = recordRefMatch(ref, 'u');
-    const rows: UserDetailRow[] = await readRows(
-      this.dataSource,
-      `SELECT u.id, u.legacy_id AS "legacyId", u.blockchain_address AS "walletAddress", u.phone_e164 AS phone, u.email, u.display_name AS "displayName",
+/** GET /api/users/:id's statement for a match on `column` (u.id or u.legacy_id). */
+function userDetailSql(column: 'u.id' | 'u.legacy_id'): string {
+  return `SELECT u.id, u.legacy_id AS "legacyId", u.blockchain_address AS "walletAddress", u.phone_e164 AS phone, u.email, u.display_name AS "displayName",
               u.status, u.created_at AS "createdAt", u.last_login_at AS "lastLoginAt",
               CASE WHEN p.user_id IS NULL THEN NULL ELSE json_build_object(
                 'firstName', p.first_name, 'lastName', p.last_name, 'country', p.country,
@@ -132,9 +122,25 @@ export class UsersRepository {
                      (SELECT max(level) FROM kyc_applications a WHERE a.user_id = u.id AND a.status = 'approved') AS approved_level
                 FROM latest_kyc_applications latest
                WHERE latest.user_id = u.id) k ON true
-        WHERE ${match.column} = $1`,
-      [match.value],
-    );
+        WHERE ${column} = $1`;
+}
+const USER_DETAIL_BY_ID_SQL = userDetailSql('u.id');
+const USER_DETAIL_BY_LEGACY_ID_SQL = userDetailSql('u.legacy_id');
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * The user with profile, tier, KYC state (the latest application decides the status) and holdings
+   * (live investments per asset, summed as exact numerics): one statement, one round trip.
+   */
+  async findUserDetail(ref: RecordRef): Promise<UserDetailRow | null> {
+    const match = recordRefMatch(ref, 'u');
+    // One constant text per column: readRows keys its prepared statements by the text, and a text built per
+    // request is hashed anew on every lookup (about 4 µs of CPU per request on this ~1.7 kB statement).
+    const sql = match.column === 'u.id' ? USER_DETAIL_BY_ID_SQL : USER_DETAIL_BY_LEGACY_ID_SQL;
+    const rows: UserDetailRow[] = await readRows(this.dataSource, sql, [match.value]);
     return rows[0] ?? null;
   }
 
