@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { createSecretKey } from 'node:crypto';
 import * as http from 'node:http';
+import { JwtService } from '@nestjs/jwt';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -23,18 +26,23 @@ import { UsersRepository } from '../src/users/users.repository';
  *   node api-servers.js floor <databaseUrl> <port>   node:http + a raw pg Pool running the same SQL, no framework
  * Prints `{"ready":true}` once listening. The app also mints tokens on request (stdin line
  * `{"tokens":{"user":[ids],"admin":[ids]}}` → stdout `{"tokens":{…}}`) with the app's own token service.
+ * CLUSTER_WORKERS=N (app only): N worker processes on the port (node:cluster round-robin, as the
+ * production CLUSTER_WORKERS), this process the primary minting the tokens.
  */
 async function main() {
   const [mode, databaseUrl, port] = process.argv.slice(2);
   const poolMax = Number(process.env.DB_POOL_MAX ?? 20);
-  if (mode === 'app') await startApp(databaseUrl, Number(port), poolMax);
+  const workers = Number(process.env.CLUSTER_WORKERS ?? 1);
+  if (mode === 'app' && cluster.isWorker) return startWorker(databaseUrl, Number(port), poolMax);
+  if (mode === 'app' && workers > 1) await startAppCluster(workers);
+  else if (mode === 'app') await startApp(databaseUrl, Number(port), poolMax);
   else if (mode === 'floor') await startFloor(databaseUrl, Number(port), poolMax);
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 }
 
-async function startApp(databaseUrl: string, port: number, poolMax: number) {
-  const config = loadAppConfig({
+function appConfig(port: number, poolMax: number, databaseUrl: string) {
+  return loadAppConfig({
     NODE_ENV: 'production',
     SIWE_DOMAIN: `127.0.0.1:${port}`,
     SIWE_URI: `http://127.0.0.1:${port}`,
@@ -49,9 +57,46 @@ async function startApp(databaseUrl: string, port: number, poolMax: number) {
     BACKUP_ENABLED: 'false',
     DB_MIGRATIONS_RUN: 'false',
   });
+}
+
+async function startApp(databaseUrl: string, port: number, poolMax: number) {
+  const config = appConfig(port, poolMax, databaseUrl);
   const app = await createApp({ config, databaseUrl, logger: new JsonLogger(config.logLevel) });
   await app.listen(port, '127.0.0.1');
-  const tokens = app.get(AccessTokenService);
+  serveTokens(app.get(AccessTokenService), () => void app.close().then(() => process.exit(0)));
+}
+
+/** A CLUSTER_WORKERS worker: the app on the shared port; stops on SIGTERM from the primary (or with it). */
+async function startWorker(databaseUrl: string, port: number, poolMax: number) {
+  const config = appConfig(port, poolMax, databaseUrl);
+  const app = await createApp({ config, databaseUrl, logger: new JsonLogger(config.logLevel) });
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  await app.listen(port, '127.0.0.1');
+}
+
+/** The primary: forks the workers, waits until each listens, mints tokens as the app would (same secret and algorithm). */
+async function startAppCluster(workers: number) {
+  const listening = new Promise<void>((resolve, reject) => {
+    let count = 0;
+    cluster.on('listening', () => ++count === workers && resolve());
+    cluster.on('exit', (worker, code) => reject(new Error(`worker ${worker.process.pid} exited with ${code}`)));
+  });
+  for (let i = 0; i < workers; i++) cluster.fork();
+  await listening;
+  const secret = process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123';
+  const jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')), signOptions: { algorithm: 'HS256' } });
+  serveTokens(new AccessTokenService(jwt), () => {
+    cluster.removeAllListeners('exit');
+    const workersLeft = Object.values(cluster.workers ?? {});
+    let left = workersLeft.length;
+    for (const worker of workersLeft) {
+      worker?.once('exit', () => --left === 0 && process.exit(0));
+      worker?.process.kill('SIGTERM');
+    }
+  });
+}
+
+function serveTokens(tokens: AccessTokenService, onEnd: () => void) {
   let buffered = '';
   process.stdin.on('data', async (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -64,7 +109,7 @@ async function startApp(databaseUrl: string, port: number, poolMax: number) {
     const minted = { user: await issue('user', request.tokens.user), admin: await issue('admin', request.tokens.admin) };
     process.stdout.write(`${JSON.stringify({ tokens: minted })}\n`);
   });
-  process.stdin.on('end', () => void app.close().then(() => process.exit(0)));
+  process.stdin.on('end', onEnd);
 }
 
 /** The floor: the same statements, straight through pg, answering JSON. No validation, no auth, no framework. */

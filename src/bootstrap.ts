@@ -69,25 +69,31 @@ export async function createApp({ config, databaseUrl, logger, addHttpHooks }: C
     jsonDocumentUrl: 'api/docs-json',
   });
 
-  if (config.database.migrationsRun) {
-    // On a connection of their own, without the request pool's query and statement timeouts:
-    // a migration may rightly take longer than any request should.
-    // The direct connection (DATABASE_DIRECT_URL) when a transaction pooler sits in front: the migration lock is a session advisory lock.
-    const migrator = createDataSource(config, config.database.directUrl ?? databaseUrl, { logger: new TypeormJsonLogger(logger) });
-    await migrator.initialize();
-    try {
-      await runMigrationsWithLock(migrator, logger);
-      // Reference data the app cannot work without (tiers, the role → permission catalogue).
-      const seeded = await ensureReferenceData(migrator);
-      if (seeded.tiersInserted + seeded.permissionsInserted > 0) {
-        logger.log(`Seeded ${seeded.tiersInserted} tier(s) and ${seeded.permissionsInserted} role permission(s)`, 'Bootstrap');
-      }
-    } finally {
-      await migrator.destroy();
-    }
-  }
+  if (config.database.migrationsRun) await prepareDatabase(config, databaseUrl, logger);
   await app.init();
   // Fastify answers (and supertest can use the server) only once its plugins are ready.
   await app.getHttpAdapter().getInstance().ready();
   return app;
+}
+
+/**
+ * The one-time start work on the database: pending migrations (advisory-locked) and the reference data.
+ * createApp runs it when DB_MIGRATIONS_RUN; under CLUSTER_WORKERS the primary runs it once before forking.
+ */
+export async function prepareDatabase(config: AppConfig, databaseUrl: string, logger: LoggerService): Promise<void> {
+  // On a connection of their own, without the request pool's query and statement timeouts:
+  // a migration may rightly take longer than any request should.
+  // The direct connection (DATABASE_DIRECT_URL) when a transaction pooler sits in front: the migration lock is a session advisory lock.
+  const migrator = createDataSource(config, config.database.directUrl ?? databaseUrl, { logger: new TypeormJsonLogger(logger) });
+  await migrator.initialize();
+  try {
+    await runMigrationsWithLock(migrator, logger);
+    // Reference data the app cannot work without (tiers, the role → permission catalogue).
+    const seeded = await ensureReferenceData(migrator);
+    if (seeded.tiersInserted + seeded.permissionsInserted > 0) {
+      logger.log(`Seeded ${seeded.tiersInserted} tier(s) and ${seeded.permissionsInserted} role permission(s)`, 'Bootstrap');
+    }
+  } finally {
+    await migrator.destroy();
+  }
 }

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createApp } from './bootstrap';
+import { runClusterPrimary, WORKER_DATABASE_URL_ENV, WORKER_SLOT_ENV } from './cluster';
 import { ConfigValidationError, loadAppConfig } from './config/app.config';
 import { JsonLogger } from './common/logging/json-logger';
 import { describeDatabaseUrl, provideDatabaseServer } from './database/database-server';
@@ -16,10 +18,20 @@ async function main() {
     }
     throw error;
   }
-  const logger = new JsonLogger(config.logLevel);
+  const worker = cluster.isWorker ? Number(process.env[WORKER_SLOT_ENV]) : undefined;
+  const logger = new JsonLogger(config.logLevel, undefined, worker === undefined ? undefined : { worker });
+  if (worker === undefined && config.cluster.workers > 1) return runClusterPrimary(config, logger);
+  if (worker !== undefined) {
+    // A CLUSTER_WORKERS worker: the primary ran the migrations and owns the embedded server (its URL comes in the environment).
+    config = { ...config, database: { ...config.database, migrationsRun: false } };
+  }
   // main stops the embedded server itself, after the app has closed its pool.
-  const database = await provideDatabaseServer(config, logger, { stopOnSignals: false, owner: 'app' });
-  logger.log(`Using database ${describeDatabaseUrl(database.url)}`, 'Bootstrap');
+  const handedUrl = process.env[WORKER_DATABASE_URL_ENV];
+  const database =
+    worker !== undefined
+      ? { url: handedUrl || config.database.url!, stop: async () => undefined }
+      : await provideDatabaseServer(config, logger, { stopOnSignals: false, owner: 'app' });
+  if (worker === undefined) logger.log(`Using database ${describeDatabaseUrl(database.url)}`, 'Bootstrap');
 
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
@@ -52,6 +64,7 @@ async function main() {
     await database.stop();
     process.exit(1);
   }
+  if (worker !== undefined) return; // the primary logs once all its workers listen
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.log(`Pend API listening on http://${shownHost}:${config.port}/api (docs: /api/docs, health: /api/health)`, 'Bootstrap');
 }

@@ -19,6 +19,12 @@ describe('loadAppConfig', () => {
     }
   });
 
+  it('reads CLUSTER_WORKERS: 1 (no cluster) by default, 1 to 64 workers', () => {
+    expect(loadAppConfig({}).cluster).toEqual({ workers: 1 });
+    expect(loadAppConfig({ CLUSTER_WORKERS: '4' }).cluster).toEqual({ workers: 4 });
+    for (const bad of ['0', '65', 'auto', '1.5']) expect(() => loadAppConfig({ CLUSTER_WORKERS: bad })).toThrow(/CLUSTER_WORKERS=/);
+  });
+
   it('reads the pooler settings: a direct URL for session work, named statements off', () => {
     const config = loadAppConfig({ DATABASE_DIRECT_URL: 'postgres://u:p@db:5432/pend', DB_PREPARED_STATEMENTS: 'false' });
     expect(config.database).toMatchObject({ directUrl: 'postgres://u:p@db:5432/pend', preparedStatements: false });

@@ -24,6 +24,17 @@ class EnvironmentVariables {
   @IsString()
   HOST?: string;
 
+  /**
+   * API worker processes (node:cluster) sharing PORT; 1 = one process, no cluster. The primary starts the
+   * embedded database, runs the migrations and the seed once, forks the workers and restarts one that dies.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CLUSTER_WORKERS?: number;
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
@@ -370,6 +381,8 @@ export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** CLUSTER_WORKERS: API processes serving PORT (1: this process serves it, no cluster). */
+  cluster: { workers: number };
   database: {
     /** Set when an external server is used; undefined means "start the embedded one". */
     url?: string;
@@ -500,6 +513,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     port,
     host: vars.HOST ?? '0.0.0.0',
+    cluster: { workers: vars.CLUSTER_WORKERS ?? 1 },
     database: {
       url: vars.DATABASE_URL,
       directUrl: vars.DATABASE_DIRECT_URL,

@@ -9,9 +9,10 @@ import { redactText, redactValue } from './redact';
 export class JsonLogger implements LoggerService {
   private readonly logger: Logger;
 
-  constructor(level = 'info', destination?: pino.DestinationStream) {
+  /** `fields` go on every line (a CLUSTER_WORKERS worker's `worker: n`). */
+  constructor(level = 'info', destination?: pino.DestinationStream, fields: Record<string, unknown> = {}) {
     this.logger = pino(
-      { level, base: { service: 'pend-backend' }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'message' },
+      { level, base: { service: 'pend-backend', ...fields }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'message' },
       destination ?? pino.destination({ fd: 1, sync: true }),
     );
   }

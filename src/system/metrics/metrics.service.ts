@@ -14,6 +14,10 @@ import { MetricsRepository } from './metrics.repository';
 /**
  * One prom-client Registry per app (not the global one), so several apps in one process
  * (the e2e tests) never clash. Gauges that describe shared state read it at scrape time.
+ * Under CLUSTER_WORKERS the primary's scrape merges the workers' registries: counters, histograms
+ * and the pool gauge add up; a gauge of shared state (database, backups, drills, disk) is taken
+ * from one worker (`aggregator: 'first'`), and pend_database_up is the lowest (0 when any worker
+ * could not reach the database).
  */
 @Injectable()
 export class MetricsService {
@@ -68,6 +72,7 @@ export class MetricsService {
       help: 'Legacy import: runs by status, and rows quarantined (import_runs, import_quarantine)',
       labelNames: ['kind'] as const,
       registers: [this.registry],
+      aggregator: 'first',
       async collect() {
         const row = await metricsRepository.importRunCounts().catch(() => undefined);
         if (!row) return;
@@ -81,6 +86,7 @@ export class MetricsService {
       help: 'Rows of the newest completed (non dry-run) legacy import, per table and result (read, inserted, updated, unchanged, quarantined)',
       labelNames: ['table', 'result'] as const,
       registers: [this.registry],
+      aggregator: 'first',
       async collect() {
         const rows = await metricsRepository.lastImportRunRows().catch(() => []);
         this.reset();
@@ -93,6 +99,7 @@ export class MetricsService {
         name,
         help,
         registers: [this.registry],
+        aggregator: 'first',
         collect() {
           const newest = backups.store.newestVerified();
           if (newest) this.set(read(newest));
@@ -109,6 +116,7 @@ export class MetricsService {
       name: 'pend_backup_last_verification_failed',
       help: '1 when the newest backup failed its verifying restore',
       registers: [this.registry],
+      aggregator: 'first',
       collect() {
         this.set(backups.store.newest()?.verification.status === 'failed' ? 1 : 0);
       },
@@ -127,6 +135,7 @@ export class MetricsService {
       name: 'pend_database_up',
       help: '1 when the database answered a query at scrape time, else 0',
       registers,
+      aggregator: 'min',
       async collect() {
         const ok = await Promise.race([
           metricsRepository.answers(),
@@ -148,6 +157,7 @@ export class MetricsService {
         name,
         help,
         registers,
+        aggregator: 'first',
         async collect() {
           const stats = await readArchiver();
           const value = stats ? read(stats) : undefined;
@@ -173,6 +183,7 @@ export class MetricsService {
       name: 'pend_drill_last_success_timestamp_seconds',
       help: 'When the newest passed recovery drill started (unix seconds, 0 = no drill ever passed, so PendDrillOverdue fires)',
       registers,
+      aggregator: 'first',
       collect() {
         const passed = drills.store.newestPassed();
         this.set(passed ? Date.parse(passed.startedAt) / 1000 : 0);
@@ -182,6 +193,7 @@ export class MetricsService {
       name: 'pend_drill_last_failed',
       help: '1 when the newest recovery drill failed',
       registers,
+      aggregator: 'first',
       collect() {
         this.set(drills.store.newest()?.status === 'failed' ? 1 : 0);
       },
@@ -190,6 +202,7 @@ export class MetricsService {
       name: 'pend_drill_last_rto_seconds',
       help: 'Restore time of the newest passed recovery drill (the measured RTO)',
       registers,
+      aggregator: 'first',
       collect() {
         const rto = drills.store.newestPassed()?.rtoMs;
         if (rto !== undefined) this.set(rto / 1000);
@@ -200,6 +213,7 @@ export class MetricsService {
       help: 'Used share of the file system holding the backups and (when local) the database data',
       labelNames: ['volume'] as const,
       registers,
+      aggregator: 'first',
       async collect() {
         const volumes: [string, string | undefined][] = [
           ['backups', config.backup.dir],
