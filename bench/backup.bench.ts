@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { openCliContext, runCli } from '../src/cli/cli-context';
 import { createDataSource } from '../src/database/data-source';
 import { runMigrationsWithLock } from '../src/database/migration-runner';
 import { seedReferenceData } from '../src/database/seeds/reference-data.seed';
-import { BackupService, countRowsPerTable, withDatabase } from '../src/system/backup/backup.service';
+import { BackupRepository, countRowsInDatabase } from '../src/system/backup/backup.repository';
+import { BackupService, withDatabase } from '../src/system/backup/backup.service';
 import { systemClock } from '../src/system/backup/clock';
 import { PgDumpRunner } from '../src/system/backup/pg-dump.runner';
 import { locatePgTools } from '../src/system/backup/pg-tools';
@@ -70,10 +70,7 @@ runCli('bench:backup', async () => {
       started = Date.now();
       await runner.restore(tools, targetUrl, dumpFile, { jobs });
       const restoreMs = Date.now() - started;
-      const client = new Client({ connectionString: targetUrl });
-      await client.connect();
-      const counts = await countRowsPerTable({ query: async (sql: string) => (await client.query(sql)).rows });
-      await client.end();
+      const counts = await countRowsInDatabase(targetUrl);
       rows.push([`pg_restore --jobs=${jobs}`, seconds(restoreMs), '', String(counts.users)]);
     }
 
@@ -83,7 +80,7 @@ runCli('bench:backup', async () => {
     try {
       const service = new BackupService(
         { ...config, backup: { ...config.backup, dir: path.join(workDir, 'job') } },
-        jobSource,
+        new BackupRepository(jobSource),
         runner,
         systemClock,
       );

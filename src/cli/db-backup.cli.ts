@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
+import { BackupRepository } from '../system/backup/backup.repository';
 import { BackupService } from '../system/backup/backup.service';
 import { systemClock } from '../system/backup/clock';
 import { PgDumpRunner } from '../system/backup/pg-dump.runner';
@@ -20,7 +21,7 @@ runCli('db:backup', async () => {
   const context = await openCliContext();
   if (process.argv.includes('--base')) {
     try {
-      const service = new BackupService(context.config, context.dataSource, new PgDumpRunner(), systemClock);
+      const service = new BackupService(context.config, new BackupRepository(context.dataSource), new PgDumpRunner(), systemClock);
       const log = (stage: string, detail = '') => process.stdout.write(`[${new Date().toISOString()}] ${stage}: ${detail}\n`);
       const base = await service.takeBaseBackup('manual', log);
       service.rotatePitr(log);
@@ -39,7 +40,7 @@ runCli('db:backup', async () => {
     barActive = false;
   };
   try {
-    const service = new BackupService(context.config, context.dataSource, new PgDumpRunner(), systemClock);
+    const service = new BackupService(context.config, new BackupRepository(context.dataSource), new PgDumpRunner(), systemClock);
     process.stdout.write(`Backing up into ${service.store.dir}\n`);
     const outcome = await service.runBackup({
       trigger: 'manual',

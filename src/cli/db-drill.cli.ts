@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { BackupRepository } from '../system/backup/backup.repository';
 import { BackupService } from '../system/backup/backup.service';
 import { systemClock } from '../system/backup/clock';
 import { DrillService } from '../system/backup/drill';
@@ -19,7 +20,7 @@ runCli('db:drill', async () => {
   }
   const context = await openCliContext();
   try {
-    const backups = new BackupService(context.config, context.dataSource, new PgDumpRunner(), systemClock);
+    const backups = new BackupService(context.config, new BackupRepository(context.dataSource), new PgDumpRunner(), systemClock);
     const drills = new DrillService(context.config, context.dataSource, backups, systemClock);
     const outcome = await drills.runDrill({
       trigger: 'manual',

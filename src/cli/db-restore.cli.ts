@@ -6,6 +6,7 @@ import { loadAppConfig } from '../config/app.config';
 import { EMBEDDED_DATABASE_NAME } from '../database/database-server';
 import { attachToRunningEmbeddedPostgres } from '../database/embedded-postgres';
 import { restoreToPointInTime } from '../system/backup/point-in-time-restore';
+import { BackupRepository } from '../system/backup/backup.repository';
 import { BackupService, databaseNameOf } from '../system/backup/backup.service';
 import { systemClock } from '../system/backup/clock';
 import { PgDumpRunner } from '../system/backup/pg-dump.runner';
@@ -108,7 +109,7 @@ runCli('db:restore', async () => {
   }
   const context = await openCliContext();
   try {
-    const service = new BackupService(context.config, context.dataSource, new PgDumpRunner(), systemClock);
+    const service = new BackupService(context.config, new BackupRepository(context.dataSource), new PgDumpRunner(), systemClock);
     const file = path.resolve(values.file);
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const target = values['target-db'] ?? `${databaseNameOf(service.databaseUrl)}_restore_${stamp}`;

@@ -4,6 +4,7 @@ import { AdminAuditModule } from '../admin-audit/admin-audit.module';
 import { BackupScheduler, DrillScheduler } from './backup/backup.scheduler';
 import { DrillService } from './backup/drill';
 import { BackupsController } from './backup/backups.controller';
+import { BackupRepository } from './backup/backup.repository';
 import { BackupService } from './backup/backup.service';
 import { CLOCK, systemClock } from './backup/clock';
 import type { Clock } from './backup/clock';
@@ -43,7 +44,7 @@ import { RequestTracker } from './usage/request-tracking.hooks';
       provide: BackupService,
       inject: [APP_CONFIG, SessionDatabase, PgDumpRunner, CLOCK],
       useFactory: (config: AppConfig, session: SessionDatabase, runner: PgDumpRunner, clock: Clock) =>
-        new BackupService(config, session.dataSource, runner, clock),
+        new BackupService(config, new BackupRepository(session.dataSource), runner, clock),
     },
     BackupScheduler,
     {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../src/config/app.config';
 import { createDataSource } from '../../src/database/data-source';
+import { BackupRepository } from '../../src/system/backup/backup.repository';
 import { BackupService, sha256Of } from '../../src/system/backup/backup.service';
 import { Clock } from '../../src/system/backup/clock';
 import { PgDumpRunner } from '../../src/system/backup/pg-dump.runner';
@@ -73,7 +74,7 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     const clock = new FakeClock(new Date('2026-03-30T06:00:00Z'));
     const service = new BackupService(
       config(dir, { BACKUP_RETENTION_DAILY: '1', BACKUP_RETENTION_WEEKLY: '1', BACKUP_RETENTION_MONTHLY: '2' }),
-      dataSource,
+      new BackupRepository(dataSource),
       new PgDumpRunner(),
       clock,
     );
@@ -119,7 +120,7 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
 
   it('marks a backup failed when the verifying restore does not give the same row counts, and keeps it visible', async () => {
     const dir = path.join(root, 'failing');
-    const service = new BackupService(config(dir), dataSource, new EmptyRestoreRunner(), new FakeClock(new Date('2026-05-01T06:00:00Z')));
+    const service = new BackupService(config(dir), new BackupRepository(dataSource), new EmptyRestoreRunner(), new FakeClock(new Date('2026-05-01T06:00:00Z')));
     const outcome = await service.runBackup();
     if (outcome.status !== 'completed') throw new Error(outcome.reason);
     expect(outcome.manifest.verification.status).toBe('failed');
@@ -135,8 +136,8 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
     await second.initialize();
     try {
       const clock = new FakeClock(new Date('2026-06-01T06:00:00Z'));
-      const a = new BackupService(config(dir), dataSource, new PgDumpRunner(), clock);
-      const b = new BackupService(config(dir), second, new PgDumpRunner(), clock);
+      const a = new BackupService(config(dir), new BackupRepository(dataSource), new PgDumpRunner(), clock);
+      const b = new BackupService(config(dir), new BackupRepository(second), new PgDumpRunner(), clock);
       const outcomes = await Promise.all([a.runBackup({ trigger: 'scheduled' }), b.runBackup({ trigger: 'scheduled' })]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['completed', 'skipped']);
       expect(a.store.list()).toHaveLength(1);

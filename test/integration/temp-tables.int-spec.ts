@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { schemaSignature, viaClient } from '../../src/system/backup/backup.repository';
-import { countRowsPerTable } from '../../src/system/backup/backup.service';
+import { countRowsPerTable, schemaSignature, viaClient } from '../../src/system/backup/backup.repository';
 import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
 
 /**

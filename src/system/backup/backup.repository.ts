@@ -1,3 +1,7 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+
 /**
  * The SQL of backups, base backups and drills, in one place. Each function takes something that can
  * run a query (a QueryRunner inside its transaction, a DataSource, or a pg Client wrapped by `viaClient`).
@@ -114,4 +118,135 @@ export async function tryAdvisoryLock(db: Queryable, key: string): Promise<boole
 
 export async function advisoryUnlock(db: Queryable, key: string): Promise<void> {
   await db.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Exact row counts of every user table, read through `db` (inside its transaction if it has one). */
+export async function countRowsPerTable(db: Queryable): Promise<Record<string, number>> {
+  const tables = (await db.query(
+    // Not temporary tables (pg_temp_N): they are no data of the database, another session's cannot be read
+    // ("cannot access temporary tables of other sessions"), and no dump or restored copy holds them.
+    `SELECT schemaname, tablename FROM pg_tables
+     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_temp\\_%'
+     ORDER BY 1, 2`,
+  )) as { schemaname: string; tablename: string }[];
+  if (tables.length === 0) return {};
+  const sql = tables
+    .map(({ schemaname, tablename }) => {
+      const name = schemaname === 'public' ? tablename : `${schemaname}.${tablename}`;
+      return `SELECT '${name.replace(/'/g, "''")}' AS name, count(*)::bigint AS n FROM ${quoteIdent(schemaname)}.${quoteIdent(tablename)}`;
+    })
+    .join(' UNION ALL ');
+  const rows = (await db.query(sql)) as { name: string; n: string }[];
+  return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
+}
+
+/** Row counts per table of the database at `url` (a restored copy), on a connection of its own. */
+export async function countRowsInDatabase(url: string): Promise<Record<string, number>> {
+  const client = new Client({ connectionString: url, application_name: 'pend-backup-verify' });
+  await client.connect();
+  try {
+    return await countRowsPerTable(viaClient(client));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The transaction a backup dumps from: its exported snapshot id, the server's version, and its row counts. */
+export interface ExportedSnapshot {
+  id: string;
+  serverVersion: string;
+  countRows(): Promise<Record<string, number>>;
+}
+
+/**
+ * The statements of the backup service. Built on the direct connection (SessionDatabase), never through a
+ * transaction pooler: the advisory lock is a session lock and the exported snapshot lives as long as its
+ * transaction, so each is held on one dedicated connection for as long as the work that needs it runs.
+ */
+export class BackupRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The URL pg_dump, pg_restore and pg_basebackup are handed (undefined when the DataSource was built from parts). */
+  connectionUrl(): string | undefined {
+    return (this.dataSource.options as PostgresDataSourceOptions).url;
+  }
+
+  async serverVersionNum(): Promise<number> {
+    const [{ num }] = (await this.dataSource.query(`SELECT current_setting('server_version_num')::int AS num`)) as { num: number }[];
+    return num;
+  }
+
+  /**
+   * Runs `work` while holding the session advisory lock `key`: taken, held and released on one connection kept
+   * for the whole run (through a pool, the unlock could land on another connection and leave the lock held).
+   * Another session holding it: `{ acquired: false }`, and `work` does not run.
+   */
+  async whileHoldingLock<T>(key: string, work: () => Promise<T>): Promise<{ acquired: true; result: T } | { acquired: false }> {
+    const session = this.dataSource.createQueryRunner();
+    await session.connect();
+    try {
+      if (!(await tryAdvisoryLock(session, key))) return { acquired: false };
+      try {
+        return { acquired: true, result: await work() };
+      } finally {
+        await advisoryUnlock(session, key).catch(() => undefined);
+      }
+    } finally {
+      await session.release();
+    }
+  }
+
+  /**
+   * Opens a REPEATABLE READ READ ONLY transaction on a connection of its own, exports its snapshot and runs
+   * `work` with it (pg_dump --snapshot, the row counts), so counts and dumps see the same data. Commits after
+   * `work`, rolls back when it throws.
+   */
+  async inExportedSnapshot<T>(work: (snapshot: ExportedSnapshot) => Promise<T>): Promise<T> {
+    const session = this.dataSource.createQueryRunner();
+    await session.connect();
+    try {
+      await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const [{ snapshot, version }] = (await session.query(
+          `SELECT pg_export_snapshot() AS snapshot, current_setting('server_version') AS version`,
+        )) as { snapshot: string; version: string }[];
+        const result = await work({ id: snapshot, serverVersion: version, countRows: () => countRowsPerTable(session) });
+        await session.query('COMMIT');
+        return result;
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await session.release();
+    }
+  }
+
+  walFileAndVersion(lsn: string): Promise<{ walFile: string; version: string }> {
+    return walFileAndVersion(this.dataSource, lsn);
+  }
+
+  async databaseExists(name: string): Promise<boolean> {
+    const rows = (await this.dataSource.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])) as unknown[];
+    return rows.length > 0;
+  }
+
+  async createDatabase(name: string): Promise<void> {
+    await this.dataSource.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`);
+  }
+
+  /** Drops `name` even with sessions still connected (a scratch copy a failed restore left behind). */
+  async dropDatabaseIfExists(name: string): Promise<void> {
+    await this.dataSource.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  }
+
+  countRowsInDatabase(url: string): Promise<Record<string, number>> {
+    return countRowsInDatabase(url);
+  }
+
+  insertSystemLog(level: 'info' | 'error', message: string, details: unknown): Promise<void> {
+    return insertSystemLog(this.dataSource, level, 'backup', message, details);
+  }
 }

@@ -4,14 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LoggerService } from '@nestjs/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
 import { BackupError } from './backup.errors';
 import { BackupManifest } from './backup-manifest';
-import { insertSystemLog, walFileAndVersion } from './backup.repository';
+import { BackupRepository } from './backup.repository';
 import { BaseBackupManifest, BaseBackupStore, selectPitrExpired } from './base-backup';
 import { selectBackupsToDelete } from './backup-rotation';
 import { BackupStore } from './backup-store';
@@ -40,32 +37,11 @@ export function databaseNameOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** Exact row counts of every user table, read through `runner` (inside its transaction if it has one). */
-export async function countRowsPerTable(runner: { query(sql: string): Promise<unknown> }): Promise<Record<string, number>> {
-  const tables = (await runner.query(
-    // Not temporary tables (pg_temp_N): they are no data of the database, another session's cannot be read
-    // ("cannot access temporary tables of other sessions"), and no dump or restored copy holds them.
-    `SELECT schemaname, tablename FROM pg_tables
-     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_temp\\_%'
-     ORDER BY 1, 2`,
-  )) as { schemaname: string; tablename: string }[];
-  if (tables.length === 0) return {};
-  const sql = tables
-    .map(({ schemaname, tablename }) => {
-      const name = schemaname === 'public' ? tablename : `${schemaname}.${tablename}`;
-      return `SELECT '${name.replace(/'/g, "''")}' AS name, count(*)::bigint AS n FROM ${quoteIdent(schemaname)}.${quoteIdent(tablename)}`;
-    })
-    .join(' UNION ALL ');
-  const rows = (await runner.query(sql)) as { name: string; n: string }[];
-  return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
-}
-
 /**
  * Full backups: `pg_dump -Fc` plus a schema-only SQL dump into BACKUP_DIR, a manifest with
  * sha256 and per-table row counts, a verifying restore into a scratch database, then rotation.
- * Runs under a PostgreSQL advisory lock so only one instance backs up at a time.
+ * Runs under a PostgreSQL advisory lock so only one instance backs up at a time. Every statement is in
+ * BackupRepository (docs/adr/0001-data-access.md); this class decides what runs, when, and what is kept.
  */
 @Injectable()
 export class BackupService {
@@ -76,7 +52,7 @@ export class BackupService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly repository: BackupRepository,
     private readonly runner: PgDumpRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -85,7 +61,7 @@ export class BackupService {
   }
 
   get databaseUrl(): string {
-    const url = (this.dataSource.options as PostgresDataSourceOptions).url;
+    const url = this.repository.connectionUrl();
     if (!url) throw new BackupError('backup_no_url', 'The DataSource has no connection URL to hand to pg_dump');
     return url;
   }
@@ -93,7 +69,7 @@ export class BackupService {
   /** pg_dump/pg_restore matching the server's major version (refuses a mismatch). */
   async pgTools(): Promise<PgTools> {
     if (this.tools) return this.tools;
-    const [{ num }] = (await this.dataSource.query(`SELECT current_setting('server_version_num')::int AS num`)) as { num: number }[];
+    const num = await this.repository.serverVersionNum();
     this.tools = locatePgTools(Math.floor(num / 10_000), this.config.backup.pgBinDir);
     return this.tools;
   }
@@ -101,39 +77,28 @@ export class BackupService {
   async runBackup(options: { trigger?: 'scheduled' | 'manual'; onProgress?: ProgressListener } = {}): Promise<BackupOutcome> {
     const trigger = options.trigger ?? 'manual';
     const progress = options.onProgress ?? (() => undefined);
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [BACKUP_LOCK_KEY])) as {
-        locked: boolean;
-      }[];
-      if (!locked) return { status: 'skipped', reason: 'another instance is running a backup' };
-      try {
-        const newest = this.store.newest();
-        if (trigger === 'scheduled' && newest && this.clock.now().getTime() - Date.parse(newest.startedAt) < SCHEDULED_MIN_INTERVAL_MS) {
-          return { status: 'skipped', reason: `backup ${newest.id} was made moments ago` };
-        }
-        const manifest = await this.dumpAndDescribe(trigger, progress);
-        await this.verify(manifest, progress);
-        const deleted = this.rotate();
-        progress('rotated', deleted.length ? `deleted ${deleted.join(', ')}` : 'nothing to delete');
-        await this.recordSystemLog(manifest);
-        let base: BaseBackupManifest | undefined;
-        if (this.config.backup.pitr.enabled) {
-          base = await this.takeBaseBackup(trigger, progress).catch(async (error: Error) => {
-            progress('base backup failed', error.message);
-            await this.recordLog('error', `Base backup failed: ${error.message}`, { error: error.message });
-            return undefined;
-          });
-          if (base) deleted.push(...this.rotatePitr(progress));
-        }
-        return { status: 'completed', manifest, deleted, base };
-      } finally {
-        await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [BACKUP_LOCK_KEY]).catch(() => undefined);
+    const run = await this.repository.whileHoldingLock(BACKUP_LOCK_KEY, async (): Promise<BackupOutcome> => {
+      const newest = this.store.newest();
+      if (trigger === 'scheduled' && newest && this.clock.now().getTime() - Date.parse(newest.startedAt) < SCHEDULED_MIN_INTERVAL_MS) {
+        return { status: 'skipped', reason: `backup ${newest.id} was made moments ago` };
       }
-    } finally {
-      await lock.release();
-    }
+      const manifest = await this.dumpAndDescribe(trigger, progress);
+      await this.verify(manifest, progress);
+      const deleted = this.rotate();
+      progress('rotated', deleted.length ? `deleted ${deleted.join(', ')}` : 'nothing to delete');
+      await this.recordSystemLog(manifest);
+      let base: BaseBackupManifest | undefined;
+      if (this.config.backup.pitr.enabled) {
+        base = await this.takeBaseBackup(trigger, progress).catch(async (error: Error) => {
+          progress('base backup failed', error.message);
+          await this.recordLog('error', `Base backup failed: ${error.message}`, { error: error.message });
+          return undefined;
+        });
+        if (base) deleted.push(...this.rotatePitr(progress));
+      }
+      return { status: 'completed', manifest, deleted, base };
+    });
+    return run.acquired ? run.result : { status: 'skipped', reason: 'another instance is running a backup' };
   }
 
   /** Deletes what the retention policy no longer keeps; returns the removed ids. */
@@ -170,7 +135,7 @@ export class BackupService {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw new BackupError('pg_tool_failed', `pg_basebackup did not report its WAL start and end points: ${lines.slice(-3).join(' | ')}`);
     }
-    const { walFile, version } = await walFileAndVersion(this.dataSource, startPoint[1]);
+    const { walFile, version } = await this.repository.walFileAndVersion(startPoint[1]);
     const finished = Date.now();
     const files = [];
     for (const name of fs.readdirSync(tmp).sort()) {
@@ -228,38 +193,30 @@ export class BackupService {
     const schemaFile = `${id}.schema.sql`;
 
     // One snapshot for the counts and both dumps, so verification compares like with like.
-    const snapshotRunner = this.dataSource.createQueryRunner();
-    await snapshotRunner.connect();
-    let rowCounts: Record<string, number>;
-    let serverVersion: string;
+    let described: { rowCounts: Record<string, number>; serverVersion: string };
     try {
-      await snapshotRunner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [{ snapshot, version }] = (await snapshotRunner.query(
-        `SELECT pg_export_snapshot() AS snapshot, current_setting('server_version') AS version`,
-      )) as { snapshot: string; version: string }[];
-      serverVersion = version;
-      progress('counting', 'row counts per table');
-      rowCounts = await countRowsPerTable(snapshotRunner);
-      const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
-      progress('counted', `${Object.keys(rowCounts).length} tables, ${totalRows} rows`, { tables: Object.keys(rowCounts).length });
-      progress('dumping', `${file} (pg_dump ${tools.version.replace(/^pg_dump \(PostgreSQL\) /, '')})`);
-      await this.runner.dump(tools, this.databaseUrl, {
-        file: this.store.pathOf(`${file}.tmp`),
-        snapshot,
-        onProgress: (line) => progress('dumping', line),
+      described = await this.repository.inExportedSnapshot(async (snapshot) => {
+        progress('counting', 'row counts per table');
+        const rowCounts = await snapshot.countRows();
+        const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
+        progress('counted', `${Object.keys(rowCounts).length} tables, ${totalRows} rows`, { tables: Object.keys(rowCounts).length });
+        progress('dumping', `${file} (pg_dump ${tools.version.replace(/^pg_dump \(PostgreSQL\) /, '')})`);
+        await this.runner.dump(tools, this.databaseUrl, {
+          file: this.store.pathOf(`${file}.tmp`),
+          snapshot: snapshot.id,
+          onProgress: (line) => progress('dumping', line),
+        });
+        progress('dumping', `${schemaFile} (schema only)`);
+        await this.runner.dump(tools, this.databaseUrl, { file: this.store.pathOf(`${schemaFile}.tmp`), snapshot: snapshot.id, schemaOnly: true });
+        return { rowCounts, serverVersion: snapshot.serverVersion };
       });
-      progress('dumping', `${schemaFile} (schema only)`);
-      await this.runner.dump(tools, this.databaseUrl, { file: this.store.pathOf(`${schemaFile}.tmp`), snapshot, schemaOnly: true });
-      await snapshotRunner.query('COMMIT');
     } catch (error) {
-      await snapshotRunner.query('ROLLBACK').catch(() => undefined);
       for (const name of [file, schemaFile]) fs.rmSync(this.store.pathOf(`${name}.tmp`), { force: true });
       throw error;
-    } finally {
-      await snapshotRunner.release();
     }
     fs.renameSync(this.store.pathOf(`${file}.tmp`), this.store.pathOf(file));
     fs.renameSync(this.store.pathOf(`${schemaFile}.tmp`), this.store.pathOf(schemaFile));
+    const { rowCounts, serverVersion } = described;
 
     const manifest: BackupManifest = {
       id,
@@ -288,10 +245,10 @@ export class BackupService {
     const scratch = `${manifest.database.name.slice(0, 30)}_verify_${randomBytes(4).toString('hex')}`;
     progress('verifying', `restoring into scratch database ${scratch}`);
     try {
-      await this.dataSource.query(`CREATE DATABASE ${quoteIdent(scratch)} TEMPLATE template0`);
+      await this.repository.createDatabase(scratch);
       const scratchUrl = withDatabase(this.databaseUrl, scratch);
       await this.runner.restore(tools, scratchUrl, this.store.pathOf(manifest.file));
-      const restored = await countRowsIn(scratchUrl);
+      const restored = await this.repository.countRowsInDatabase(scratchUrl);
       const mismatches: NonNullable<BackupManifest['verification']['mismatches']> = {};
       for (const [table, source] of Object.entries(manifest.rowCounts)) {
         const count = restored[table] ?? null;
@@ -312,7 +269,7 @@ export class BackupService {
         error: error instanceof Error ? error.message : String(error),
       };
     } finally {
-      await this.dataSource.query(`DROP DATABASE IF EXISTS ${quoteIdent(scratch)} WITH (FORCE)`).catch(() => undefined);
+      await this.repository.dropDatabaseIfExists(scratch).catch(() => undefined);
     }
     this.store.write(manifest);
     const { status, durationMs, error } = manifest.verification;
@@ -352,12 +309,11 @@ export class BackupService {
       }
     }
     const started = Date.now();
-    const exists = (await this.dataSource.query('SELECT 1 FROM pg_database WHERE datname = $1', [targetDatabase])) as unknown[];
     const url = withDatabase(this.databaseUrl, targetDatabase);
-    if (exists.length === 0) {
+    if (!(await this.repository.databaseExists(targetDatabase))) {
       progress('creating', `database ${targetDatabase}`);
-      await this.dataSource.query(`CREATE DATABASE ${quoteIdent(targetDatabase)} TEMPLATE template0`);
-    } else if (Object.keys(await countRowsIn(url)).length > 0) {
+      await this.repository.createDatabase(targetDatabase);
+    } else if (Object.keys(await this.repository.countRowsInDatabase(url)).length > 0) {
       throw new BackupError(
         'restore_target_not_empty',
         `Database ${targetDatabase} already has tables; restore into a new database (--target-db) and switch over`,
@@ -365,35 +321,24 @@ export class BackupService {
     }
     progress('restoring', `${file} into ${targetDatabase}`);
     await this.runner.restore(tools, url, file, { onProgress: (line) => progress('restoring', line) });
-    const rowCounts = await countRowsIn(url);
+    const rowCounts = await this.repository.countRowsInDatabase(url);
     return { database: targetDatabase, url, durationMs: Date.now() - started, rowCounts };
   }
 
   private async recordLog(level: 'info' | 'error', message: string, details: Record<string, unknown>): Promise<void> {
-    await insertSystemLog(this.dataSource, level, 'backup', message, details).catch((error: Error) =>
+    await this.repository.insertSystemLog(level, message, details).catch((error: Error) =>
       this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'),
     );
   }
 
   private async recordSystemLog(manifest: BackupManifest): Promise<void> {
     const failed = manifest.verification.status !== 'verified';
-    await this.dataSource
-      .query(`INSERT INTO system_logs (level, category, message, details) VALUES ($1, 'backup', $2, $3)`, [
-        failed ? 'error' : 'info',
-        `Backup ${manifest.id} ${manifest.verification.status}`,
-        { id: manifest.id, sizeBytes: manifest.sizeBytes, durationMs: manifest.durationMs, verification: manifest.verification },
-      ])
-      .catch((error: Error) => this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'));
-  }
-}
-
-async function countRowsIn(url: string): Promise<Record<string, number>> {
-  const client = new Client({ connectionString: url, application_name: 'pend-backup-verify' });
-  await client.connect();
-  try {
-    return await countRowsPerTable({ query: async (sql: string) => (await client.query(sql)).rows });
-  } finally {
-    await client.end();
+    await this.recordLog(failed ? 'error' : 'info', `Backup ${manifest.id} ${manifest.verification.status}`, {
+      id: manifest.id,
+      sizeBytes: manifest.sizeBytes,
+      durationMs: manifest.durationMs,
+      verification: manifest.verification,
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import {
   advisoryUnlock,
   appliedMigrations,
   archiveMode,
+  countRowsPerTable,
   createRestorePoint,
   holdWrites,
   insertSystemLog,
@@ -21,7 +22,7 @@ import {
   userTables,
   viaClient,
 } from './backup.repository';
-import { BackupService, countRowsPerTable } from './backup.service';
+import { BackupService } from './backup.service';
 import { CLOCK } from './clock';
 import type { Clock } from './clock';
 import { restoreToPointInTime, stopRestoredServer } from './point-in-time-restore';
