@@ -177,6 +177,21 @@ describe('Admin monitoring endpoints, /metrics, api_usage_logs and system_metric
     expect(unmatched).toEqual({ route: '(unmatched)', status_code: 404 });
   });
 
+  it("logs the client address by the one rule (@ClientIp): a TRUST_PROXY proxy's X-Forwarded-For, null for a proxy's `unknown`", async () => {
+    const buffer = testApp.app.get(ApiUsageBuffer);
+    const caller = await createAdmin(testApp, AdminRole.Analyst);
+    // The test app trusts loopback as its proxy (test/utils/test-app.ts), as the audit log and the login limits do.
+    for (const forwarded of ['198.51.100.23', 'unknown', '2001:db8::7']) {
+      await get('/api/admin/database-activity', caller.token).set('X-Forwarded-For', forwarded).expect(200);
+    }
+    await buffer.flush();
+    const rows: { ip: string | null }[] = await testApp.dataSource.query(
+      `SELECT ip FROM api_usage_logs WHERE admin_user_id = $1 AND route = '/api/admin/database-activity' ORDER BY id`,
+      [caller.id],
+    );
+    expect(rows.map((r) => r.ip)).toEqual(['198.51.100.23', null, '2001:db8::7']);
+  });
+
   it('performance-metrics gives per-route percentiles over the last hour, the error rate and the slowest statements', async () => {
     for (let i = 0; i < 5; i++) await request(testApp.http).get('/api/health/live').expect(200);
     const body = (await get('/api/admin/performance-metrics').expect(200)).body;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/decorators';
+import { clientIpOf } from '../../common/http/client-ip.decorator';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiUsageBuffer } from './api-usage.buffer';
 import { RequestStats } from './request-stats';
@@ -55,7 +56,8 @@ export class RequestTracker {
       durationMs: Math.round(durationMs * 1000) / 1000,
       userId: principal?.kind === 'user' ? principal.id : null,
       adminUserId: principal?.kind === 'admin' ? principal.id : null,
-      ip: request.ip ?? null,
+      // The same address audit entries and rate limits use: TRUST_PROXY decides whom to believe.
+      ip: clientIpOf(request),
       createdAt: new Date(),
     });
   }
