@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AdminRole } from './entities/admin-user.entity';
 import { AdminAccountDto } from './dto/admin-accounts.dto';
 
-const ACCOUNT_COLUMNS = `id, email, name, role, active, locked_until AS "lockedUntil", last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
+const ACCOUNT_COLUMNS = `id, email, name, role, active, last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
 
 /** admin_users queries for managing admin accounts (never returns password hashes). */
 @Injectable()
@@ -40,14 +40,13 @@ export class AdminAccountsRepository {
   async updateAdminAccount(
     manager: EntityManager,
     adminId: string,
-    changes: { role?: AdminRole; active?: boolean; name?: string; unlock?: boolean },
+    changes: { role?: AdminRole; active?: boolean; name?: string },
   ): Promise<void> {
     const params: unknown[] = [adminId];
     const sets: string[] = [];
     if (changes.role !== undefined) sets.push(`role = $${params.push(changes.role)}`);
     if (changes.active !== undefined) sets.push(`active = $${params.push(changes.active)}`);
     if (changes.name !== undefined) sets.push(`name = $${params.push(changes.name)}`);
-    if (changes.unlock) sets.push(`failed_login_count = 0`, `locked_until = NULL`);
     if (sets.length === 0) return;
     await manager.query(`UPDATE admin_users SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
   }

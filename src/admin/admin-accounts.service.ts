@@ -61,7 +61,7 @@ export class AdminAccountsService {
     });
   }
 
-  /** Role, active flag, name, unlock. An admin cannot demote or disable themselves (no accidental lock-out). */
+  /** Role, active flag, name. An admin cannot demote or disable themselves (no accidental lock-out). */
   async updateAdmin(adminId: string, dto: UpdateAdminDto, actor: { adminId: string; ip: string | null }): Promise<AdminAccountDto> {
     const updated = await this.dataSource.transaction(async (manager) => {
       const before = await this.accounts.lockAdminAccount(manager, adminId);

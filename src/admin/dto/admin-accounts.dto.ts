@@ -44,11 +44,6 @@ export class UpdateAdminDto {
   @IsString()
   @MaxLength(200)
   name?: string;
-
-  @ApiPropertyOptional({ description: 'true clears failed-login counters and any lock' })
-  @IsOptional()
-  @IsBoolean()
-  unlock?: boolean;
 }
 
 export class AdminAccountDto {
@@ -57,7 +52,6 @@ export class AdminAccountDto {
   @ApiProperty({ nullable: true, type: String, example: 'Grace Hopper' }) name: string | null;
   @ApiProperty({ enum: AdminRole, example: AdminRole.Compliance }) role: AdminRole;
   @ApiProperty({ example: true }) active: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null }) lockedUntil: Date | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: EX.lastLoginAt }) lastLoginAt: Date | null;
   @ApiProperty({ format: 'date-time', example: '2026-01-12T09:00:00.000Z' }) createdAt: Date;
 }

@@ -37,9 +37,6 @@ export class AdminUser {
   @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
   failedLoginCount: number;
 
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 

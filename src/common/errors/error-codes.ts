@@ -58,7 +58,6 @@ export const ERROR_CODES = {
   account_not_active: { status: 403, meaning: 'The investor account is suspended or closed' },
 
   // Users.
-  not_found: { status: 404, meaning: 'The record does not exist (or is not visible to the caller)' },
   user_not_found: { status: 404, meaning: 'No such user' },
   phone_taken: { status: 409, meaning: 'phone is already registered' },
   wallet_taken: { status: 409, meaning: 'The wallet address is already registered' },
