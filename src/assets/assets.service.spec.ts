@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AdminAuditEntry, AdminAuditRepository } from '../admin-audit/admin-audit.repository';
-import { AdminAuditService } from '../admin-audit/admin-audit.service';
+import { AdminAuditEntry, AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AdminRole } from '../admin/entities/admin-user.entity';
 import { AssetFields, AssetsRepository, LockedAsset } from './assets.repository';
 import { AssetsService } from './assets.service';
@@ -14,7 +13,10 @@ import { AssetCategory, AssetStatus } from './entities/asset.entity';
  * written and audited (no PostgreSQL; the SQL is covered by test/e2e/assets*).
  */
 
-class FakeAssetsRepository implements Pick<AssetsRepository, 'findAdminEmail' | 'insertAsset' | 'lockAssetWithCommitted' | 'findAssetForEdit' | 'updateAssetFields'> {
+class FakeAssetsRepository implements Pick<
+  AssetsRepository,
+  'findAdminEmail' | 'insertAsset' | 'lockAssetWithCommitted' | 'findAssetForEdit' | 'updateAssetFields'
+> {
   assets = new Map<string, AssetDto>();
   committed = new Map<string, string>();
   inserted: { fields: AssetFields; createdBy: string | null }[] = [];
@@ -31,7 +33,18 @@ class FakeAssetsRepository implements Pick<AssetsRepository, 'findAdminEmail' | 
     const a = this.assets.get(id);
     if (!a) return null;
     const { targetAmount, minInvestment, maxInvestment, tokenPrice, opensAt, closesAt, status, currency } = a;
-    return { id, status, currency, targetAmount, minInvestment, maxInvestment, tokenPrice, opensAt, closesAt, committedAmount: this.committed.get(id) ?? '0' };
+    return {
+      id,
+      status,
+      currency,
+      targetAmount,
+      minInvestment,
+      maxInvestment,
+      tokenPrice,
+      opensAt,
+      closesAt,
+      committedAmount: this.committed.get(id) ?? '0',
+    };
   }
   async findAssetForEdit(_m: EntityManager, id: string) {
     return this.assets.get(id) ?? null;
@@ -44,9 +57,10 @@ class FakeAssetsRepository implements Pick<AssetsRepository, 'findAdminEmail' | 
   }
 }
 
-class FakeAuditRepository implements AdminAuditRepository {
+/** The audit writer (its own module's public surface), recording entries instead of inserting them. */
+class FakeAudit implements Pick<AdminAuditService, 'record'> {
   entries: AdminAuditEntry[] = [];
-  async insertEntry(_manager: EntityManager, entry: AdminAuditEntry) {
+  async record(_manager: EntityManager, entry: AdminAuditEntry) {
     this.entries.push(entry);
   }
 }
@@ -81,12 +95,12 @@ const admin = { kind: 'admin' as const, id: 'admin-1', role: AdminRole.Superadmi
 
 function setup(existing?: Partial<AssetDto>, committed?: string) {
   const assets = new FakeAssetsRepository();
-  const audit = new FakeAuditRepository();
+  const audit = new FakeAudit();
   if (existing) assets.assets.set('asset-1', asset(existing));
   if (committed) assets.committed.set('asset-1', committed);
   const manager = {} as EntityManager;
   const dataSource = { manager, transaction: (work: (m: EntityManager) => Promise<unknown>) => work(manager) } as unknown as DataSource;
-  const service = new AssetsService(dataSource, assets as unknown as AssetsRepository, new AdminAuditService(audit));
+  const service = new AssetsService(dataSource, assets as unknown as AssetsRepository, audit as unknown as AdminAuditService);
   return { assets, audit, service };
 }
 

@@ -28,8 +28,6 @@ export class AdminCredentialsRepository {
   }
 
   async recordSuccessfulLogin(adminId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE admin_users SET failed_login_count = 0, last_login_at = now() WHERE id = $1`, [
-      adminId,
-    ]);
+    await this.dataSource.query(`UPDATE admin_users SET failed_login_count = 0, last_login_at = now() WHERE id = $1`, [adminId]);
   }
 }

@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AdminAuditEntry, AdminAuditRepository } from '../admin-audit/admin-audit.repository';
-import { AdminAuditService } from '../admin-audit/admin-audit.service';
+import { AdminAuditEntry, AdminAuditService } from '../admin-audit/admin-audit.service';
 import { AssetsRepository, LockedAsset } from '../assets/assets.repository';
 import { AssetStatus } from '../assets/entities/asset.entity';
 import { CreateInvestmentDto } from './dto/create-investment.dto';
@@ -29,7 +28,13 @@ type UsedInvestmentMethods =
   | 'findInvestmentView';
 
 class FakeInvestmentsRepository implements Pick<InvestmentsRepository, UsedInvestmentMethods> {
-  investor: InvestorEligibility | null = { status: 'active', kycStatus: 'approved', hasTier: false, tierName: null, tierMaxSingleInvestment: null };
+  investor: InvestorEligibility | null = {
+    status: 'active',
+    kycStatus: 'approved',
+    hasTier: false,
+    tierName: null,
+    tierMaxSingleInvestment: null,
+  };
   lowestTier: { name: string; maxSingleInvestment: string | null } | null = null;
   idempotency = new Map<string, StoredIdempotentResponse>();
   inserted: NewInvestment[] = [];
@@ -51,7 +56,13 @@ class FakeInvestmentsRepository implements Pick<InvestmentsRepository, UsedInves
   }
   async insertPendingInvestment(_m: EntityManager, input: NewInvestment): Promise<InvestmentDto> {
     this.inserted.push(input);
-    return { id: `inv-${this.inserted.length}`, userId: input.userId, assetId: input.assetId, amount: input.amount, status: 'pending' } as InvestmentDto;
+    return {
+      id: `inv-${this.inserted.length}`,
+      userId: input.userId,
+      assetId: input.assetId,
+      amount: input.amount,
+      status: 'pending',
+    } as InvestmentDto;
   }
   async lockInvestment(_m: EntityManager, id: string) {
     return this.locked.get(id) ?? null;
@@ -77,9 +88,10 @@ class FakeAssetsRepository implements Pick<AssetsRepository, 'lockAssetWithCommi
   }
 }
 
-class FakeAuditRepository implements AdminAuditRepository {
+/** The audit writer (its own module's public surface), recording entries instead of inserting them. */
+class FakeAudit implements Pick<AdminAuditService, 'record'> {
   entries: AdminAuditEntry[] = [];
-  async insertEntry(_manager: EntityManager, entry: AdminAuditEntry) {
+  async record(_manager: EntityManager, entry: AdminAuditEntry) {
     this.entries.push(entry);
   }
 }
@@ -103,14 +115,14 @@ function openAsset(changes: Partial<LockedAsset> = {}): LockedAsset {
 function setup() {
   const investments = new FakeInvestmentsRepository();
   const assets = new FakeAssetsRepository();
-  const audit = new FakeAuditRepository();
+  const audit = new FakeAudit();
   const manager = {} as EntityManager;
   const dataSource = { manager, transaction: (work: (m: EntityManager) => Promise<unknown>) => work(manager) } as unknown as DataSource;
   const service = new InvestmentsService(
     dataSource,
     investments as unknown as InvestmentsRepository,
     assets as unknown as AssetsRepository,
-    new AdminAuditService(audit),
+    audit as unknown as AdminAuditService,
   );
   return { investments, assets, audit, service };
 }
@@ -145,7 +157,12 @@ describe('InvestmentsService.invest: eligibility', () => {
   type Case = [string, (f: ReturnType<typeof setup>) => void, string, Record<string, unknown>];
   const refusals: Case[] = [
     ['no investor row', (f) => (f.investments.investor = null), '100', { code: 'investor_not_found', httpStatus: 404 }],
-    ['a suspended investor', (f) => (f.investments.investor!.status = 'suspended'), '100', { code: 'investor_not_active', httpStatus: 403 }],
+    [
+      'a suspended investor',
+      (f) => (f.investments.investor!.status = 'suspended'),
+      '100',
+      { code: 'investor_not_active', httpStatus: 403 },
+    ],
     [
       'KYC still pending',
       (f) => (f.investments.investor!.kycStatus = 'pending'),
@@ -159,7 +176,12 @@ describe('InvestmentsService.invest: eligibility', () => {
       { code: 'kyc_not_approved', httpStatus: 403, details: { kycStatus: null } },
     ],
     ['an unknown asset', (f) => (f.assets.asset = null), '100', { code: 'asset_not_found', httpStatus: 404 }],
-    ['a draft (invisible to investors)', (f) => (f.assets.asset = openAsset({ status: AssetStatus.Draft })), '100', { code: 'asset_not_found', httpStatus: 404 }],
+    [
+      'a draft (invisible to investors)',
+      (f) => (f.assets.asset = openAsset({ status: AssetStatus.Draft })),
+      '100',
+      { code: 'asset_not_found', httpStatus: 404 },
+    ],
     [
       'a funded asset',
       (f) => (f.assets.asset = openAsset({ status: AssetStatus.Funded })),
@@ -178,8 +200,18 @@ describe('InvestmentsService.invest: eligibility', () => {
       '100',
       { code: 'asset_closed', httpStatus: 409 },
     ],
-    ['a millionth below the minimum', () => undefined, '99.999999', { code: 'amount_below_minimum', httpStatus: 422, details: { minInvestment: '100.000000' } }],
-    ['a millionth above the maximum', () => undefined, '500.000001', { code: 'amount_above_maximum', httpStatus: 422, details: { maxInvestment: '500.000000' } }],
+    [
+      'a millionth below the minimum',
+      () => undefined,
+      '99.999999',
+      { code: 'amount_below_minimum', httpStatus: 422, details: { minInvestment: '100.000000' } },
+    ],
+    [
+      'a millionth above the maximum',
+      () => undefined,
+      '500.000001',
+      { code: 'amount_above_maximum', httpStatus: 422, details: { maxInvestment: '500.000000' } },
+    ],
     [
       "above the investor's own tier limit",
       (f) => Object.assign(f.investments.investor!, { hasTier: true, tierName: 'Bronze', tierMaxSingleInvestment: '200.000000' }),

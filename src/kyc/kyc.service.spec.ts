@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AdminAuditEntry, AdminAuditRepository } from '../admin-audit/admin-audit.repository';
-import { AdminAuditService } from '../admin-audit/admin-audit.service';
+import { AdminAuditEntry, AdminAuditService } from '../admin-audit/admin-audit.service';
 import { KycDocumentInputDto } from './dto/kyc.dto';
 import { KycStatus } from './entities/kyc-application.entity';
 import { KycDocumentStatus } from './entities/kyc-document.entity';
@@ -44,7 +43,9 @@ class FakeKycRepository implements Omit<KycRepository, 'dataSource'> {
   }
 
   async findApplication(applicationId: string) {
-    return this.applications.find((a) => a.id === applicationId) ?? null;
+    // A copy, like a row read from the database: later writes do not change what was read.
+    const row = this.applications.find((a) => a.id === applicationId);
+    return row ? { ...row } : null;
   }
 
   async lockApplicationForReview(_manager: EntityManager, applicationId: string) {
@@ -66,24 +67,34 @@ class FakeKycRepository implements Omit<KycRepository, 'dataSource'> {
   }
 }
 
-class FakeAuditRepository implements AdminAuditRepository {
+/** The audit writer (its own module's public surface), recording entries instead of inserting them. */
+class FakeAudit implements Pick<AdminAuditService, 'record'> {
   entries: AdminAuditEntry[] = [];
-  async insertEntry(_manager: EntityManager, entry: AdminAuditEntry) {
+  async record(_manager: EntityManager, entry: AdminAuditEntry) {
     this.entries.push(entry);
   }
 }
 
 function application(id: string, userId: string, status: KycStatus, level = 1): KycApplicationRow {
-  return { id, userId, status, level, submittedAt: new Date('2026-01-01T00:00:00Z'), reviewedAt: null, reviewedBy: null, rejectionReason: null };
+  return {
+    id,
+    userId,
+    status,
+    level,
+    submittedAt: new Date('2026-01-01T00:00:00Z'),
+    reviewedAt: null,
+    reviewedBy: null,
+    rejectionReason: null,
+  };
 }
 
 function setup() {
   const kyc = new FakeKycRepository();
-  const audit = new FakeAuditRepository();
+  const audit = new FakeAudit();
   const manager = {} as EntityManager;
   // A transaction is just the work with one manager: rollback is PostgreSQL's job, so refusals are checked to write nothing.
   const dataSource = { manager, transaction: (work: (m: EntityManager) => Promise<unknown>) => work(manager) } as unknown as DataSource;
-  const service = new KycService(dataSource, kyc as unknown as KycRepository, new AdminAuditService(audit));
+  const service = new KycService(dataSource, kyc as unknown as KycRepository, audit as unknown as AdminAuditService);
   return { kyc, audit, service };
 }
 

@@ -120,7 +120,12 @@ describe('Backups against a real PostgreSQL: dump, verify, rotate over a faked c
 
   it('marks a backup failed when the verifying restore does not give the same row counts, and keeps it visible', async () => {
     const dir = path.join(root, 'failing');
-    const service = new BackupService(config(dir), new BackupRepository(dataSource), new EmptyRestoreRunner(), new FakeClock(new Date('2026-05-01T06:00:00Z')));
+    const service = new BackupService(
+      config(dir),
+      new BackupRepository(dataSource),
+      new EmptyRestoreRunner(),
+      new FakeClock(new Date('2026-05-01T06:00:00Z')),
+    );
     const outcome = await service.runBackup();
     if (outcome.status !== 'completed') throw new Error(outcome.reason);
     expect(outcome.manifest.verification.status).toBe('failed');

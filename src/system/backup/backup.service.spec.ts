@@ -15,7 +15,13 @@ import { PgTools } from './pg-tools';
  * over a faked calendar. test/integration/backup.int-spec.ts runs the same service against real PostgreSQL.
  */
 
-const TOOLS: PgTools = { binDir: '/fake', pgDump: '/fake/pg_dump', pgRestore: '/fake/pg_restore', major: 15, version: 'pg_dump (PostgreSQL) 15.8' };
+const TOOLS: PgTools = {
+  binDir: '/fake',
+  pgDump: '/fake/pg_dump',
+  pgRestore: '/fake/pg_restore',
+  major: 15,
+  version: 'pg_dump (PostgreSQL) 15.8',
+};
 
 /** Never runs a tool: pgTools() is the one seam that would look for binaries. */
 class TestBackupService extends BackupService {
@@ -148,7 +154,9 @@ describe('BackupService (repository, runner and clock faked)', () => {
       verification: { status: 'verified', at: '2026-03-02T06:00:00.000Z' },
     });
     expect(fs.readdirSync(root).sort()).toEqual([`${manifest.id}.dump`, `${manifest.id}.manifest.json`, `${manifest.id}.schema.sql`]);
-    expect(repository.logs).toEqual([{ level: 'info', message: `Backup ${manifest.id} verified`, details: expect.objectContaining({ id: manifest.id }) }]);
+    expect(repository.logs).toEqual([
+      { level: 'info', message: `Backup ${manifest.id} verified`, details: expect.objectContaining({ id: manifest.id }) },
+    ]);
   });
 
   it('skips without dumping when another instance holds the lock', async () => {
@@ -196,7 +204,10 @@ describe('BackupService (repository, runner and clock faked)', () => {
     const { repository, runner, service } = setup('2026-03-02T06:00:00Z');
     runner.failRestore = true;
     const outcome = await service.runBackup();
-    expect(outcome).toMatchObject({ status: 'completed', manifest: { verification: { status: 'failed', error: 'pg_restore: could not read the archive' } } });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      manifest: { verification: { status: 'failed', error: 'pg_restore: could not read the archive' } },
+    });
     expect(repository.calls.filter((c) => c.startsWith('drop'))).toHaveLength(1);
     expect(repository.databases).toEqual([]);
   });

@@ -207,7 +207,11 @@ export class BackupService {
           onProgress: (line) => progress('dumping', line),
         });
         progress('dumping', `${schemaFile} (schema only)`);
-        await this.runner.dump(tools, this.databaseUrl, { file: this.store.pathOf(`${schemaFile}.tmp`), snapshot: snapshot.id, schemaOnly: true });
+        await this.runner.dump(tools, this.databaseUrl, {
+          file: this.store.pathOf(`${schemaFile}.tmp`),
+          snapshot: snapshot.id,
+          schemaOnly: true,
+        });
         return { rowCounts, serverVersion: snapshot.serverVersion };
       });
     } catch (error) {
@@ -326,9 +330,9 @@ export class BackupService {
   }
 
   private async recordLog(level: 'info' | 'error', message: string, details: Record<string, unknown>): Promise<void> {
-    await this.repository.insertSystemLog(level, message, details).catch((error: Error) =>
-      this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'),
-    );
+    await this.repository
+      .insertSystemLog(level, message, details)
+      .catch((error: Error) => this.logger.warn(`Could not write the backup's system log: ${error.message}`, 'Backup'));
   }
 
   private async recordSystemLog(manifest: BackupManifest): Promise<void> {
