@@ -2118,11 +2118,6 @@ export interface components {
             active: boolean;
             /**
              * Format: date-time
-             * @example null
-             */
-            lockedUntil: string | null;
-            /**
-             * Format: date-time
              * @example 2026-03-05T07:45:31.000Z
              */
             lastLoginAt: string | null;
@@ -2154,8 +2149,6 @@ export interface components {
             /** @description false disables the account: its tokens stop working at once */
             active?: boolean;
             name?: string;
-            /** @description true clears failed-login counters and any lock */
-            unlock?: boolean;
         };
         BlockchainEventDto: {
             /**
@@ -2870,7 +2863,6 @@ export interface components {
          *     - `wallet_not_registered` (404): The signature is valid but no investor uses this wallet
          *     - `too_many_attempts` (429): Too many failed admin sign-ins (per account and client) or sign-in nonces (per client); retry after `Retry-After`
          *     - `account_not_active` (403): The investor account is suspended or closed
-         *     - `not_found` (404): The record does not exist (or is not visible to the caller)
          *     - `user_not_found` (404): No such user
          *     - `phone_taken` (409): phone is already registered
          *     - `wallet_taken` (409): The wallet address is already registered
@@ -2926,7 +2918,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "json_too_deep" | "malformed_request" | "bad_request" | "unauthorized" | "forbidden" | "route_not_found" | "request_timeout" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "request_header_fields_too_large" | "rate_limited" | "internal_error" | "unique_violation" | "reference_violation" | "data_rule_violation" | "concurrent_conflict" | "database_unavailable" | "overloaded" | "health_check_failed" | "maintenance_read_only" | "invalid_credentials" | "invalid_sign_in" | "wallet_not_registered" | "too_many_attempts" | "account_not_active" | "not_found" | "user_not_found" | "phone_taken" | "wallet_taken" | "address_mismatch" | "kyc_application_not_found" | "kyc_application_open" | "kyc_already_approved" | "kyc_illegal_transition" | "asset_not_found" | "illegal_asset_transition" | "invalid_asset_field" | "target_below_committed" | "investment_not_found" | "investor_not_found" | "investor_not_active" | "kyc_not_approved" | "asset_not_open" | "asset_not_open_yet" | "asset_closed" | "asset_oversubscribed" | "amount_below_minimum" | "amount_above_maximum" | "tier_limit_exceeded" | "illegal_investment_transition" | "idempotency_key_reused" | "invalid_query" | "admin_not_found" | "admin_email_taken" | "admin_self_change" | "backup_running" | "backup_no_url" | "backup_not_found" | "backup_corrupt" | "backup_unverified" | "pg_tool_failed" | "pg_tools_mismatch" | "restore_target_not_empty" | "restore_bad_target" | "restore_failed";
+            code: "validation_failed" | "malformed_json" | "json_too_deep" | "malformed_request" | "bad_request" | "unauthorized" | "forbidden" | "route_not_found" | "request_timeout" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "request_header_fields_too_large" | "rate_limited" | "internal_error" | "unique_violation" | "reference_violation" | "data_rule_violation" | "concurrent_conflict" | "database_unavailable" | "overloaded" | "health_check_failed" | "maintenance_read_only" | "invalid_credentials" | "invalid_sign_in" | "wallet_not_registered" | "too_many_attempts" | "account_not_active" | "user_not_found" | "phone_taken" | "wallet_taken" | "address_mismatch" | "kyc_application_not_found" | "kyc_application_open" | "kyc_already_approved" | "kyc_illegal_transition" | "asset_not_found" | "illegal_asset_transition" | "invalid_asset_field" | "target_below_committed" | "investment_not_found" | "investor_not_found" | "investor_not_active" | "kyc_not_approved" | "asset_not_open" | "asset_not_open_yet" | "asset_closed" | "asset_oversubscribed" | "amount_below_minimum" | "amount_above_maximum" | "tier_limit_exceeded" | "illegal_investment_transition" | "idempotency_key_reused" | "invalid_query" | "admin_not_found" | "admin_email_taken" | "admin_self_change" | "backup_running" | "backup_no_url" | "backup_not_found" | "backup_corrupt" | "backup_unverified" | "pg_tool_failed" | "pg_tools_mismatch" | "restore_target_not_empty" | "restore_bad_target" | "restore_failed";
             /** @description Code-specific facts, e.g. `fields` or `remaining` */
             details?: {
                 [key: string]: unknown;
@@ -8831,7 +8823,6 @@ export interface operations {
                      *         "name": "Grace Hopper",
                      *         "role": "compliance",
                      *         "active": true,
-                     *         "lockedUntil": null,
                      *         "lastLoginAt": "2026-03-05T07:45:31.000Z",
                      *         "createdAt": "2026-01-12T09:00:00.000Z"
                      *       }
@@ -8950,7 +8941,6 @@ export interface operations {
                      *       "name": "Grace Hopper",
                      *       "role": "compliance",
                      *       "active": true,
-                     *       "lockedUntil": null,
                      *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
                      *       "createdAt": "2026-01-12T09:00:00.000Z"
                      *     }
@@ -9167,7 +9157,6 @@ export interface operations {
                      *       "name": "Grace Hopper",
                      *       "role": "compliance",
                      *       "active": true,
-                     *       "lockedUntil": null,
                      *       "lastLoginAt": "2026-03-05T07:45:31.000Z",
                      *       "createdAt": "2026-01-12T09:00:00.000Z"
                      *     }
