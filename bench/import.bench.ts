@@ -1,11 +1,23 @@
 /**
  * npm run bench:import -- [--users N] [--transactions-per-user M] [--seed S] [--batch-size B] [--writers W]
+ *   [--only all|first|copy|reruns|clean] [--database NAME] [--repeat R] [--keep-databases]
  *
  * Generates a legacy store (cached under bench-results/import/stores/, keyed by its parameters),
  * imports it with the real importer CLI into a fresh database, and in the same run loads the same
  * rows with PostgreSQL's own COPY (from CSV exported out of the imported database into empty
  * copies of the tables: same columns, indexes and constraints), the physical limit. Prints rows,
  * seconds, rows/s, importer/COPY ratio and the importer's peak RSS (VmHWM), and the targets.
+ *
+ * Then the delta sync: the importer again on the unchanged store, and on a copy with 1 % of the
+ * users changed, side by side with the first import (R times each, median), and the cutover's
+ * final step (docs/cutover.md: final delta + `db:validate --strict`).
+ *
+ * At 1M users one run takes the better part of an hour; `--only` splits it into steps that each
+ * hold the machine for less time, under the same conditions: `first` (generate the store if
+ * needed, first import into the database `--database`, kept), `copy` (the COPY baseline against
+ * it), `reruns` (the delta sync and the final step against it), `clean` (drop it). What a step
+ * measured is kept in bench-results/import/state-NAME.json and printed by the later ones.
+ * `uptime` is printed before and after each timed run.
  *
  * Database: DATABASE_URL's server (two databases created and dropped), or an embedded server of
  * the bench's own (EMBEDDED_PG_PORT, default 55421; data under bench-results/import/pg).
@@ -61,6 +73,9 @@ function options() {
       'batch-size': { type: 'string' },
       writers: { type: 'string' },
       'keep-databases': { type: 'boolean', default: false },
+      only: { type: 'string', default: 'all' },
+      database: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -75,7 +90,28 @@ function options() {
     batchSize: values['batch-size'],
     writers: values.writers,
     keepDatabases: values['keep-databases'],
+    only: phase(values.only),
+    database: database(values.database),
+    repeat: Math.max(1, int('repeat', values.repeat)),
   };
+}
+
+const PHASES = ['all', 'first', 'copy', 'reruns', 'clean'] as const;
+type Phase = (typeof PHASES)[number];
+
+function phase(value: string): Phase {
+  if (!(PHASES as readonly string[]).includes(value)) throw new Error(`--only must be one of ${PHASES.join(', ')}`);
+  return value as Phase;
+}
+
+function database(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^[a-z_][a-z0-9_]{0,50}$/.test(value)) throw new Error('--database must be a lower-case identifier');
+  return value;
+}
+
+/** The load average line, printed beside each timed run (the figures are only as good as the machine was quiet). */
+async function uptime(): Promise<string> {
+  return (await run('uptime')).stdout.trim();
 }
 
 /** The store for these parameters: generated once (into a temp folder, renamed when complete). */
@@ -341,128 +377,321 @@ function format(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function table(header: string[], lines: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));
+  const row = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)];
+}
+
+interface Machine {
+  uptimeBefore: string;
+  uptimeAfter: string;
+}
+
+interface Timed extends Machine {
+  seconds: number;
+  peakRssMb: number;
+}
+
+interface RerunResult extends Timed {
+  store: 'unchanged' | 'changed copy' | 'original (reverts the change)';
+  records: number;
+  skipped: number;
+  written: number;
+  usersUpdated: number;
+  gone: number;
+  scanMegabytesPerSecond: number;
+}
+
+/** What the steps measured, kept between `--only` steps (bench-results/import/state-NAME.json). */
+interface State {
+  store: string;
+  bytes: number;
+  walletBytes: number;
+  users: number;
+  transactionsPerUser: number;
+  database: string;
+  first?: Timed & { rows: number; counts: Record<string, number> };
+  copy?: Machine & { seconds: number; rows: number };
+  reruns?: {
+    changedUsers: number;
+    unchanged: RerunResult[];
+    changed: RerunResult[];
+    validate: Machine & { seconds: number; exitCode: number; output: string };
+  };
+}
+
+async function timed<T extends { seconds: number }>(work: () => Promise<T>): Promise<T & Machine> {
+  const uptimeBefore = await uptime();
+  log(`uptime before: ${uptimeBefore}`);
+  const result = await work();
+  const uptimeAfter = await uptime();
+  log(`uptime after:  ${uptimeAfter}`);
+  return { ...result, uptimeBefore, uptimeAfter };
+}
+
+/** `db:validate --source … --strict` against the database, timed (its CLI, as the runbook runs it). */
+async function validateStrict(url: string, store: string): Promise<{ seconds: number; exitCode: number; output: string }> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [path.join(DIST, 'cli/db-validate.cli.js'), '--source', store, '--strict'], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
+  child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
+  const [code] = (await once(child, 'exit')) as [number];
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, exitCode: code, output };
+}
+
+function stateFile(name: string): string {
+  return path.join(WORK, `state-${name}.json`);
+}
+
+async function readState(name: string): Promise<State> {
+  const file = stateFile(name);
+  if (!existsSync(file)) throw new Error(`no ${path.relative(ROOT, file)}: run --only first --database ${name} before`);
+  return JSON.parse(await readFile(file, 'utf8')) as State;
+}
+
+async function saveState(state: State): Promise<void> {
+  await writeFile(stateFile(state.database), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+async function firstImport(state: State, serverUrl: string, opts: ReturnType<typeof options>): Promise<void> {
+  const importUrl = await freshDatabase(serverUrl, state.database);
+  const baseline = await tableCounts(importUrl);
+  await withClient(importUrl, (client) => client.query('CHECKPOINT'));
+  log(`importing ${(state.bytes / 1e9).toFixed(2)} GB with the importer CLI …`);
+  const imported = await timed(() => runImporter(importUrl, state.store, opts.batchSize, opts.writers));
+  const counts = await tableCounts(importUrl);
+  const delta = Object.fromEntries(TABLES.map((t) => [t, counts[t] - baseline[t]]));
+  const rows = TABLES.reduce((sum, t) => sum + delta[t], 0);
+  log(`importer done in ${imported.seconds.toFixed(1)} s`);
+  state.first = {
+    seconds: imported.seconds,
+    peakRssMb: imported.peakRssMb,
+    uptimeBefore: imported.uptimeBefore,
+    uptimeAfter: imported.uptimeAfter,
+    rows,
+    counts: delta,
+  };
+}
+
+async function copyStep(state: State, serverUrl: string, copyDb: string): Promise<void> {
+  const copyUrl = await freshDatabase(serverUrl, copyDb);
+  log('loading the same rows with COPY …');
+  const copy = await timed(() => copyBaseline(databaseUrl(serverUrl, state.database), copyUrl));
+  state.copy = copy;
+}
+
+function rerunResult(label: RerunResult['store'], run: Timed & { report: RunReport }): RerunResult {
+  const tables = Object.values(run.report.tables);
+  return {
+    store: label,
+    seconds: run.seconds,
+    peakRssMb: run.peakRssMb,
+    uptimeBefore: run.uptimeBefore,
+    uptimeAfter: run.uptimeAfter,
+    records: run.report.records,
+    skipped: tables.reduce((sum, t) => sum + t.skipped, 0),
+    written: tables.reduce((sum, t) => sum + t.inserted + t.updated, 0),
+    usersUpdated: run.report.tables.users.updated,
+    gone: run.report.gone.total,
+    scanMegabytesPerSecond: run.report.scan.megabytesPerSecond,
+  };
+}
+
+/**
+ * The delta sync on the imported database: R re-runs on the unchanged store, then R runs that each
+ * change 1 % of the users (the changed copy, then the original again, which changes the same users
+ * back, alternately), then the final step's validation against the store of the last run.
+ */
+async function rerunStep(state: State, serverUrl: string, opts: ReturnType<typeof options>): Promise<void> {
+  const url = databaseUrl(serverUrl, state.database);
+  const unchanged: RerunResult[] = [];
+  for (let i = 0; i < opts.repeat; i++) {
+    log(`re-running the importer on the unchanged store (${i + 1}/${opts.repeat}) …`);
+    const result = await timed(() => rerun(url, state.store, 'unchanged', opts));
+    unchanged.push(rerunResult('unchanged', result));
+    log(`unchanged re-run in ${result.seconds.toFixed(1)} s`);
+  }
+  log('changing 1 % of the users …');
+  const delta = await changedStore(state.store, 100);
+  const changed: RerunResult[] = [];
+  let last = state.store;
+  try {
+    for (let i = 0; i < opts.repeat; i++) {
+      last = i % 2 === 0 ? delta.dir : state.store;
+      log(`re-running the importer with 1 % of the users changed (${i + 1}/${opts.repeat}) …`);
+      const result = await timed(() => rerun(url, last, 'changed', opts));
+      changed.push(rerunResult(i % 2 === 0 ? 'changed copy' : 'original (reverts the change)', result));
+      log(`1 %-changed re-run in ${result.seconds.toFixed(1)} s`);
+    }
+    log(`db:validate --strict against ${path.relative(ROOT, last)} …`);
+    const validate = await timed(() => validateStrict(url, last));
+    log(`db:validate --strict exited ${validate.exitCode} in ${validate.seconds.toFixed(1)} s`);
+    state.reruns = { changedUsers: delta.changed.length, unchanged, changed, validate };
+  } finally {
+    await rm(delta.dir, { recursive: true, force: true });
+  }
+}
+
+/** Everything measured so far, side by side with the first import. */
+function printState(state: State): void {
+  const out = [
+    `store: ${path.relative(ROOT, state.store)}  ${(state.bytes / 1e9).toFixed(2)} GB (wallet-db.json ${(state.walletBytes / 1e9).toFixed(2)} GB), ${format(state.users)} users × ${state.transactionsPerUser} transactions`,
+  ];
+  const first = state.first;
+  if (!first) {
+    process.stdout.write(`${out.join('\n')}\n(no first import measured yet)\n`);
+    return;
+  }
+  if (state.copy) {
+    const importRate = first.rows / first.seconds;
+    const copyRate = state.copy.rows / state.copy.seconds;
+    const ratio = importRate / copyRate;
+    out.push(
+      ...table(
+        ['', 'rows', 'seconds', 'rows/s', 'vs COPY', 'peak RSS MB'],
+        [
+          [
+            'importer (npm run migrate:json)',
+            format(first.rows),
+            format(first.seconds, 1),
+            format(importRate),
+            `${ratio.toFixed(2)}×`,
+            format(first.peakRssMb),
+          ],
+          ['PostgreSQL COPY FROM STDIN', format(state.copy.rows), format(state.copy.seconds, 1), format(copyRate), '1.00×', '—'],
+        ],
+      ),
+      '',
+      `target rows/s ≥ 0.5× COPY: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`,
+    );
+  }
+  out.push(
+    `target peak RSS < 512 MB: ${first.peakRssMb < 512 ? 'met' : 'NOT met'} (${format(first.peakRssMb)} MB)${state.bytes > 2e9 ? '' : ' — store under 2 GB: run with --users 1000000 for the real target'}`,
+    '',
+    'rows per table (importer = COPY):',
+    ...TABLES.map((t) => `  ${t.padEnd(24)} ${format(first.counts[t]).padStart(12)}`),
+  );
+  const reruns = state.reruns;
+  if (reruns) {
+    const runLine = (label: string, run: RerunResult) => [
+      label,
+      format(run.seconds, 1),
+      `${((run.seconds / first.seconds) * 100).toFixed(1)} %`,
+      format(run.records),
+      format(run.skipped),
+      format(run.written),
+      format(run.scanMegabytesPerSecond, 1),
+      format(run.peakRssMb),
+    ];
+    const unchangedMedian = median(reruns.unchanged.map((r) => r.seconds));
+    const changedMedian = median(reruns.changed.map((r) => r.seconds));
+    const exact = reruns.changed.every((r) => r.usersUpdated === reruns.changedUsers && r.written === reruns.changedUsers);
+    const finalSeconds = changedMedian + reruns.validate.seconds;
+    out.push(
+      '',
+      'delta sync (npm run migrate:json again on the imported database):',
+      ...table(
+        ['', 'seconds', 'vs first', 'records parsed', 'skipped unparsed', 'rows written', 'scan MB/s', 'peak RSS MB'],
+        [
+          [
+            'first import',
+            format(first.seconds, 1),
+            '100 %',
+            '—',
+            '0',
+            format(first.rows),
+            format(state.bytes / 1e6 / first.seconds, 1),
+            format(first.peakRssMb),
+          ],
+          ...reruns.unchanged.map((r, i) => runLine(`re-run ${i + 1}, store unchanged`, r)),
+          ...reruns.changed.map((r, i) => runLine(`re-run ${i + 1}, 1 % of users changed (${r.store})`, r)),
+        ],
+      ),
+      '',
+      `median of ${reruns.unchanged.length}: unchanged ${format(unchangedMedian, 1)} s, 1 % changed ${format(changedMedian, 1)} s`,
+      `target unchanged re-run ≤ 10 % of the first import: ${unchangedMedian <= first.seconds * 0.1 ? 'met' : 'NOT met'} (${((unchangedMedian / first.seconds) * 100).toFixed(1)} %)`,
+      `target 1 %-changed re-run ≤ 15 % of the first import: ${changedMedian <= first.seconds * 0.15 ? 'met' : 'NOT met'} (${((changedMedian / first.seconds) * 100).toFixed(1)} %)`,
+      `users updated by each 1 %-changed re-run: ${reruns.changed.map((r) => format(r.usersUpdated)).join(', ')} of ${format(reruns.changedUsers)} changed, rows written ${reruns.changed.map((r) => format(r.written)).join(', ')} — ${exact ? 'exactly those' : 'NOT exactly those'}`,
+      `db:validate --strict after the last: exit ${reruns.validate.exitCode} in ${format(reruns.validate.seconds, 1)} s`,
+      `cutover final step (final delta + db:validate --strict): ${format(finalSeconds, 1)} s (${((finalSeconds / first.seconds) * 100).toFixed(1)} % of the first import)`,
+    );
+  }
+  out.push('', 'load (uptime) before → after each timed run:', `  first import: ${first.uptimeBefore} → ${first.uptimeAfter}`);
+  if (state.copy) out.push(`  COPY: ${state.copy.uptimeBefore} → ${state.copy.uptimeAfter}`);
+  for (const [i, r] of (reruns?.unchanged ?? []).entries()) out.push(`  unchanged ${i + 1}: ${r.uptimeBefore} → ${r.uptimeAfter}`);
+  for (const [i, r] of (reruns?.changed ?? []).entries()) out.push(`  1 % changed ${i + 1}: ${r.uptimeBefore} → ${r.uptimeAfter}`);
+  if (reruns) out.push(`  db:validate: ${reruns.validate.uptimeBefore} → ${reruns.validate.uptimeAfter}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (reruns && reruns.validate.exitCode !== 0) process.stdout.write(`db:validate output:\n${reruns.validate.output}\n`);
+}
+
 async function main(): Promise<void> {
   const opts = options();
   await mkdir(WORK, { recursive: true });
-  const store = await ensureStore(opts.users, opts.transactionsPerUser, opts.seed);
-  const walletBytes = (await stat(path.join(store.dir, 'wallet-db.json'))).size;
+  const name = opts.database ?? (opts.only === 'all' ? `pend_bench_import_${process.pid}` : 'pend_bench_import_kept');
+  const copyDb = `${name}_copy`;
   const server = await startServer();
-  const importDb = `pend_bench_import_${process.pid}`;
-  const copyDb = `pend_bench_copy_${process.pid}`;
+  // One step alone keeps the imported database for the next; the whole run drops it unless told.
+  const drop = opts.only === 'clean' || (opts.only === 'all' && !opts.keepDatabases);
   try {
-    const importUrl = await freshDatabase(server.url, importDb);
-    const copyUrl = await freshDatabase(server.url, copyDb);
-    const baseline = await tableCounts(importUrl);
-    await withClient(importUrl, (client) => client.query('CHECKPOINT'));
-    log(`importing ${(store.bytes / 1e9).toFixed(2)} GB with the importer CLI …`);
-    const imported = await runImporter(importUrl, store.dir, opts.batchSize, opts.writers);
-    const counts = await tableCounts(importUrl);
-    const importedRows = TABLES.reduce((sum, table) => sum + counts[table] - baseline[table], 0);
-    log(`importer done in ${imported.seconds.toFixed(1)} s; loading the same rows with COPY …`);
-    const copy = await copyBaseline(importUrl, copyUrl);
-    // COPY loads every row of the tables, the seed's few tiers and role grants included.
-    const copyRows = copy.rows;
-    const importRate = importedRows / imported.seconds;
-    const copyRate = copy.rows / copy.seconds;
-    const ratio = importRate / copyRate;
-
-    const header = ['', 'rows', 'seconds', 'rows/s', 'vs COPY', 'peak RSS MB'];
-    const lines = [
-      [
-        'importer (npm run migrate:json)',
-        format(importedRows),
-        format(imported.seconds, 1),
-        format(importRate),
-        `${ratio.toFixed(2)}×`,
-        format(imported.peakRssMb),
-      ],
-      ['PostgreSQL COPY FROM STDIN', format(copyRows), format(copy.seconds, 1), format(copyRate), '1.00×', '—'],
-    ];
-    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));
-    const row = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-    const out = [
-      `store: ${path.relative(ROOT, store.dir)}  ${(store.bytes / 1e9).toFixed(2)} GB (wallet-db.json ${(walletBytes / 1e9).toFixed(2)} GB), ${format(opts.users)} users × ${opts.transactionsPerUser} transactions`,
-      row(header),
-      row(widths.map((w) => '-'.repeat(w))),
-      ...lines.map(row),
-      '',
-      `target rows/s ≥ 0.5× COPY: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`,
-      `target peak RSS < 512 MB: ${imported.peakRssMb < 512 ? 'met' : 'NOT met'} (${format(imported.peakRssMb)} MB)${store.bytes > 2e9 ? '' : ' — store under 2 GB: run with --users 1000000 for the real target'}`,
-      '',
-      'rows per table (importer = COPY):',
-      ...TABLES.map((table) => `  ${table.padEnd(24)} ${format(counts[table] - baseline[table]).padStart(12)}`),
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
-
-    // Delta sync: the same store again (nothing changed), then with 1 % of the users changed.
-    log('re-running the importer on the unchanged store …');
-    const unchanged = await rerun(importUrl, store.dir, 'unchanged', opts);
-    log(`unchanged re-run in ${unchanged.seconds.toFixed(1)} s; changing 1 % of the users …`);
-    const delta = await changedStore(store.dir, 100);
-    const changedRun = await rerun(importUrl, delta.dir, 'changed', opts);
-    await rm(delta.dir, { recursive: true, force: true });
-    const written = (r: RunReport) => Object.values(r.tables).reduce((sum, t) => sum + t.inserted + t.updated, 0);
-    const skipped = (r: RunReport) => Object.values(r.tables).reduce((sum, t) => sum + t.skipped, 0);
-    const deltaHeader = ['', 'seconds', 'vs first', 'records parsed', 'skipped unparsed', 'rows written', 'scan MB/s', 'peak RSS MB'];
-    const deltaLines = [
-      [
-        'first import',
-        format(imported.seconds, 1),
-        '100 %',
-        '—',
-        '0',
-        format(importedRows),
-        format(store.bytes / 1e6 / imported.seconds, 1),
-        format(imported.peakRssMb),
-      ],
-      ...[
-        ['re-run, store unchanged', unchanged] as const,
-        [`re-run, 1 % of users changed (${format(delta.changed.length)})`, changedRun] as const,
-      ].map(([label, run]) => [
-        label,
-        format(run.seconds, 1),
-        `${((run.seconds / imported.seconds) * 100).toFixed(1)} %`,
-        format(run.report.records),
-        format(skipped(run.report)),
-        format(written(run.report)),
-        format(run.report.scan.megabytesPerSecond, 1),
-        format(run.peakRssMb),
-      ]),
-    ];
-    const deltaWidths = deltaHeader.map((h, i) => Math.max(h.length, ...deltaLines.map((line) => line[i].length)));
-    const deltaRow = (cells: readonly string[]) =>
-      cells.map((cell, i) => (i === 0 ? cell.padEnd(deltaWidths[i]) : cell.padStart(deltaWidths[i]))).join('  ');
-    const unchangedShare = unchanged.seconds / imported.seconds;
-    const changedShare = changedRun.seconds / imported.seconds;
-    const usersUpdated = changedRun.report.tables.users.updated;
-    process.stdout.write(
-      `${[
-        '',
-        'delta sync (npm run migrate:json again on the imported database):',
-        deltaRow(deltaHeader),
-        deltaRow(deltaWidths.map((w) => '-'.repeat(w))),
-        ...deltaLines.map(deltaRow),
-        '',
-        `target unchanged re-run ≤ 10 % of the first import: ${unchangedShare <= 0.1 ? 'met' : 'NOT met'} (${(unchangedShare * 100).toFixed(1)} %)`,
-        `target 1 %-changed re-run ≤ 15 % of the first import: ${changedShare <= 0.15 ? 'met' : 'NOT met'} (${(changedShare * 100).toFixed(1)} %)`,
-        `users updated by the 1 %-changed re-run: ${format(usersUpdated)} of ${format(delta.changed.length)} changed — ${usersUpdated === delta.changed.length ? 'exactly those' : 'NOT exactly those'}`,
-      ].join('\n')}\n`,
-    );
+    if (opts.only === 'clean') return;
+    let state: State;
+    if (opts.only === 'all' || opts.only === 'first') {
+      const store = await ensureStore(opts.users, opts.transactionsPerUser, opts.seed);
+      const walletBytes = (await stat(path.join(store.dir, 'wallet-db.json'))).size;
+      state = {
+        store: store.dir,
+        bytes: store.bytes,
+        walletBytes,
+        users: opts.users,
+        transactionsPerUser: opts.transactionsPerUser,
+        database: name,
+      };
+      await firstImport(state, server.url, opts);
+      await saveState(state);
+    } else {
+      state = await readState(name);
+    }
+    if (opts.only === 'all' || opts.only === 'copy') {
+      try {
+        await copyStep(state, server.url, copyDb);
+      } finally {
+        if (!opts.keepDatabases) await dropDatabases(server.url, [copyDb]);
+      }
+      await saveState(state);
+    }
+    if (opts.only === 'all' || opts.only === 'reruns') {
+      await rerunStep(state, server.url, opts);
+      await saveState(state);
+    }
+    printState(state);
     const resultFile = path.join(WORK, `result-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    await writeFile(
-      resultFile,
-      `${JSON.stringify({ store: store.dir, bytes: store.bytes, options: opts, importer: { rows: importedRows, ...imported }, unchanged, changed: { ...changedRun, users: delta.changed.length }, copy: { rows: copyRows, seconds: copy.seconds, rowsLoaded: copy.rows }, ratio, counts }, null, 2)}\n`,
-    );
+    await writeFile(resultFile, `${JSON.stringify({ options: opts, ...state }, null, 2)}\n`);
     log(`result written to ${path.relative(ROOT, resultFile)}`);
   } finally {
-    if (!opts.keepDatabases) {
-      await withClient(databaseUrl(server.url, 'postgres'), async (client) => {
-        await client.query(`DROP DATABASE IF EXISTS ${importDb} WITH (FORCE)`);
-        await client.query(`DROP DATABASE IF EXISTS ${copyDb} WITH (FORCE)`);
-      }).catch(() => undefined);
+    if (drop) {
+      await dropDatabases(server.url, [name, copyDb]);
+      await rm(stateFile(name), { force: true });
     }
     await server.stop();
   }
+}
+
+async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
+  await withClient(databaseUrl(serverUrl, 'postgres'), async (client) => {
+    for (const db of names) await client.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  }).catch(() => undefined);
 }
 
 main().catch((error: unknown) => {
