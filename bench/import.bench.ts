@@ -19,6 +19,8 @@
  * measured is kept in bench-results/import/state-NAME.json and printed by the later ones.
  * `uptime` is printed before and after each timed run.
  *
+ * BENCH_IMPORT_DIST=<other build>/dist/src runs that build's CLIs instead of this one's (a before/after pair).
+ *
  * Database: DATABASE_URL's server (two databases created and dropped), or an embedded server of
  * the bench's own (EMBEDDED_PG_PORT, default 55421; data under bench-results/import/pg).
  */
@@ -36,7 +38,8 @@ import { defaultOptions } from '../src/migration/generator/legacy-store-generato
 import { storeKey } from './store-key';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'dist', 'src');
+/** The compiled CLIs run (BENCH_IMPORT_DIST: another build's dist/src, to compare two versions side by side). */
+const DIST = path.resolve(process.env.BENCH_IMPORT_DIST ?? path.join(ROOT, 'dist', 'src'));
 const WORK = path.join(ROOT, 'bench-results', 'import');
 const run = promisify(execFile);
 
@@ -553,6 +556,9 @@ function printState(state: State): void {
     process.stdout.write(`${out.join('\n')}\n(no first import measured yet)\n`);
     return;
   }
+  out.push(
+    `first import: ${format(first.seconds, 1)} s, ${format(first.rows)} rows (${format(first.rows / first.seconds)} rows/s), peak RSS ${format(first.peakRssMb)} MB`,
+  );
   if (state.copy) {
     const importRate = first.rows / first.seconds;
     const copyRate = state.copy.rows / state.copy.seconds;
