@@ -2,6 +2,7 @@ import { createHash, Hash } from 'node:crypto';
 import { ImportUnit, walk } from './import-unit';
 import { FingerprintKind, MAPPING_RULES } from './mapping-rules';
 import { SqlClient } from './sql-client';
+import { FORCED_CHILDREN_SQL } from './fingerprint-queries';
 import { mergesRepeats } from './table-specs';
 
 /**
@@ -112,6 +113,7 @@ export interface GoneRecords {
 }
 
 export const GONE_LISTED = 1000;
+
 const PAGE = 50_000;
 
 /** Loads, writes and closes the fingerprints of one run (on the run's connection). */
@@ -149,14 +151,7 @@ export class FingerprintStore {
         if (rows.length < PAGE) break;
       }
       if (KINDS_WITH_PARENTS.has(kind)) {
-        // A hashed subplan over this run's written parents, probed per recorded child.
-        const rows: { f: string }[] = await this.runner.query(
-          `SELECT f.fingerprint::text AS f FROM import_fingerprints f
-           WHERE f.kind = $1 AND f.rules_version = $2 AND f.parents IS NOT NULL
-             AND EXISTS (SELECT 1 FROM unnest(f.parents) AS p(key) WHERE p.key IN (
-               SELECT c.kind || ':' || c.legacy_id FROM import_fingerprints c WHERE c.run_id = $3 AND c.kind = ANY($4::text[])))`,
-          [kind, MAPPING_RULES[kind], this.runId, PARENT_KINDS],
-        );
+        const rows: { f: string }[] = await this.runner.query(FORCED_CHILDREN_SQL, [kind, MAPPING_RULES[kind], this.runId, PARENT_KINDS]);
         for (const row of rows) forced.add(Number(row.f));
       }
     }
