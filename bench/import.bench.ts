@@ -1,6 +1,6 @@
 /**
  * npm run bench:import -- [--users N] [--transactions-per-user M] [--seed S] [--batch-size B] [--writers W]
- *   [--only all|first|copy|reruns|clean] [--database NAME] [--repeat R] [--keep-databases]
+ *   [--only all|first|copy|reruns|validate|clean] [--database NAME] [--repeat R] [--keep-databases]
  *
  * Generates a legacy store (cached under bench-results/import/stores/, keyed by its parameters),
  * imports it with the real importer CLI into a fresh database, and in the same run loads the same
@@ -15,7 +15,8 @@
  * At 1M users one run takes the better part of an hour; `--only` splits it into steps that each
  * hold the machine for less time, under the same conditions: `first` (generate the store if
  * needed, first import into the database `--database`, kept), `copy` (the COPY baseline against
- * it), `reruns` (the delta sync and the final step against it), `clean` (drop it). What a step
+ * it), `reruns` (the delta sync against it), `validate` (the final step's `db:validate --strict`, against
+ * the store of the last re-run), `clean` (drop it). What a step
  * measured is kept in bench-results/import/state-NAME.json and printed by the later ones.
  * `uptime` is printed before and after each timed run.
  *
@@ -99,7 +100,7 @@ function options() {
   };
 }
 
-const PHASES = ['all', 'first', 'copy', 'reruns', 'clean'] as const;
+const PHASES = ['all', 'first', 'copy', 'reruns', 'validate', 'clean'] as const;
 type Phase = (typeof PHASES)[number];
 
 function phase(value: string): Phase {
@@ -388,7 +389,8 @@ function median(values: number[]): number {
 
 function table(header: string[], lines: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));
-  const row = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const row = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)];
 }
 
@@ -426,8 +428,10 @@ interface State {
     changedUsers: number;
     unchanged: RerunResult[];
     changed: RerunResult[];
-    validate: Machine & { seconds: number; exitCode: number; output: string };
+    /** The store the last 1 %-changed run read (what the validation compares with). */
+    lastStore: 'changed copy' | 'original';
   };
+  validate?: Machine & { seconds: number; exitCode: number; output: string };
 }
 
 async function timed<T extends { seconds: number }>(work: () => Promise<T>): Promise<T & Machine> {
@@ -518,6 +522,12 @@ function rerunResult(label: RerunResult['store'], run: Timed & { report: RunRepo
  */
 async function rerunStep(state: State, serverUrl: string, opts: ReturnType<typeof options>): Promise<void> {
   const url = databaseUrl(serverUrl, state.database);
+  // Untimed: the database in step with the store whatever ran before (an interrupted step's changes undone).
+  log('settling run on the store (not timed) …');
+  const settle = await rerun(url, state.store, 'settle', opts);
+  log(
+    `settled in ${settle.seconds.toFixed(1)} s, ${format(rerunResult('unchanged', { ...settle, uptimeBefore: '', uptimeAfter: '' }).written)} rows written`,
+  );
   const unchanged: RerunResult[] = [];
   for (let i = 0; i < opts.repeat; i++) {
     log(`re-running the importer on the unchanged store (${i + 1}/${opts.repeat}) …`);
@@ -537,12 +547,29 @@ async function rerunStep(state: State, serverUrl: string, opts: ReturnType<typeo
       changed.push(rerunResult(i % 2 === 0 ? 'changed copy' : 'original (reverts the change)', result));
       log(`1 %-changed re-run in ${result.seconds.toFixed(1)} s`);
     }
-    log(`db:validate --strict against ${path.relative(ROOT, last)} …`);
-    const validate = await timed(() => validateStrict(url, last));
-    log(`db:validate --strict exited ${validate.exitCode} in ${validate.seconds.toFixed(1)} s`);
-    state.reruns = { changedUsers: delta.changed.length, unchanged, changed, validate };
+    state.reruns = {
+      changedUsers: delta.changed.length,
+      unchanged,
+      changed,
+      lastStore: last === state.store ? 'original' : 'changed copy',
+    };
   } finally {
     await rm(delta.dir, { recursive: true, force: true });
+  }
+}
+
+/** The final step's validation, against the store the last re-run read (the changed copy made again if it was that). */
+async function validateStep(state: State, serverUrl: string): Promise<void> {
+  if (!state.reruns) throw new Error('run --only reruns before --only validate');
+  const url = databaseUrl(serverUrl, state.database);
+  const delta = state.reruns.lastStore === 'changed copy' ? await changedStore(state.store, 100) : null;
+  try {
+    const against = delta?.dir ?? state.store;
+    log(`db:validate --strict against ${path.relative(ROOT, against)} …`);
+    state.validate = await timed(() => validateStrict(url, against));
+    log(`db:validate --strict exited ${state.validate.exitCode} in ${state.validate.seconds.toFixed(1)} s`);
+  } finally {
+    if (delta) await rm(delta.dir, { recursive: true, force: true });
   }
 }
 
@@ -603,7 +630,6 @@ function printState(state: State): void {
     const unchangedMedian = median(reruns.unchanged.map((r) => r.seconds));
     const changedMedian = median(reruns.changed.map((r) => r.seconds));
     const exact = reruns.changed.every((r) => r.usersUpdated === reruns.changedUsers && r.written === reruns.changedUsers);
-    const finalSeconds = changedMedian + reruns.validate.seconds;
     out.push(
       '',
       'delta sync (npm run migrate:json again on the imported database):',
@@ -629,17 +655,23 @@ function printState(state: State): void {
       `target unchanged re-run ≤ 10 % of the first import: ${unchangedMedian <= first.seconds * 0.1 ? 'met' : 'NOT met'} (${((unchangedMedian / first.seconds) * 100).toFixed(1)} %)`,
       `target 1 %-changed re-run ≤ 15 % of the first import: ${changedMedian <= first.seconds * 0.15 ? 'met' : 'NOT met'} (${((changedMedian / first.seconds) * 100).toFixed(1)} %)`,
       `users updated by each 1 %-changed re-run: ${reruns.changed.map((r) => format(r.usersUpdated)).join(', ')} of ${format(reruns.changedUsers)} changed, rows written ${reruns.changed.map((r) => format(r.written)).join(', ')} — ${exact ? 'exactly those' : 'NOT exactly those'}`,
-      `db:validate --strict after the last: exit ${reruns.validate.exitCode} in ${format(reruns.validate.seconds, 1)} s`,
-      `cutover final step (final delta + db:validate --strict): ${format(finalSeconds, 1)} s (${((finalSeconds / first.seconds) * 100).toFixed(1)} % of the first import)`,
     );
+    const validate = state.validate;
+    if (validate) {
+      const finalSeconds = changedMedian + validate.seconds;
+      out.push(
+        `db:validate --strict after the last: exit ${validate.exitCode} in ${format(validate.seconds, 1)} s`,
+        `cutover final step (final delta + db:validate --strict): ${format(finalSeconds, 1)} s (${((finalSeconds / first.seconds) * 100).toFixed(1)} % of the first import)`,
+      );
+    }
   }
   out.push('', 'load (uptime) before → after each timed run:', `  first import: ${first.uptimeBefore} → ${first.uptimeAfter}`);
   if (state.copy) out.push(`  COPY: ${state.copy.uptimeBefore} → ${state.copy.uptimeAfter}`);
   for (const [i, r] of (reruns?.unchanged ?? []).entries()) out.push(`  unchanged ${i + 1}: ${r.uptimeBefore} → ${r.uptimeAfter}`);
   for (const [i, r] of (reruns?.changed ?? []).entries()) out.push(`  1 % changed ${i + 1}: ${r.uptimeBefore} → ${r.uptimeAfter}`);
-  if (reruns) out.push(`  db:validate: ${reruns.validate.uptimeBefore} → ${reruns.validate.uptimeAfter}`);
+  if (state.validate) out.push(`  db:validate: ${state.validate.uptimeBefore} → ${state.validate.uptimeAfter}`);
   process.stdout.write(`${out.join('\n')}\n`);
-  if (reruns && reruns.validate.exitCode !== 0) process.stdout.write(`db:validate output:\n${reruns.validate.output}\n`);
+  if (state.validate && state.validate.exitCode !== 0) process.stdout.write(`db:validate output:\n${state.validate.output}\n`);
 }
 
 async function main(): Promise<void> {
@@ -679,6 +711,10 @@ async function main(): Promise<void> {
     }
     if (opts.only === 'all' || opts.only === 'reruns') {
       await rerunStep(state, server.url, opts);
+      await saveState(state);
+    }
+    if (opts.only === 'all' || opts.only === 'validate') {
+      await validateStep(state, server.url);
       await saveState(state);
     }
     printState(state);
