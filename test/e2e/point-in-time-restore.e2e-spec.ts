@@ -8,11 +8,10 @@ import { BaseBackupManifest } from '../../src/system/backup/base-backup';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { runNpmScript } from '../utils/npm-script';
 import { freePort, startPostgresProcess } from '../utils/postgres-process';
+import { sleep } from '../utils/processes';
 
 // initdb, a base backup and a recovery on a shared 2-core machine.
 jest.setTimeout(240_000);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
 import { createAdmin, createUser } from '../utils/auth';
-import { FaultCluster, sleep, startFaultCluster } from '../utils/fault-cluster';
+import { FaultCluster, startFaultCluster } from '../utils/fault-cluster';
+import { sleep } from '../utils/processes';
 import { withDatabase } from '../utils/global-setup';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { insertAsset } from '../utils/market-fixtures';

@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import { randomPhone } from '../utils/auth';
-import { sleep } from '../utils/fault-cluster';
 import { checkInvestmentBooks, invest, Outcome, settleInvestments, timedFetch, unexpectedOutcomes } from '../utils/fault-load';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { freePort } from '../utils/postgres-process';
+import { exited, sleep } from '../utils/processes';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -63,11 +63,6 @@ describe('Faults: the app process is stopped (SIGTERM) or killed (SIGKILL) under
     }
     throw new Error(`the app did not start within 60 s: ${output.slice(-2000)}`);
   }
-
-  const exited = (child: ChildProcess) =>
-    new Promise<number | null>((resolve) =>
-      child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
-    );
 
   async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const client = new Client({ connectionString: databaseUrl });

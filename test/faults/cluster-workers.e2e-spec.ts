@@ -8,9 +8,9 @@ import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { randomPhone } from '../utils/auth';
-import { childPids, sleep } from '../utils/fault-cluster';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { freePort } from '../utils/postgres-process';
+import { alive, childPids, exited, sleep } from '../utils/processes';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -52,15 +52,6 @@ function pidsHoldingSocket(inode: string, pids: number[]): number[] {
     }
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * CLUSTER_WORKERS=2 as production runs it (`node dist/src/main.js`, embedded PostgreSQL in a throwaway folder):
@@ -133,11 +124,6 @@ describe('CLUSTER_WORKERS=2: real worker processes behind one port', () => {
     }
     throw new Error(`the cluster did not start within 90 s: ${output.slice(-3000)}`);
   }
-
-  const exited = (child: ChildProcess) =>
-    new Promise<number | null>((resolve) =>
-      child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
-    );
 
   /** One request on a connection of its own; the answering worker found while the connection is still open. */
   function send(method: string, urlPath: string, token?: string, body?: unknown): Promise<Answer> {

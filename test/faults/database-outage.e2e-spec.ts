@@ -1,5 +1,6 @@
 import { createUser } from '../utils/auth';
-import { capturingLogger, FaultCluster, sleep, startFaultCluster } from '../utils/fault-cluster';
+import { capturingLogger, FaultCluster, startFaultCluster } from '../utils/fault-cluster';
+import { sleep } from '../utils/processes';
 import { checkInvestmentBooks, invest, Outcome, settleInvestments, timedFetch, unexpectedOutcomes } from '../utils/fault-load';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { insertAsset, setKycStatus } from '../utils/market-fixtures';

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import { randomPhone } from '../utils/auth';
-import { childPids, FaultCluster, postmasterPid, sleep, startFaultCluster } from '../utils/fault-cluster';
+import { FaultCluster, postmasterPid, startFaultCluster } from '../utils/fault-cluster';
+import { alive, childPids, processesWithArgument, processState, sleep } from '../utils/processes';
 import { Outcome, timedFetch } from '../utils/fault-load';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { freePort, PostgresProcess, startPostgresProcess } from '../utils/postgres-process';
@@ -89,39 +90,6 @@ async function seedReader(databaseUrl: string): Promise<{ assetId: string; token
   );
   const token = await new JwtService({ secret: JWT_SECRET }).signAsync({ sub: user.id, kind: 'user' }, { expiresIn: 900 });
   return { assetId: asset.id, token };
-}
-
-/** Every process whose command line names `dataDir` (a postmaster started on it, by anyone). */
-function processesOn(dataDir: string): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(dataDir)) found.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** `R`, `S`, `Z`, `T`…, or undefined when the process is gone. */
-function processState(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
 }
 
 /** A pid that certainly belonged to a process that has exited. */
@@ -224,11 +192,11 @@ describe('Faults: a PostgreSQL server another process started is never touched b
       // Longer than the app's first restart attempts (0.25 + 0.5 + 1 + 2 s) would take.
       const outcomes = await probeFor(baseUrl, reader, 6_000);
       expectAllUnavailable(outcomes);
-      expect(processesOn(dataDir).filter((pid) => processState(pid) !== 'Z')).toEqual([]);
+      expect(processesWithArgument(dataDir).filter((pid) => processState(pid) !== 'Z')).toEqual([]);
       expect(postmasterPid(dataDir)).toBe(killed); // its lock file is as the crash left it
       expect(fs.readdirSync(dataDir).sort()).toEqual(filesBefore);
       expect(fs.existsSync(embeddedDir)).toBe(false); // no embedded server of its own either
-      expect(processesOn(embeddedDir)).toEqual([]);
+      expect(processesWithArgument(embeddedDir)).toEqual([]);
       const log = app.output().slice(logFrom);
       expect(log).not.toContain('Embedded PostgreSQL');
       expect(app.child.exitCode).toBeNull();

@@ -8,7 +8,8 @@ import { loadAppConfig } from '../../src/config/app.config';
 import { buildRequestDataSourceOptions } from '../../src/database/data-source';
 import type { SessionDatabase } from '../../src/database/session-database';
 import { BackgroundWriter } from '../../src/system/logs/background-writer';
-import { FaultCluster, sleep, startFaultCluster } from '../utils/fault-cluster';
+import { FaultCluster, startFaultCluster } from '../utils/fault-cluster';
+import { sleep } from '../utils/processes';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { createTestApp, TestApp } from '../utils/test-app';
 

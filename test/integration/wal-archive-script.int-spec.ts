@@ -12,13 +12,13 @@ import { stopRestoredServer } from '../../src/system/backup/point-in-time-restor
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { runNpmScript } from '../utils/npm-script';
 import { freePort } from '../utils/postgres-process';
+import { sleep } from '../utils/processes';
 
 // initdb, a base backup and a recovery on a shared 2-core machine.
 jest.setTimeout(240_000);
 
 /** The file docker/compose.yaml's postgres runs as its archive_command (the embedded server writes the same text). */
 const SCRIPT_FILE = path.resolve(__dirname, '..', '..', 'docker', 'postgres', 'archive-wal.sh');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** As root (CI) the server runs as the postgres user, as in the postgres image; else as ourselves. */

@@ -10,6 +10,7 @@ import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { seedReferenceData } from '../../src/database/seeds/reference-data.seed';
 import { withDatabase } from './global-setup';
 import { freePort, PostgresProcess, startPostgresProcess } from './postgres-process';
+import { childPids, processState, sleep } from './processes';
 
 /** A PostgreSQL cluster of the test's own (stopping the shared one would break the other files), migrated and seeded. */
 export interface FaultCluster {
@@ -36,16 +37,6 @@ export function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
-/** `R`, `S`, `Z` (zombie), …: the process state from /proc, or undefined when the process is gone. */
-function processState(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A postmaster killed with SIGKILL leaves its postmaster.pid behind, and PostgreSQL refuses to start
  * ("lock file already exists") while that pid still exists, a zombie included: the killed postmaster's
@@ -65,23 +56,6 @@ async function waitForKilledPostmaster(dataDir: string): Promise<void> {
     }
     await sleep(50);
   }
-}
-
-/** The processes whose parent is `pid` (from /proc). */
-export function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid …; comm may hold spaces and parentheses, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) children.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return children;
 }
 
 export async function startFaultCluster(prefix = 'pend-fault-pg-'): Promise<FaultCluster> {
@@ -154,5 +128,3 @@ export function capturingLogger(level = 'warn'): { logger: JsonLogger; lines: Re
   });
   return { logger: new JsonLogger(level, sink as unknown as ConstructorParameters<typeof JsonLogger>[1]), lines };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
