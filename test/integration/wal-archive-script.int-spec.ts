@@ -133,7 +133,12 @@ describe('The WAL archive script under a real server, and a point-in-time restor
     await query(url, `INSERT INTO rows_at SELECT g, 'base' FROM generate_series(1, 1000) g`);
     const [{ wal }] = await query<{ wal: string }>(url, 'SELECT pg_walfile_name(pg_switch_wal()) AS wal');
     const archived = path.join(walDir, `${wal}.gz`);
-    for (let i = 0; i < 300 && !fs.existsSync(archived); i++) await sleep(100);
+    // Done when the server has recorded the segment as archived: the script has exited by then. Its final name
+    // appears earlier (linked before the folder's fsync), while its temporary copy still exists until the exit.
+    const lastArchived = async () =>
+      (await query<{ last: string | null }>(url, 'SELECT last_archived_wal AS last FROM pg_stat_archiver'))[0].last;
+    for (let i = 0; i < 300 && (await lastArchived()) !== wal; i++) await sleep(100);
+    expect(await lastArchived()).toBe(wal);
 
     expect(fs.readdirSync(walDir).filter((name) => !name.endsWith('.gz'))).toEqual([]);
     const segment = gunzipSync(fs.readFileSync(archived));
