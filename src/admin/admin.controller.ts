@@ -26,7 +26,7 @@ export class AdminController {
   @Patch('users/:id/status')
   @ApiRequestExample({ status: 'suspended', reason: 'Chargeback under review' })
   @RequirePermissions('users:write')
-  @ApiErrors('user_not_found', 'data_rule_violation')
+  @ApiErrors('user_not_found')
   @ApiOperation({ summary: 'Suspend, reactivate or close an investor account (audited)' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   changeUserStatus(

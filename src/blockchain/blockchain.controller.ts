@@ -58,7 +58,6 @@ export class AdminBlockchainController {
   })
   @HttpCode(200)
   @RequirePermissions('blockchain:ingest')
-  @ApiErrors('data_rule_violation')
   @ApiOperation({ summary: 'Ingest up to 1000 events; idempotent on (chain id, tx hash, log index)' })
   @ApiOkResponse({ type: IngestResultDto })
   ingestEvents(

@@ -62,7 +62,7 @@ export class UsersController {
   @InvestorOnly()
   @Patch('me/profile')
   @ApiRequestExample({ displayName: 'Ada L.', country: 'DE', language: 'en-GB', notifyEmail: true, notifySms: null })
-  @ApiErrors('user_not_found', 'data_rule_violation')
+  @ApiErrors('user_not_found')
   @ApiOperation({ summary: 'Change the signed-in investor’s profile (fields sent as null are cleared)' })
   @ApiResponse({ status: 200, type: UserDetailDto })
   updateMyProfile(@CurrentPrincipal() principal: AuthPrincipal, @Body() body: UpdateProfileDto): Promise<UserDetailDto> {

@@ -3938,7 +3938,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `data_rule_violation`: A value breaks a database data rule (check or not-null constraint, format, range)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
              *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
@@ -3952,13 +3951,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "A value breaks a database data rule (check or not-null constraint, format, range)",
-                     *       "code": "data_rule_violation"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "data_rule_violation" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -8349,7 +8348,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `data_rule_violation`: A value breaks a database data rule (check or not-null constraint, format, range)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
              *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
@@ -8363,13 +8361,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "A value breaks a database data rule (check or not-null constraint, format, range)",
-                     *       "code": "data_rule_violation"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "data_rule_violation" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };
@@ -9721,7 +9719,6 @@ export interface operations {
             /**
              * @description Bad Request
              *
-             *     - `data_rule_violation`: A value breaks a database data rule (check or not-null constraint, format, range)
              *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
              *     - `malformed_json`: The body is not valid JSON, is not an object or array, or names __proto__/constructor.prototype
              *     - `json_too_deep`: The JSON body nests deeper than the limit (`details.maxDepth`)
@@ -9735,13 +9732,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 400,
                      *       "error": "Bad Request",
-                     *       "message": "A value breaks a database data rule (check or not-null constraint, format, range)",
-                     *       "code": "data_rule_violation"
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code: "data_rule_violation" | "validation_failed" | "malformed_json" | "json_too_deep";
+                        code: "validation_failed" | "malformed_json" | "json_too_deep";
                     };
                 };
             };

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { AppConfig } from '../../config/app.config';
 import { ErrorCode } from '../errors/error-codes';
 import { errorBody } from '../filters/all-exceptions.filter';
+import { findNulCharacter, NUL_PROBLEM } from '../validation/text.validator';
 import { fieldInvalid } from '../validation/validation.pipe';
 
 /** The largest JSON body a client may send (the same 1 MiB Express's body parser was given). */
@@ -18,14 +19,19 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** What one pass over a JSON text found: nesting beyond the limit, or `\uD…` escapes (possible lone surrogates). */
+/**
+ * What one pass over a JSON text found: nesting beyond the limit, or else a set of flags: `\uD…` escapes
+ * (possible lone surrogates), `\u0000` escapes (NUL, which PostgreSQL text cannot hold).
+ */
 export const JSON_TOO_DEEP = 1;
 export const JSON_SURROGATE_ESCAPES = 2;
+export const JSON_NUL_ESCAPES = 4;
 
 /**
  * One pass over a JSON text's characters (strings skipped) before anything parses or walks it:
- * JSON_TOO_DEEP when objects/arrays nest deeper than `max`, else JSON_SURROGATE_ESCAPES when a string
- * has a `\uD800`–`\uDFFF` escape, else 0. (Decoded UTF-8 cannot hold a lone surrogate; only an escape can.)
+ * JSON_TOO_DEEP when objects/arrays nest deeper than `max`, else the flags JSON_SURROGATE_ESCAPES (a string
+ * has a `\uD800`–`\uDFFF` escape) and JSON_NUL_ESCAPES (a string has `\u0000`), else 0. Decoded UTF-8
+ * cannot hold a lone surrogate and JSON forbids a raw control character in a string: only an escape can.
  */
 export function scanJson(text: string, max: number): number {
   let depth = 0;
@@ -35,8 +41,11 @@ export function scanJson(text: string, max: number): number {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 0x5c) {
-        // A backslash: `\uD…` may be half a surrogate pair; skip the escaped character.
-        if (text.charCodeAt(i + 1) === 0x75 && (text.charCodeAt(i + 2) | 0x20) === 0x64) found = JSON_SURROGATE_ESCAPES;
+        // A backslash: `\uD…` may be half a surrogate pair, `\u0000` is NUL; skip the escaped character.
+        if (text.charCodeAt(i + 1) === 0x75) {
+          if ((text.charCodeAt(i + 2) | 0x20) === 0x64) found |= JSON_SURROGATE_ESCAPES;
+          else if (text.startsWith('0000', i + 2)) found |= JSON_NUL_ESCAPES;
+        }
         i++;
       } else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
@@ -155,10 +164,14 @@ function useStrictJsonBodies(fastify: FastifyInstance): void {
     void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(malformedJson('The body is not valid JSON, or it names __proto__ or constructor.prototype'), undefined);
       if (value === null || typeof value !== 'object') return done(malformedJson('The JSON body must be an object or an array'), undefined);
-      if (scan === JSON_SURROGATE_ESCAPES) {
+      if (scan & JSON_SURROGATE_ESCAPES) {
         const field = findLoneSurrogate(value);
         if (field !== undefined)
           return done(fieldInvalid(field, 'contains a lone UTF-16 surrogate (half of a \\uD800–\\uDFFF pair)'), undefined);
+      }
+      if (scan & JSON_NUL_ESCAPES) {
+        const field = findNulCharacter(value);
+        if (field !== undefined) return done(fieldInvalid(field, NUL_PROBLEM), undefined);
       }
       done(null, value);
     });

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { findNulCharacter, NUL_PROBLEM } from './text.validator';
 
 function flatten(errors: ValidationError[], fields: Set<string>, prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -44,12 +45,17 @@ export class MemoizingValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
-    if (metadata.type !== 'query' || !metatype || !value || typeof value !== 'object') return super.transform(value, metadata);
+    if (metadata.type === 'param') refuseNul(value, metadata.data);
+    if (metadata.type !== 'query' || !metatype || !value || typeof value !== 'object') {
+      if (metadata.type === 'query') refuseNul(value, metadata.data);
+      return super.transform(value, metadata);
+    }
     let remembered = this.validQueries.get(metatype);
     if (!remembered) this.validQueries.set(metatype, (remembered = new Map()));
     const key = JSON.stringify(value);
     const known = remembered.get(key);
     if (known) return shallowCopy(known);
+    refuseNul(value, metadata.data);
     const dto: unknown = await super.transform(value, metadata);
     if (dto && typeof dto === 'object') {
       if (remembered.size >= MAX_REMEMBERED_QUERIES) remembered.clear();
@@ -57,6 +63,15 @@ export class MemoizingValidationPipe extends ValidationPipe {
     }
     return dto;
   }
+}
+
+/**
+ * A query or path value with `\u0000` (`%00`) is a 400 naming it, whatever the DTO says: PostgreSQL text
+ * cannot hold it, and it would otherwise surface as a database error. (Bodies are checked as they are parsed.)
+ */
+function refuseNul(value: unknown, name: string | undefined): void {
+  const field = findNulCharacter(value, name ?? '');
+  if (field !== undefined) throw fieldInvalid(field === '(body)' ? 'parameter' : field, NUL_PROBLEM);
 }
 
 /** Whitelists, forbids unknown fields, transforms; each message names the field it is about. */
