@@ -83,7 +83,7 @@ describe('Data rules and trigger functions', () => {
       .set('Content-Type', 'application/json')
       .send('{"phone":"+14155550123","profile":{"names":["ok","\\udc00"]}}')
       .expect(400);
-    expect(nested.body.details.fields).toEqual(['profile.names[1]']);
+    expect(nested.body.details.fields).toEqual(['profile.names.1']);
   });
 
   it('runs every trigger function with a fixed search_path, so writes under search_path = "" (a data-only restore) work', async () => {

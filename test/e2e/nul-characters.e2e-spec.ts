@@ -58,13 +58,13 @@ describe('NUL characters in input', () => {
       .set('Authorization', `Bearer ${superadmin.token}`)
       .send({ events: [event({ memo: 'a\u0000b' })] })
       .expect(400);
-    expectNamed(inValue.body, 'events[0].args.memo');
+    expectNamed(inValue.body, 'events.0.args.memo');
     const inKey = await request(testApp.http)
       .post('/api/admin/blockchain/events')
       .set('Authorization', `Bearer ${superadmin.token}`)
       .send({ events: [event({ ok: 1 }), event({ 'bad\u0000key': 1 })] })
       .expect(400);
-    expectNamed(inKey.body, 'events[1].args.bad\u0000key');
+    expectNamed(inKey.body, 'events.1.args.bad\u0000key');
     expect(await countRows(testApp, 'blockchain_events')).toBe(before);
   });
 });

@@ -61,14 +61,14 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
 }
 
 /**
- * The path of the first string (or key) in a parsed body holding a lone UTF-16 surrogate, which
+ * The path of the first string (or key) in a parsed body holding a lone UTF-16 surrogate, dotted as the validation pipe names fields (`events.0.name`), which
  * PostgreSQL would silently store as U+FFFD; undefined when there is none. Depth is already bounded.
  */
 export function findLoneSurrogate(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.isWellFormed() ? undefined : path || '(body)';
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
-    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const childPath = path ? `${path}.${key}` : key;
     if (!key.isWellFormed()) return childPath;
     const found = findLoneSurrogate(child, childPath);
     if (found !== undefined) return found;

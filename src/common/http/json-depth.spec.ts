@@ -29,7 +29,7 @@ describe('scanJson', () => {
 
 describe('findNulCharacter', () => {
   it('names the first string or key holding U+0000 by its path', () => {
-    expect(findNulCharacter({ a: [{ b: 'ok' }, { c: 'x\u0000' }] })).toBe('a[1].c');
+    expect(findNulCharacter({ a: [{ b: 'ok' }, { c: 'x\u0000' }] })).toBe('a.1.c');
     expect(findNulCharacter({ a: { 'k\u0000': 1 } })).toBe('a.k\u0000');
     expect(findNulCharacter('\u0000', 'action')).toBe('action');
     expect(findNulCharacter({ a: 'fine', b: 1, c: null })).toBeUndefined();
