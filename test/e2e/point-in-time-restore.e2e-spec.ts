@@ -86,7 +86,13 @@ describe('Point-in-time restore: db:restore -- --to-time', () => {
     for (const file of manifest.files) expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.startWalFile).toMatch(/^[0-9A-F]{24}$/);
 
-    // The segment pg_basebackup's start closed is archived, gzip-compressed.
+    // The segment pg_basebackup's start closed is archived, gzip-compressed. Archiving is asynchronous (the base
+    // backup carries its own WAL and does not wait for it): done once the server records that segment or a later one
+    // as archived (names of one timeline sort in WAL order), when the script has exited and its temporary copy is gone.
+    const lastArchived = async () =>
+      (await query<{ last: string | null }>(live.url, 'SELECT last_archived_wal AS last FROM pg_stat_archiver'))[0].last ?? '';
+    for (let i = 0; i < 300 && (await lastArchived()) < manifest.startWalFile; i++) await sleep(100);
+    expect((await lastArchived()) >= manifest.startWalFile).toBe(true);
     const archived = fs.readdirSync(path.join(backupDir, 'wal'));
     expect(archived).toContain(`${manifest.startWalFile}.gz`);
     const segment = gunzipSync(fs.readFileSync(path.join(backupDir, 'wal', `${manifest.startWalFile}.gz`)));
