@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '.',
-  testEnvironment: 'node',
+  // Node's, plus the committed document's schemas shared by a worker's test files (the contract observer checks bodies).
+  testEnvironment: '<rootDir>/test/utils/contract-environment.ts',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testRegex: '(src|test)/.*\\.(spec|int-spec|e2e-spec)\\.ts$',
   transform: {

@@ -4,7 +4,7 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: base.rootDir,
-  testEnvironment: base.testEnvironment,
+  testEnvironment: 'node',
   moduleFileExtensions: base.moduleFileExtensions,
   transform: base.transform,
   setupFiles: base.setupFiles,

@@ -1,9 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { OpenApiDocument, OpenApiSchemas } from './openapi-schema';
 
 /** The folder (made by globalSetup) where each Jest worker writes the answers it saw; the contract reporter reads it. */
 export const CONTRACT_OBSERVED_DIR_ENV = 'PEND_CONTRACT_OBSERVED_DIR';
+
+/** Where test/utils/contract-environment.ts puts the worker's shared schemas (a function that loads them once). */
+export const CONTRACT_SCHEMAS_GLOBAL = '__pendContractSchemas';
+
+/** The committed contract (`npm run openapi:write` rewrites it); the answers are checked against it. */
+export const COMMITTED_DOCUMENT = path.join(__dirname, '..', '..', 'docs', 'openapi.json');
+
+/** The methods the document has operations for; HEAD and OPTIONS are Fastify's and CORS's, for every route. */
+const OPERATION_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 
 /** One kind of answer: `GET /api/assets/{id}` answered 404 with code `asset_not_found`. */
 export interface ObservedAnswer {
@@ -14,17 +24,33 @@ export interface ObservedAnswer {
   code: string | null;
   /** The first test that saw it (to find where an undeclared answer came from). */
   test?: string;
+  /** How the body differs from the schema the document declares for (operation, status): `<JSON path> <Ajv message>`. */
+  bodyErrors?: string[];
 }
 
 const seen = new Set<string>();
+let ownSchemas: OpenApiSchemas | undefined;
+
+export function committedDocumentSchemas(): OpenApiSchemas {
+  return new OpenApiSchemas(JSON.parse(fs.readFileSync(COMMITTED_DOCUMENT, 'utf8')) as OpenApiDocument);
+}
+
+/** The worker's shared schemas under the contract environment (jest.config.js), else this test file's own. */
+function schemas(): OpenApiSchemas {
+  const shared = (globalThis as Record<string, unknown>)[CONTRACT_SCHEMAS_GLOBAL] as (() => OpenApiSchemas) | undefined;
+  return shared ? shared() : (ownSchemas ??= committedDocumentSchemas());
+}
 
 /** Fastify's `/api/assets/:id` as the document writes it, `/api/assets/{id}`. */
 export function openApiPath(route: string): string {
   return route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-function errorCode(payload: unknown): string | null {
-  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+function textOf(payload: unknown): string | undefined {
+  return typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+}
+
+function errorCode(text: string | undefined): string | null {
   if (!text || !text.startsWith('{')) return null;
   try {
     const code = (JSON.parse(text) as { code?: unknown }).code;
@@ -41,7 +67,9 @@ function currentTest(): string | undefined {
 
 /**
  * Records (method, route, status, error code) of every answer the app sends during the test run, one JSON line per
- * kind of answer in this worker's file. Nothing is written when the run has no folder for it (a test run by hand).
+ * kind of answer in this worker's file, and checks each answer's body against the schema docs/openapi.json declares
+ * for its (operation, status): a body that differs is recorded with how (the reporter fails the run on it). Nothing is
+ * recorded when the run has no folder for it (a test run by hand).
  */
 export function observeContract(fastify: FastifyInstance): void {
   const dir = process.env[CONTRACT_OBSERVED_DIR_ENV];
@@ -49,12 +77,19 @@ export function observeContract(fastify: FastifyInstance): void {
   const file = path.join(dir, `worker-${process.pid}.jsonl`);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const route = request.is404 ? undefined : request.routeOptions.url;
+    const text = textOf(payload);
     const answer: ObservedAnswer = {
       method: request.method.toLowerCase(),
       path: route ? openApiPath(route) : null,
       status: reply.statusCode,
-      code: reply.statusCode >= 400 ? errorCode(payload) : null,
+      code: reply.statusCode >= 400 ? errorCode(text) : null,
     };
+    // A stream (a file download) is not read here; every JSON answer is a string by now.
+    const bodyErrors =
+      answer.path && OPERATION_METHODS.has(answer.method) && text !== undefined
+        ? schemas().answerErrors(answer.method, answer.path, answer.status, reply.getHeader('content-type') as string | undefined, text)
+        : undefined;
+    if (bodyErrors?.length) answer.bodyErrors = bodyErrors;
     const kind = JSON.stringify(answer);
     if (!seen.has(kind)) {
       seen.add(kind);

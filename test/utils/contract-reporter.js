@@ -1,7 +1,8 @@
-// The (operation, status, code) check of issue 16: every answer the tests saw the app give is declared in
-// docs/openapi.json, and — on a full run — every declared (operation, status, code) was seen at least once.
-// The workers record answers through test/utils/contract-observer.ts into PEND_CONTRACT_OBSERVED_DIR (made by
-// globalSetup); this reporter runs in Jest's main process after the last test file and before globalTeardown.
+// The contract check of issue 16: every answer the tests saw the app give is declared in docs/openapi.json (its
+// (operation, status, code) and its body, by the schema declared for that (operation, status)), and — on a full run —
+// every declared (operation, status, code) was seen at least once. The workers record answers through
+// test/utils/contract-observer.ts into PEND_CONTRACT_OBSERVED_DIR (made by globalSetup); this reporter runs in Jest's
+// main process after the last test file and before globalTeardown.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -27,9 +28,13 @@ function declaredAnswers(document) {
   return declared;
 }
 
-/** Each kind of answer seen, with the first test that saw it. */
+/**
+ * Each kind of answer seen, with the first test that saw it; and each body that differs from its declared schema
+ * (answer → how it differs → the first test that saw that).
+ */
 function observedAnswers(dir) {
   const observed = new Map();
+  const wrongBodies = new Map();
   for (const file of fs.readdirSync(dir)) {
     for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
       if (!line) continue;
@@ -39,9 +44,13 @@ function observedAnswers(dir) {
       if (!answer.path || !METHODS.includes(answer.method) || answer.path.startsWith('/api/docs')) continue;
       const seen = key(answer.method, answer.path, answer.status, answer.code);
       if (!observed.has(seen)) observed.set(seen, answer.test);
+      if (!answer.bodyErrors?.length) continue;
+      const problems = wrongBodies.get(seen) ?? new Map();
+      for (const problem of answer.bodyErrors) if (!problems.has(problem)) problems.set(problem, answer.test);
+      wrongBodies.set(seen, problems);
     }
   }
-  return observed;
+  return { observed, wrongBodies };
 }
 
 /** True when every test file of the project ran with every test (no path, name, shard or changed-files filter). */
@@ -61,17 +70,21 @@ function isFullRun(globalConfig, contexts, results) {
 }
 
 class ContractReporter {
-  constructor(globalConfig) {
+  /** Options (jest.config.js or a test of this reporter): `document` and `observedDir` in place of the run's own. */
+  constructor(globalConfig, options = {}) {
     this.globalConfig = globalConfig;
+    this.options = options;
     this.error = undefined;
   }
 
   onRunComplete(contexts, results) {
-    const dir = process.env.PEND_CONTRACT_OBSERVED_DIR;
+    const dir = this.options.observedDir ?? process.env.PEND_CONTRACT_OBSERVED_DIR;
     if (!dir || !fs.existsSync(dir)) return;
-    const declared = declaredAnswers(JSON.parse(fs.readFileSync(DOCUMENT, 'utf8')));
-    const observed = observedAnswers(dir);
+    const declared = declaredAnswers(JSON.parse(fs.readFileSync(this.options.document ?? DOCUMENT, 'utf8')));
+    const { observed, wrongBodies } = observedAnswers(dir);
     const undeclared = [...observed.keys()].filter((answer) => !declared.has(answer)).sort();
+    // An undeclared answer is reported as that, not again for its body.
+    const misdescribed = [...wrongBodies.keys()].filter((answer) => declared.has(answer)).sort();
     const full = isFullRun(this.globalConfig, contexts, results);
     const unproduced = full ? [...declared].filter((answer) => !observed.has(answer)).sort() : [];
 
@@ -80,6 +93,19 @@ class ContractReporter {
       lines.push(
         `${undeclared.length} answer(s) the tests saw are not declared in docs/openapi.json:`,
         ...undeclared.map((a) => `  ${a}   (${observed.get(a) ?? 'unknown test'})`),
+      );
+    }
+    if (misdescribed.length) {
+      lines.push(
+        `${misdescribed.length} answer(s) the tests saw have a body that differs from the schema docs/openapi.json declares for it (fix the DTO or its decorators, then \`npm run openapi:write\`):`,
+        ...misdescribed.flatMap((a) => {
+          const byTest = new Map();
+          for (const [problem, test] of wrongBodies.get(a)) byTest.set(test, [...(byTest.get(test) ?? []), problem]);
+          return [
+            `  ${a}`,
+            ...[...byTest].flatMap(([test, problems]) => [`    seen by ${test ?? 'unknown test'}:`, ...problems.map((p) => `      ${p}`)]),
+          ];
+        }),
       );
     }
     if (unproduced.length) {
@@ -94,7 +120,7 @@ class ContractReporter {
       process.stderr.write(`\n${this.error.message}\n`);
     } else {
       process.stderr.write(
-        `\ncontract: ${observed.size} distinct answers seen, all declared; ${full ? `all ${declared.size} declared answers produced` : scope}\n`,
+        `\ncontract: ${observed.size} distinct answers seen, all declared and their bodies as declared; ${full ? `all ${declared.size} declared answers produced` : scope}\n`,
       );
     }
   }

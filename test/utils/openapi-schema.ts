@@ -25,7 +25,11 @@ const BASE = 'https://pend.test/openapi.json';
 const HINT_FORMATS = ['password', 'int32', 'int64', 'float', 'double', 'binary', 'byte'];
 
 function toJsonSchema(schema: Schema, named = false): Schema {
-  if (typeof schema.$ref === 'string') return { $ref: `${BASE}#/definitions/${schema.$ref.replace('#/components/schemas/', '')}` };
+  if (typeof schema.$ref === 'string') {
+    // OpenAPI 3.0 ignores a $ref's siblings, but a generator that writes `nullable` beside one means "or null".
+    const ref = { $ref: `${BASE}#/definitions/${schema.$ref.replace('#/components/schemas/', '')}` };
+    return schema.nullable === true ? { anyOf: [ref, { type: 'null' }] } : ref;
+  }
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'nullable' || key === 'example' || key.startsWith('x-')) continue;
@@ -43,9 +47,15 @@ function toJsonSchema(schema: Schema, named = false): Schema {
   return schema.nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
 }
 
+/** Each of Ajv's findings as `<JSON path> <message> <params>`, e.g. `/items/0/amount must be string {"type":"string"}`. */
+function problems(validate: ValidateFunction): string[] {
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`);
+}
+
 export class OpenApiSchemas {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly byAnswer = new Map<string, ValidateFunction>();
 
   constructor(private readonly document: OpenApiDocument) {
     addFormats(this.ajv);
@@ -62,18 +72,34 @@ export class OpenApiSchemas {
       validate = this.ajv.compile(toJsonSchema(schema));
       this.compiled.set(key, validate);
     }
-    if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`);
+    return validate(value) ? [] : problems(validate);
   }
 
-  /** What is wrong with a real JSON answer of `method path` with this status, by the document. */
-  responseErrors(method: string, path: string, status: number, body: unknown): string[] {
-    const operation = this.document.paths[path]?.[method.toLowerCase()];
-    if (!operation) return [`${method.toUpperCase()} ${path} is not in the document`];
-    const response = operation.responses[String(status)];
-    if (!response) return [`${method.toUpperCase()} ${path} does not declare ${status}`];
-    const schema = response.content?.['application/json']?.schema;
-    if (!schema) return body === undefined || body === '' ? [] : [`${method.toUpperCase()} ${path} ${status} declares no JSON body`];
-    return this.errors(schema, body).map((e) => `${method.toUpperCase()} ${path} ${status}: ${e}`);
+  /**
+   * What is wrong with the body of a real answer of `method path` with this status, by the schema the document
+   * declares for it: each problem as `<JSON path> <Ajv message>`; [] when it conforms. Undefined when the document
+   * declares no such (operation, status), which the contract reporter reports as an undeclared answer. The schema of
+   * each (operation, status) is compiled once, on its first answer.
+   */
+  answerErrors(method: string, path: string, status: number, contentType: string | undefined, text: string): string[] | undefined {
+    const response = this.document.paths[path]?.[method.toLowerCase()]?.responses[String(status)];
+    if (!response) return undefined;
+    const json = /^application\/(.+\+)?json\b/i.test(contentType ?? '');
+    const media = response.content?.['application/json'];
+    if (!media?.schema) return json && text !== '' ? [`/ a JSON body where the document declares none (${contentType})`] : [];
+    if (!json) return [`/ answered ${contentType ?? 'without a Content-Type'} where the document declares application/json`];
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return ['/ is not JSON'];
+    }
+    const key = `${method.toLowerCase()} ${path} ${status}`;
+    let validate = this.byAnswer.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(toJsonSchema(media.schema));
+      this.byAnswer.set(key, validate);
+    }
+    return validate(body) ? [] : problems(validate);
   }
 }
