@@ -2583,13 +2583,51 @@ export interface components {
             blockingPids: number[];
             blocking: components["schemas"]["BlockerDto"][];
         };
+        OpenTransactionDto: {
+            /** @example 48211 */
+            pid: number;
+            /** @example pend */
+            user: string | null;
+            /** @example pend-api */
+            application: string | null;
+            /** @example 10.0.4.17 */
+            clientAddr: string | null;
+            /** @example active */
+            state: string | null;
+            /** @example Lock */
+            waitEventType: string | null;
+            /** @example relation */
+            waitEvent: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-05T07:59:58.412Z
+             */
+            queryStart: string | null;
+            /**
+             * @description ms since the query started
+             * @example 1588
+             */
+            durationMs: number | null;
+            /**
+             * @description First 500 characters, secrets masked
+             * @example UPDATE assets SET status = $1 WHERE id = $2
+             */
+            query: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-05T07:59:41.003Z
+             */
+            transactionStart: string;
+            /** @example 18997 */
+            transactionMs: number;
+        };
         DatabaseActivityDto: {
             /** @description Non-idle backends of this database */
             currentQueries: components["schemas"]["BackendDto"][];
             /** @description Backends waiting on a lock (pg_blocking_pids) */
             blockingLocks: components["schemas"]["BlockingLockDto"][];
             /** @description Open transactions, longest first (top 10) */
-            longestTransactions: components["schemas"]["TransactionDto"][];
+            longestTransactions: components["schemas"]["OpenTransactionDto"][];
             /**
              * @example {
              *       "connections": 13,
@@ -10435,15 +10473,18 @@ export interface operations {
                      *       ],
                      *       "longestTransactions": [
                      *         {
-                     *           "id": "e2d4f6a8-1b3c-4d5e-8f70-91a2b3c4d5e6",
-                     *           "type": "investment",
-                     *           "amount": "250.500000",
-                     *           "currency": "USDC",
-                     *           "status": "completed",
-                     *           "txHash": "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
-                     *           "assetId": "3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70",
-                     *           "investmentId": "9a7e3c21-4b5d-4f68-8e1a-6c2d0b9f4a35",
-                     *           "createdAt": "2026-03-04T14:03:27.000Z"
+                     *           "pid": 48211,
+                     *           "user": "pend",
+                     *           "application": "pend-api",
+                     *           "clientAddr": "10.0.4.17",
+                     *           "state": "active",
+                     *           "waitEventType": "Lock",
+                     *           "waitEvent": "relation",
+                     *           "queryStart": "2026-03-05T07:59:58.412Z",
+                     *           "durationMs": 1588,
+                     *           "query": "UPDATE assets SET status = $1 WHERE id = $2",
+                     *           "transactionStart": "2026-03-05T07:59:41.003Z",
+                     *           "transactionMs": 18997
                      *         }
                      *       ],
                      *       "totals": {

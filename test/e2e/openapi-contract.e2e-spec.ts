@@ -1,9 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ApiOkResponse, ApiProperty, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import { ERROR_CODES, ErrorCode } from '../../src/common/errors/error-codes';
 import { exampleOf } from '../../src/common/openapi/complete-document';
 import { OpenApiSchemas } from '../utils/openapi-schema';
+import { schemaNameClashes } from '../utils/openapi-schema-names';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 /** The committed contract; `npm run openapi:write` rewrites it from the running app. */
@@ -159,6 +164,56 @@ describe('The OpenAPI document is the whole contract', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('gives every DTO class a schema name of its own (two classes with one name would silently be one schema)', () => {
+    const { clashes } = schemaNameClashes(() => SwaggerModule.createDocument(testApp.app, new DocumentBuilder().build()));
+    expect(clashes).toEqual([]);
+  });
+
+  it('names two DTO classes that share a name (a small app: Nest documents both operations with the last one)', async () => {
+    // Two modules' own `ItemDto`, as two feature folders could each have one.
+    const assetItem = (() => {
+      class ItemDto {
+        @ApiProperty() assetId: string;
+      }
+      return ItemDto;
+    })();
+    const userItem = (() => {
+      class ItemDto {
+        @ApiProperty() userId: string;
+      }
+      return ItemDto;
+    })();
+    @Controller('assets')
+    class AssetsController {
+      @Get() @ApiOkResponse({ type: assetItem }) list() {
+        return [];
+      }
+    }
+    @Controller('users')
+    class UsersController {
+      @Get() @ApiOkResponse({ type: userItem }) list() {
+        return [];
+      }
+    }
+    @Module({ controllers: [AssetsController, UsersController] })
+    class SmallModule {}
+
+    const app = await NestFactory.create(SmallModule, new FastifyAdapter(), { logger: false });
+    try {
+      const { result: document, clashes } = schemaNameClashes(() => SwaggerModule.createDocument(app, new DocumentBuilder().build()));
+      // What Nest does on its own: one schema, and the assets operation documented with the users' fields.
+      expect(Object.keys(document.components?.schemas ?? {})).toEqual(['ItemDto']);
+      expect(document.components?.schemas?.ItemDto).toMatchObject({ properties: { userId: { type: 'string' } } });
+      expect(document.paths['/assets'].get?.responses['200']).toMatchObject({
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ItemDto' } } },
+      });
+      // What the check says.
+      expect(clashes).toEqual(['ItemDto: 2 classes (assetId | userId)']);
+    } finally {
+      await app.close();
+    }
   });
 
   it('documents the error body once, with every catalogued code', () => {

@@ -122,7 +122,9 @@ class BlockingLockDto {
   @ApiProperty({ type: [BlockerDto] }) blocking: BlockerDto[];
 }
 
-class TransactionDto extends BackendDto {
+// Not `TransactionDto`: the investor's transaction history has that name, and @nestjs/swagger names a schema after its
+// class, so one of the two would be documented as the other (openapi-contract.e2e-spec.ts fails on a shared name).
+class OpenTransactionDto extends BackendDto {
   @ApiProperty({ format: 'date-time', example: '2026-03-05T07:59:41.003Z' }) transactionStart: string;
   @ApiProperty({ example: 18997 }) transactionMs: number;
 }
@@ -130,7 +132,8 @@ class TransactionDto extends BackendDto {
 export class DatabaseActivityDto {
   @ApiProperty({ type: [BackendDto], description: 'Non-idle backends of this database' }) currentQueries: BackendDto[];
   @ApiProperty({ type: [BlockingLockDto], description: 'Backends waiting on a lock (pg_blocking_pids)' }) blockingLocks: BlockingLockDto[];
-  @ApiProperty({ type: [TransactionDto], description: 'Open transactions, longest first (top 10)' }) longestTransactions: TransactionDto[];
+  @ApiProperty({ type: [OpenTransactionDto], description: 'Open transactions, longest first (top 10)' })
+  longestTransactions: OpenTransactionDto[];
   @ApiProperty({
     type: 'object',
     properties: { connections: { type: 'integer' }, nonIdle: { type: 'integer' } },
