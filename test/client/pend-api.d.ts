@@ -2465,8 +2465,11 @@ export interface components {
              * @example 41.2
              */
             rtoSeconds: number | null;
-            /** @example null */
-            error: number | null;
+            /**
+             * @description Why a failed drill failed; null when it passed
+             * @example null
+             */
+            error: string | null;
         };
         DatabaseSizeDto: {
             /** @example 44040192 */

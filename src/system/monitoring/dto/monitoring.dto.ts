@@ -70,7 +70,8 @@ class LastDrillDto {
   @ApiProperty({ enum: ['passed', 'failed'], example: 'passed' }) status: string;
   @ApiProperty({ nullable: true, type: Number, description: 'Restore time of the drill (the measured RTO), seconds', example: 41.2 })
   rtoSeconds: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: null }) error: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why a failed drill failed; null when it passed', example: null })
+  error: string | null;
 }
 
 export class DatabaseHealthDto {
