@@ -29,6 +29,10 @@ const DOCUMENT: OpenApiDocument = {
               },
             },
           },
+          '503': {
+            headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+          },
         },
       },
     },
@@ -65,8 +69,8 @@ const holding = { assetId: '3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70', amount: '100.
 
 describe('Answer bodies are checked against the schema the document declares for (operation, status)', () => {
   const schemas = new OpenApiSchemas(DOCUMENT);
-  const check = (body: unknown, status = 200, contentType = JSON_TYPE) =>
-    schemas.answerErrors('GET', '/api/holdings', status, contentType, JSON.stringify(body));
+  const check = (body: unknown, status = 200, headers: Record<string, string> = { 'content-type': JSON_TYPE }) =>
+    schemas.answerErrors('GET', '/api/holdings', status, headers, JSON.stringify(body));
 
   it('passes a body as declared (a nullable field null, an error body with its code)', () => {
     expect(check([holding, { ...holding, status: 'closed', soldAt: '2026-03-01T00:00:00.000Z' }])).toEqual([]);
@@ -94,14 +98,20 @@ describe('Answer bodies are checked against the schema the document declares for
   it('catches a property the named DTO does not declare, null where it is not nullable, and a body that is not JSON', () => {
     expect(check([{ ...holding, secret: 'x' }])).toEqual(['/0 must NOT have additional properties {"additionalProperty":"secret"}']);
     expect(check([{ ...holding, amount: null }])).toEqual(['/0/amount must be string {"type":"string"}']);
-    expect(schemas.answerErrors('GET', '/api/holdings', 200, 'text/plain', 'ok')).toEqual([
+    expect(schemas.answerErrors('GET', '/api/holdings', 200, { 'content-type': 'text/plain' }, 'ok')).toEqual([
       '/ answered text/plain where the document declares application/json',
     ]);
   });
 
+  it('catches a header the document declares for the answer (Retry-After on a 503) that it lacks', () => {
+    const outage = { statusCode: 503, error: 'Service Unavailable', message: 'Try again', code: 'database_unavailable' };
+    expect(check(outage, 503, { 'content-type': JSON_TYPE, 'retry-after': '5' })).toEqual([]);
+    expect(check(outage, 503)).toEqual(['header Retry-After is declared but missing']);
+  });
+
   it('leaves an undeclared (operation, status) to the (operation, status, code) check', () => {
     expect(check({ statusCode: 500 }, 500)).toBeUndefined();
-    expect(schemas.answerErrors('GET', '/api/elsewhere', 200, JSON_TYPE, '{}')).toBeUndefined();
+    expect(schemas.answerErrors('GET', '/api/elsewhere', 200, { 'content-type': JSON_TYPE }, '{}')).toBeUndefined();
   });
 });
 

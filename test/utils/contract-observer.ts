@@ -24,12 +24,29 @@ export interface ObservedAnswer {
   code: string | null;
   /** The first test that saw it (to find where an undeclared answer came from). */
   test?: string;
-  /** How the body differs from the schema the document declares for (operation, status): `<JSON path> <Ajv message>`. */
+  /**
+   * How the answer differs from what the document declares for (operation, status): its body from the schema
+   * (`<JSON path> <Ajv message>`), a declared header it lacks.
+   */
   bodyErrors?: string[];
 }
 
 const seen = new Set<string>();
 let ownSchemas: OpenApiSchemas | undefined;
+let suspended = 0;
+
+/**
+ * Runs `act` without recording the answers the app gives meanwhile: for a request a test makes fail on purpose (a
+ * constraint it added to the database, a fault it injected), whose answer is not one the contract promises clients.
+ */
+export async function outsideContract<T>(act: () => PromiseLike<T>): Promise<T> {
+  suspended += 1;
+  try {
+    return await act();
+  } finally {
+    suspended -= 1;
+  }
+}
 
 export function committedDocumentSchemas(): OpenApiSchemas {
   return new OpenApiSchemas(JSON.parse(fs.readFileSync(COMMITTED_DOCUMENT, 'utf8')) as OpenApiDocument);
@@ -68,7 +85,8 @@ function currentTest(): string | undefined {
 /**
  * Records (method, route, status, error code) of every answer the app sends during the test run, one JSON line per
  * kind of answer in this worker's file, and checks each answer's body against the schema docs/openapi.json declares
- * for its (operation, status): a body that differs is recorded with how (the reporter fails the run on it). Nothing is
+ * for its (operation, status), and that it carries the headers declared there (Retry-After on 429 and 503): an answer
+ * that differs is recorded with how (the reporter fails the run on it). Nothing is
  * recorded when the run has no folder for it (a test run by hand).
  */
 export function observeContract(fastify: FastifyInstance): void {
@@ -76,6 +94,7 @@ export function observeContract(fastify: FastifyInstance): void {
   if (!dir) return;
   const file = path.join(dir, `worker-${process.pid}.jsonl`);
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (suspended > 0) return done(null, payload);
     const route = request.is404 ? undefined : request.routeOptions.url;
     const text = textOf(payload);
     const answer: ObservedAnswer = {
@@ -87,7 +106,7 @@ export function observeContract(fastify: FastifyInstance): void {
     // A stream (a file download) is not read here; every JSON answer is a string by now.
     const bodyErrors =
       answer.path && OPERATION_METHODS.has(answer.method) && text !== undefined
-        ? schemas().answerErrors(answer.method, answer.path, answer.status, reply.getHeader('content-type') as string | undefined, text)
+        ? schemas().answerErrors(answer.method, answer.path, answer.status, reply.getHeaders(), text)
         : undefined;
     if (bodyErrors?.length) answer.bodyErrors = bodyErrors;
     const kind = JSON.stringify(answer);

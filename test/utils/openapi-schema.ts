@@ -16,7 +16,10 @@ interface Media {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, Media> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, Media>; headers?: Record<string, unknown> }> }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -76,14 +79,29 @@ export class OpenApiSchemas {
   }
 
   /**
-   * What is wrong with the body of a real answer of `method path` with this status, by the schema the document
-   * declares for it: each problem as `<JSON path> <Ajv message>`; [] when it conforms. Undefined when the document
-   * declares no such (operation, status), which the contract reporter reports as an undeclared answer. The schema of
-   * each (operation, status) is compiled once, on its first answer.
+   * What is wrong with a real answer of `method path` with this status, by what the document declares for it: its
+   * body by the declared schema, each problem as `<JSON path> <Ajv message>`, and each declared header (Retry-After)
+   * that the answer lacks; [] when it conforms. Undefined when the document declares no such (operation, status),
+   * which the contract reporter reports as an undeclared answer. The schema of each (operation, status) is compiled
+   * once, on its first answer. `headers` as Node gives them, names in lower case.
    */
-  answerErrors(method: string, path: string, status: number, contentType: string | undefined, text: string): string[] | undefined {
+  answerErrors(method: string, path: string, status: number, headers: Record<string, unknown>, text: string): string[] | undefined {
     const response = this.document.paths[path]?.[method.toLowerCase()]?.responses[String(status)];
     if (!response) return undefined;
+    const missingHeaders = Object.keys(response.headers ?? {})
+      .filter((name) => headers[name.toLowerCase()] === undefined)
+      .map((name) => `header ${name} is declared but missing`);
+    return [...missingHeaders, ...this.bodyErrors(method, path, status, response, headers['content-type'] as string | undefined, text)];
+  }
+
+  private bodyErrors(
+    method: string,
+    path: string,
+    status: number,
+    response: { content?: Record<string, Media> },
+    contentType: string | undefined,
+    text: string,
+  ): string[] {
     const json = /^application\/(.+\+)?json\b/i.test(contentType ?? '');
     const media = response.content?.['application/json'];
     if (!media?.schema) return json && text !== '' ? [`/ a JSON body where the document declares none (${contentType})`] : [];
