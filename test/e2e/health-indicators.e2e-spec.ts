@@ -59,6 +59,7 @@ describe('GET /api/health: one indicator per dependency, 503 naming the one that
   it('is 503 naming both disks when the disk threshold cannot be met', async () => {
     const res = await healthWith({ BACKUP_DIR: backupDir, HEALTH_DISK_MAX_USED_PERCENT: '0' });
     expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5'); // as every 503
     expect(Object.keys(res.body.error).sort()).toEqual(['disk_backup', 'disk_data']);
     expect(res.body.error.disk_data).toMatchObject({
       status: 'down',

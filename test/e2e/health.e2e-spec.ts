@@ -45,6 +45,7 @@ describe('GET /api/health (Terminus) against a database that stops and starts', 
   it('is 503 naming the database when it stops, and 200 again once it is back', async () => {
     await server.stop();
     const down = await request(testApp.http).get('/api/health').expect(503);
+    expect(down.headers['retry-after']).toBe('5'); // as every 503
     expect(down.body.status).toBe('error');
     expect(down.body.error.database.status).toBe('down');
     expect(down.body.details.database.status).toBe('down');

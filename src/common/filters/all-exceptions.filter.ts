@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import type { DatabaseOutageMonitor } from '../database/database-outage';
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, type DatabaseOutageMonitor } from '../database/database-outage';
 import { DomainError } from '../errors/domain.error';
 import { ServiceUnavailableError } from '../errors/service-unavailable.error';
 import { CODE_BY_STATUS, ErrorCode, isErrorCode } from '../errors/error-codes';
@@ -77,8 +77,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      // Terminus answers in its own {status, info, error, details} shape; keep it, with a code.
+      // Terminus answers in its own {status, info, error, details} shape; keep it, with a code, and like every 503 with
+      // Retry-After (a failed readiness check is most often the database: as long as its restart or failover takes).
       if (body && typeof body === 'object' && 'details' in body && 'status' in body) {
+        if (status === 503) void reply.header('Retry-After', String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS));
         send(status, { ...body, code: 'health_check_failed' satisfies ErrorCode });
         return;
       }
