@@ -46,6 +46,15 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ DATABASE_REPLICA_URLS: 'postgres://a/b,mysql://c' })).toThrow(/DATABASE_REPLICA_URLS=/);
   });
 
+  it('reads DASHBOARD_STATS_MAX_AGE_MS: 30 s by default, 0 (no reuse) in tests, 0 to an hour', () => {
+    expect(loadAppConfig({}).monitoring.dashboardStatsMaxAgeMs).toBe(30_000);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).monitoring.dashboardStatsMaxAgeMs).toBe(0);
+    expect(loadAppConfig({ NODE_ENV: 'test', DASHBOARD_STATS_MAX_AGE_MS: '5000' }).monitoring.dashboardStatsMaxAgeMs).toBe(5000);
+    expect(loadAppConfig({ DASHBOARD_STATS_MAX_AGE_MS: '0' }).monitoring.dashboardStatsMaxAgeMs).toBe(0);
+    for (const bad of ['-1', '3600001', 'soon', '1.5'])
+      expect(() => loadAppConfig({ DASHBOARD_STATS_MAX_AGE_MS: bad })).toThrow(/DASHBOARD_STATS_MAX_AGE_MS=/);
+  });
+
   it('reads settings from the environment', () => {
     const config = loadAppConfig({ PORT: '8080', DB_POOL_MAX: '5', DATABASE_URL: 'postgres://u:p@db:5432/pend' });
     expect(config.port).toBe(8080);

@@ -375,6 +375,14 @@ class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   MONITORING_JOBS_ENABLED?: boolean;
+
+  /** How long GET /api/admin/dashboard-stats reuses one computation (0 = no reuse: only requests arriving while it runs share it). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DASHBOARD_STATS_MAX_AGE_MS?: number;
 }
 
 export interface AppConfig {
@@ -467,6 +475,8 @@ export interface AppConfig {
     systemMetricsRetentionDays: number;
     /** The per-minute sampler and the retention jobs. */
     jobsEnabled: boolean;
+    /** The admin dashboard's aggregates are computed at most once per this many ms per instance (0 = on every request). */
+    dashboardStatsMaxAgeMs: number;
   };
 }
 
@@ -590,6 +600,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiUsageBatchSize: vars.API_USAGE_BATCH_SIZE ?? 500,
       systemMetricsRetentionDays: vars.SYSTEM_METRICS_RETENTION_DAYS ?? 30,
       jobsEnabled: vars.MONITORING_JOBS_ENABLED ?? nodeEnv !== 'test',
+      // Tests see each change at once unless one sets it.
+      dashboardStatsMaxAgeMs: vars.DASHBOARD_STATS_MAX_AGE_MS ?? (nodeEnv === 'test' ? 0 : 30_000),
     },
   };
 }

@@ -852,7 +852,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Users, KYC, assets, amount raised and investments at a glance (one query)
+         * Users, KYC, assets, amount raised and investments at a glance (one query, reused for DASHBOARD_STATS_MAX_AGE_MS; see generatedAt)
          * @description Admin token (from POST /api/auth/admin/login) with permission analytics:read.
          */
         get: operations["AdminMonitoringController_dashboardStats"];
@@ -2789,6 +2789,12 @@ export interface components {
              * @example 4
              */
             pendingKycReviews: number;
+            /**
+             * Format: date-time
+             * @description When these numbers were read. Each API instance computes them at most once per DASHBOARD_STATS_MAX_AGE_MS (default 30 s) and answers from that computation until then, so they may be up to that old (requests arriving during a computation wait for it).
+             * @example 2026-03-05T06:00:00.000Z
+             */
+            generatedAt: string;
         };
         BackupVerificationDto: {
             /**
@@ -10758,7 +10764,8 @@ export interface operations {
                      *         "amount24h": "5000.000000",
                      *         "amount7d": "25000.000000"
                      *       },
-                     *       "pendingKycReviews": 4
+                     *       "pendingKycReviews": 4,
+                     *       "generatedAt": "2026-03-05T06:00:00.000Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DashboardStatsDto"];

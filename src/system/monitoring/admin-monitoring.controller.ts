@@ -38,7 +38,10 @@ export class AdminMonitoringController {
 
   @Get('dashboard-stats')
   @RequirePermissions('analytics:read')
-  @ApiOperation({ summary: 'Users, KYC, assets, amount raised and investments at a glance (one query)' })
+  @ApiOperation({
+    summary:
+      'Users, KYC, assets, amount raised and investments at a glance (one query, reused for DASHBOARD_STATS_MAX_AGE_MS; see generatedAt)',
+  })
   @ApiOkResponse({ type: DashboardStatsDto })
   dashboardStats() {
     return this.monitoring.dashboardStats();

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SingleFlight } from '../../common/cache/single-flight';
 import { redactText } from '../../common/logging/redact';
 import { APP_CONFIG } from '../../config/app.config';
 import type { AppConfig } from '../../config/app.config';
@@ -17,6 +18,9 @@ const round = (n: number | null | undefined, digits = 3) => (n === null || n ===
 /** The admin monitoring read models, built from pg_stat_*, the pool, api_usage_logs and the backup manifests. */
 @Injectable()
 export class MonitoringService {
+  /** The dashboard's aggregates scan every user and investment: one computation at a time, reused for DASHBOARD_STATS_MAX_AGE_MS. */
+  private readonly dashboard: SingleFlight<DashboardStatsRow>;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
@@ -24,7 +28,9 @@ export class MonitoringService {
     private readonly backups: BackupService,
     private readonly usage: ApiUsageBuffer,
     private readonly drills: DrillService,
-  ) {}
+  ) {
+    this.dashboard = new SingleFlight(config.monitoring.dashboardStatsMaxAgeMs, () => this.repository.dashboardStats());
+  }
 
   async databaseHealth() {
     const [row, statementsAvailable, sampled] = await Promise.all([
@@ -188,7 +194,9 @@ export class MonitoringService {
     };
   }
 
-  dashboardStats(): Promise<DashboardStatsRow> {
-    return this.repository.dashboardStats();
+  /** Up to DASHBOARD_STATS_MAX_AGE_MS old; generatedAt says when the numbers were read. */
+  async dashboardStats(): Promise<DashboardStatsRow & { generatedAt: string }> {
+    const { value, startedAt } = await this.dashboard.get();
+    return { ...value, generatedAt: startedAt.toISOString() };
   }
 }

@@ -210,4 +210,12 @@ export class DashboardStatsDto {
   @ApiProperty({ type: AmountRaisedDto }) amountRaised: AmountRaisedDto;
   @ApiProperty({ type: InvestmentsCountDto }) investments: InvestmentsCountDto;
   @ApiProperty({ description: 'KYC applications pending or in review', example: 4 }) pendingKycReviews: number;
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-03-05T06:00:00.000Z',
+    description:
+      'When these numbers were read. Each API instance computes them at most once per DASHBOARD_STATS_MAX_AGE_MS (default 30 s) and answers from that ' +
+      'computation until then, so they may be up to that old (requests arriving during a computation wait for it).',
+  })
+  generatedAt: string;
 }
