@@ -15,9 +15,11 @@ import {
 } from '../src/assets/assets.sql';
 import { AccessTokenService } from '../src/auth/access-token.service';
 import { createApp } from '../src/bootstrap';
+import { SingleFlight } from '../src/common/cache/single-flight';
 import { readRows } from '../src/common/database/read-rows';
 import { JsonLogger } from '../src/common/logging/json-logger';
 import { loadAppConfig } from '../src/config/app.config';
+import { MonitoringRepository } from '../src/system/monitoring/monitoring.repository';
 import { UsersRepository } from '../src/users/users.repository';
 
 /**
@@ -28,6 +30,8 @@ import { UsersRepository } from '../src/users/users.repository';
  * `{"tokens":{"user":[ids],"admin":[ids]}}` → stdout `{"tokens":{…}}`) with the app's own token service.
  * CLUSTER_WORKERS=N (app only): N worker processes on the port (node:cluster round-robin, as the
  * production CLUSTER_WORKERS), this process the primary minting the tokens.
+ * The app also takes DATABASE_DIRECT_URL, DB_PREPARED_STATEMENTS, DATABASE_REPLICA_URLS and
+ * DASHBOARD_STATS_MAX_AGE_MS from the environment (bench:api --via pgbouncer / replica).
  */
 async function main() {
   const [mode, databaseUrl, port] = process.argv.slice(2);
@@ -56,8 +60,12 @@ function appConfig(port: number, poolMax: number, databaseUrl: string) {
     JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123',
     BACKUP_ENABLED: 'false',
     DB_MIGRATIONS_RUN: 'false',
+    ...Object.fromEntries(PASSED_THROUGH.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])),
   });
 }
+
+/** What bench:api --via sets for the app: a pooler with its direct URL and named statements off, or read replicas. */
+const PASSED_THROUGH = ['DATABASE_DIRECT_URL', 'DB_PREPARED_STATEMENTS', 'DATABASE_REPLICA_URLS', 'DASHBOARD_STATS_MAX_AGE_MS'];
 
 async function startApp(databaseUrl: string, port: number, poolMax: number) {
   const config = appConfig(port, poolMax, databaseUrl);
@@ -119,6 +127,9 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
   // from dataSource.driver.master: hand them this raw pool, so the floor sends the very same statements.
   const rawDataSource = { driver: { master: pool }, options: {} } as unknown as DataSource;
   const users = new UsersRepository(rawDataSource);
+  // The dashboard as the app serves it: the same statement, one computation at a time, reused for the same max age.
+  const monitoring = new MonitoringRepository(rawDataSource);
+  const dashboard = new SingleFlight(Number(process.env.DASHBOARD_STATS_MAX_AGE_MS ?? 30_000), () => monitoring.dashboardStats());
 
   const routes: [RegExp, (match: RegExpMatchArray, query: URLSearchParams) => Promise<unknown>][] = [
     [
@@ -173,6 +184,13 @@ async function startFloor(databaseUrl: string, port: number, poolMax: number) {
           }
         }
         return readRows(rawDataSource, assetAnalyticsSql().text);
+      },
+    ],
+    [
+      /^\/api\/admin\/dashboard-stats$/,
+      async () => {
+        const { value, startedAt } = await dashboard.get();
+        return { ...value, generatedAt: startedAt.toISOString() };
       },
     ],
   ];

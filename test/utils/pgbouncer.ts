@@ -9,6 +9,8 @@ export interface PgBouncerProcess {
   /** `postgres://user:pass@127.0.0.1:<port>/<database>`: the same database, through PgBouncer. */
   url: string;
   port: number;
+  /** The pgbouncer process (for its CPU time in bench:api). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startPgBouncer(targetUrl: string, options: { poolSize?: nu
   return {
     url: url.toString(),
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
