@@ -4,7 +4,7 @@ import { AdminRole } from '../../src/admin/entities/admin-user.entity';
 import { createAdmin, createUser, tokenFor } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 
-const MAX_AGE_MS = 4_000;
+const MAX_AGE_MS = 6_000;
 const CONCURRENT = 25;
 
 /**
