@@ -3,7 +3,7 @@ import { createUser } from '../utils/auth';
 import { Outcome, timedFetch } from '../utils/fault-load';
 import { withDatabase } from '../utils/global-setup';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
-import { childPids, processState, sleep } from '../utils/processes';
+import { childPids, processState, signalEach, sleep } from '../utils/processes';
 import { Standby, startStandby } from '../utils/standby';
 import { queryDatabase } from '../utils/test-database';
 import { createTestApp, TestApp } from '../utils/test-app';
@@ -43,17 +43,7 @@ describe('Faults: a read replica stalls (every process SIGSTOPped) under hot rea
     const postmaster = postmasterPid(standby.dataDir);
     return postmaster ? [postmaster, ...childPids(postmaster)] : [];
   };
-  const signalStandby = (signal: NodeJS.Signals) => {
-    const pids = standbyPids();
-    for (const pid of pids) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // exited meanwhile
-      }
-    }
-    return pids;
-  };
+  const signalStandby = (signal: NodeJS.Signals) => signalEach(standbyPids(), signal);
 
   /** The user lookup (a hot read: the replica serves it when it can); which server answered, by the profile. */
   async function lookup(kind = 'read'): Promise<Outcome & { from?: 'replica' | 'primary' }> {

@@ -10,7 +10,7 @@ import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { seedReferenceData } from '../../src/database/seeds/reference-data.seed';
 import { withDatabase } from './global-setup';
 import { freePort, PostgresProcess, startPostgresProcess } from './postgres-process';
-import { childPids, processState, sleep } from './processes';
+import { childPids, processState, signalEach, sleep } from './processes';
 
 /** A PostgreSQL cluster of the test's own (stopping the shared one would break the other files), migrated and seeded. */
 export interface FaultCluster {
@@ -85,15 +85,7 @@ export async function startFaultCluster(prefix = 'pend-fault-pg-'): Promise<Faul
     databaseUrl,
     pids,
     signalAll(signal) {
-      const all = pids();
-      for (const pid of all) {
-        try {
-          process.kill(pid, signal);
-        } catch {
-          // exited meanwhile
-        }
-      }
-      return all;
+      return signalEach(pids(), signal);
     },
     kill() {
       for (const pid of [server.wrapperPid, ...pids()]) {

@@ -62,3 +62,15 @@ export function exited(child: ChildProcess): Promise<number | null> {
     child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
   );
 }
+
+/** Sends `signal` to each of `pids`, skipping any that exited meanwhile; returns them. */
+export function signalEach(pids: number[], signal: NodeJS.Signals): number[] {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}

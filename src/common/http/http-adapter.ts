@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { AppConfig } from '../../config/app.config';
 import { ErrorCode } from '../errors/error-codes';
 import { errorBody } from '../filters/all-exceptions.filter';
-import { findNulCharacter, NUL_PROBLEM } from '../validation/text.validator';
+import { findNulCharacter, findTextPath, NUL_PROBLEM } from '../validation/text.validator';
 import { fieldInvalid } from '../validation/validation.pipe';
 
 /** The largest JSON body a client may send (the same 1 MiB Express's body parser was given). */
@@ -60,21 +60,13 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   return scanJson(text, max) === JSON_TOO_DEEP;
 }
 
+const notWellFormed = (text: string) => !text.isWellFormed();
+
 /**
- * The path of the first string (or key) in a parsed body holding a lone UTF-16 surrogate, dotted as the validation pipe names fields (`events.0.name`), which
- * PostgreSQL would silently store as U+FFFD; undefined when there is none. Depth is already bounded.
+ * Where a lone UTF-16 surrogate is in a parsed body (the first string or key holding one, by its dotted path),
+ * which PostgreSQL would silently store as U+FFFD; undefined when there is none. Depth is already bounded.
  */
-export function findLoneSurrogate(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.isWellFormed() ? undefined : path || '(body)';
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (!key.isWellFormed()) return childPath;
-    const found = findLoneSurrogate(child, childPath);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
+export const findLoneSurrogate = (value: unknown): string | undefined => findTextPath(value, notWellFormed);
 
 /**
  * The HTTP layer is Fastify, not Express: on this 2-core machine Nest on Express spent about

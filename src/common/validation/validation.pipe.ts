@@ -45,9 +45,10 @@ export class MemoizingValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
-    if (metadata.type === 'param') refuseNul(value, metadata.data);
-    if (metadata.type !== 'query' || !metatype || !value || typeof value !== 'object') {
-      if (metadata.type === 'query') refuseNul(value, metadata.data);
+    const remembers = metadata.type === 'query' && metatype && value && typeof value === 'object';
+    // A remembered query was checked when first seen; every other query and path value is checked now.
+    if (!remembers) {
+      if (metadata.type === 'query' || metadata.type === 'param') refuseNul(value, metadata.data);
       return super.transform(value, metadata);
     }
     let remembered = this.validQueries.get(metatype);
