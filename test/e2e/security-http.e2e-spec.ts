@@ -54,15 +54,30 @@ describe('HTTP layer against hostile clients', () => {
   });
 
   it('sends the security headers on API answers and on the docs page, HSTS only over TLS from a trusted proxy', async () => {
-    const res = await request(testApp.http).get('/api/health/live').expect(200);
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
-    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(res.headers['strict-transport-security']).toBeUndefined();
+    // A JSON answer, a success and a refusal alike: OWASP's REST set, and none of helmet's HTML-only headers.
+    for (const res of [
+      await request(testApp.http).get('/api/health/live').expect(200),
+      await request(testApp.http).get('/api/no-such-route').expect(404),
+    ]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+      for (const htmlOnly of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-xss-protection']) {
+        expect(res.headers[htmlOnly]).toBeUndefined();
+      }
+    }
     const tls = await request(testApp.http).get('/api/health/live').set('X-Forwarded-Proto', 'https').expect(200);
     expect(tls.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     const docs = await request(testApp.http).get('/api/docs').expect(200);
     const csp = docs.headers['content-security-policy'] as string;
+    // The page gets helmet's full set, its CSP with frame-ancestors too.
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    expect(docs.headers['referrer-policy']).toBe('no-referrer');
+    expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
     // Every script and stylesheet the page names is same-origin and served, so the CSP lets it load.
     expect(csp).toContain("script-src 'self'");
     const assets = [...docs.text.matchAll(/(?:src|href)=["']([^"']+\.(?:js|css))["']/g)].map((m) => m[1]);

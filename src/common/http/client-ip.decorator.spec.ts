@@ -14,4 +14,9 @@ describe('clientIpOf', () => {
   ])('%s', (_what, req, expected) => {
     expect(clientIpOf(req)).toBe(expected);
   });
+
+  it('answers each address for itself when they alternate (the last answer is kept only for the same address)', () => {
+    const seen = ['203.0.113.9', 'unknown', 'unknown', '203.0.113.9', '203.0.113.9', '::1', 'bad'].map((ip) => clientIpOf(request(ip)));
+    expect(seen).toEqual(['203.0.113.9', null, null, '203.0.113.9', '203.0.113.9', '::1', null]);
+  });
 });
