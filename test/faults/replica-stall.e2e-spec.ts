@@ -167,4 +167,26 @@ describe('Faults: a read replica stalls (every process SIGSTOPped) under hot rea
     expect(logged.filter((l) => 'stack' in l || JSON.stringify(l).includes('    at '))).toEqual([]);
     expect(logged.length).toBeLessThan(6);
   }, 45_000);
+
+  it('more reads at once than the replica pool holds: the ones left waiting for a replica connection are answered by the primary too, not 503 overloaded', async () => {
+    // The replica serves again (the test above resumed it): its pool holds DB_POOL_MAX open connections.
+    const waitFrom = Date.now();
+    while ((await lookup('probe')).from !== 'replica' && Date.now() - waitFrom < 15_000) await sleep(100);
+    expect((await lookup('probe')).from).toBe('replica');
+    await Promise.all(Array.from({ length: 5 }, () => lookup()));
+
+    const burst = 3 * 5; // three times DB_POOL_MAX: five reads hold the frozen connections, ten wait for one
+    const frozen = signalStandby('SIGSTOP');
+    expect(frozen.length).toBeGreaterThan(3);
+    try {
+      const outcomes = await Promise.all(Array.from({ length: burst }, () => lookup()));
+      console.log(
+        `replica stall, burst of ${burst}: ${outcomes.map((o) => `${o.status}${o.from ? `/${o.from}` : ''} ${o.ms} ms`).join(', ')}`,
+      );
+      expect(outcomes.map((o) => [o.status, o.from, o.body?.code])).toEqual(Array(burst).fill([200, 'primary', undefined]));
+      expect(outcomes.filter((o) => o.ms >= REQUEST_BOUND_MS).map((o) => o.ms)).toEqual([]);
+    } finally {
+      signalStandby('SIGCONT');
+    }
+  }, 30_000);
 });

@@ -128,11 +128,18 @@ export class ReplicaRouter implements OnApplicationShutdown {
     return this.replicas.find((replica) => replica.downUntil <= now)?.pool;
   }
 
-  /** A replica's query failed: when it is a connection failure, leave it out for a while (the caller retries on the primary). */
+  /**
+   * A replica's read failed; whether the primary should serve it instead. Yes for a connection failure (the
+   * replica is then left out for a while), and for no free connection in the replica's pool within the wait:
+   * more reads than its pool holds while its connections are stuck on a stalled server, or a saturated
+   * replica. That alone does not leave it out; the stuck connections' own timeouts do.
+   */
   failed(pool: pg.Pool, error: unknown): boolean {
-    if (classifyDatabaseError(error) !== 'unavailable') return false;
+    const failure = classifyDatabaseError(error);
+    if (failure !== 'unavailable' && failure !== 'pool_wait') return false;
     const replica = this.replicas.find((candidate) => candidate.pool === pool);
     if (!replica) return false;
+    if (failure === 'pool_wait') return true;
     if (replica.downUntil <= Date.now())
       this.logger?.warn(`Read replica unavailable; reads go to the primary for ${REPLICA_BACKOFF_MS} ms`, 'Database');
     replica.downUntil = Date.now() + REPLICA_BACKOFF_MS;

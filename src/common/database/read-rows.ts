@@ -68,7 +68,7 @@ export async function readRows<T>(dataSource: DataSource, sql: string, params: u
     try {
       return await runOn<T>(replica, dataSource, sql, params);
     } catch (error) {
-      // A replica that does not answer: the primary does (and the replica is left out for a while).
+      // A replica that does not answer, or has no connection free in time: the primary answers.
       if (!router!.failed(replica, (error as QueryFailedError).driverError ?? error)) throw error;
     }
   }
