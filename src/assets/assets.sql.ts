@@ -96,11 +96,19 @@ export function assetSearchSql(search: AssetSearch): SqlQuery {
   return { text, values };
 }
 
-/** One asset (by uuid or legacy id) with how much investors have committed to it (pending + confirmed) and raised (confirmed). */
+/**
+ * One asset (by uuid or legacy id) with how much investors have committed to it (pending + confirmed) and raised
+ * (confirmed). Four statement texts in all (id or legacy id, drafts or not), each built once: a hot read's text is
+ * looked up per request to find its prepared statement, and a constant string hashes once.
+ */
 export function assetByIdSql(ref: RecordRef, includeDrafts: boolean): SqlQuery {
   const match = recordRefMatch(ref, 'a');
-  return {
-    text: `SELECT ${ASSET_COLUMNS}, a.legacy_id AS "legacyId",
+  const texts = match.column === 'a.id' ? ASSET_BY_ID_SQL : ASSET_BY_LEGACY_ID_SQL;
+  return { text: includeDrafts ? texts.withDrafts : texts.published, values: [match.value] };
+}
+
+function assetByColumnSql(column: string, includeDrafts: boolean): string {
+  return `SELECT ${ASSET_COLUMNS}, a.legacy_id AS "legacyId",
         COALESCE(s.raised, 0)::numeric(24,6) AS "raisedAmount",
         COALESCE(s.committed, 0)::numeric(24,6) AS "committedAmount"
       FROM assets a
@@ -109,10 +117,10 @@ export function assetByIdSql(ref: RecordRef, includeDrafts: boolean): SqlQuery {
                sum(i.amount) FILTER (WHERE i.status IN ('pending', 'confirmed')) AS committed
         FROM investments i WHERE i.asset_id = a.id AND i.status IN ('pending', 'confirmed')
       ) s ON true
-      WHERE ${match.column} = $1${includeDrafts ? '' : ` AND a.status <> 'draft'`}`,
-    values: [match.value],
-  };
+      WHERE ${column} = $1${includeDrafts ? '' : ` AND a.status <> 'draft'`}`;
 }
+const ASSET_BY_ID_SQL = { withDrafts: assetByColumnSql('a.id', true), published: assetByColumnSql('a.id', false) };
+const ASSET_BY_LEGACY_ID_SQL = { withDrafts: assetByColumnSql('a.legacy_id', true), published: assetByColumnSql('a.legacy_id', false) };
 
 /** Whether confirmed-investment changes wait in the queue: if not, the rollup is current and the read needs no fold. */
 export const ROLLUP_PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM investment_rollup_queue) AS pending`;
