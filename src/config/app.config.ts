@@ -413,7 +413,7 @@ export interface AppConfig {
     idleTimeoutMs: number;
     /** Bound on getting a connection: waiting for a free one in the pool, or opening a new one. */
     connectTimeoutMs: number;
-    /** Client-side bound on one query's answer (node-postgres query_timeout); fires even when the server is frozen. */
+    /** Client-side bound on one query's answer (request and replica pools: QueryTimeoutSweep); fires even when the server is frozen. */
     queryTimeoutMs: number;
     /** The same bound for the background writer's pool (usage-log COPY batches, slow-query rows): a frozen server never holds it, or shutdown, for good. */
     backgroundQueryTimeoutMs: number;

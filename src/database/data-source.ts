@@ -67,7 +67,7 @@ export function buildRequestDataSourceOptions(
     ...base,
     extra: {
       ...(base as { extra?: object }).extra,
-      // The client-side bound: the query-timeout sweep's (below), not node-postgres' query_timeout.
+      // The client-side bound: the query-timeout sweep's (common/database/bounded-client), not node-postgres' query_timeout.
       Client: boundedClientClass(monitor, database.queryTimeoutMs),
       // Sent as startup parameters, which a transaction pooler (PgBouncer) refuses: with DATABASE_DIRECT_URL
       // set, DATABASE_URL is a pooler and these come from the role instead (ALTER ROLE … SET, docs/operations.md).

@@ -21,8 +21,8 @@ const STALL_MS = 8_000;
 /**
  * A read replica that stops answering while the primary is fine: every process of the standby's cluster
  * frozen with SIGSTOP (stopping only its postmaster would leave the open connections working). Hot reads
- * routed to it must fall back to the primary within the client-side bound (node-postgres' query_timeout
- * on the replica pools, DB_QUERY_TIMEOUT_MS, and its connect timeout): 200, or a quick 503 with
+ * routed to it must fall back to the primary within the client-side bound (the query-timeout
+ * sweep on the replica pools, DB_QUERY_TIMEOUT_MS, and its connect timeout): 200, or a quick 503 with
  * Retry-After, never a 500 or a hang; after SIGCONT the replica serves again.
  *
  * Which server answered is visible in the answer itself: the standby's replay is paused before the

@@ -18,7 +18,7 @@ interface PgClientInternals {
 const noop = () => undefined;
 
 /**
- * The client-side bound on a request-pool query (DB_QUERY_TIMEOUT_MS), kept by one periodic sweep over
+ * The client-side bound on a query of the request pool or a replica pool (DB_QUERY_TIMEOUT_MS), kept by one periodic sweep over
  * the clients that have a query out, instead of node-postgres' query_timeout, which arms and clears a
  * timer (and two closures) for every query: measurable per request on the hot path. A query still
  * unanswered when the sweep finds it older than the bound fails exactly as pg's own timeout fails it
@@ -81,11 +81,12 @@ function timeOut(client: PgClientInternals, query: PgQuery): void {
 type QueryablePromise = { then?: (ok: () => void, fail: (error: unknown) => void) => unknown };
 
 /**
- * A node-postgres Client that reports each query's outcome to the outage monitor, bounded by the
- * query-timeout sweep (`queryTimeoutMs`, 0 for none): a timed-out query's connection is destroyed.
+ * A node-postgres Client bounded by the query-timeout sweep (`queryTimeoutMs`, 0 for none): a timed-out
+ * query's connection is destroyed. With a `monitor` (the request pool's), each query's outcome tells it
+ * whether the primary answers; the read replicas' pools pass none (their failures are the router's).
  */
-export function boundedClientClass(monitor: DatabaseOutageMonitor, queryTimeoutMs: number): typeof pg.Client {
-  const sweep = queryTimeoutMs > 0 ? new QueryTimeoutSweep(queryTimeoutMs, () => monitor.failed('Query read timeout')) : undefined;
+export function boundedClientClass(monitor: DatabaseOutageMonitor | undefined, queryTimeoutMs: number): typeof pg.Client {
+  const sweep = queryTimeoutMs > 0 ? new QueryTimeoutSweep(queryTimeoutMs, () => monitor?.failed('Query read timeout')) : undefined;
   return class BoundedClient extends pg.Client {
     constructor(...args: ConstructorParameters<typeof pg.Client>) {
       super(...args);
@@ -108,7 +109,7 @@ export function boundedClientClass(monitor: DatabaseOutageMonitor, queryTimeoutM
           sweep.watch(this);
         }
       }
-      if (typeof result?.then === 'function') {
+      if (monitor && typeof result?.then === 'function') {
         result.then(
           () => monitor.succeeded(sentAt),
           (error: unknown) => {

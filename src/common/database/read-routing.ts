@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService, OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import * as pg from 'pg';
+import { boundedClientClass } from './bounded-client';
 import { guardPoolClients } from './pool-errors';
 import { classifyDatabaseError } from './database-outage';
 
@@ -73,7 +74,9 @@ export class ReplicaRouter implements OnApplicationShutdown {
         max: options.poolMax,
         connectionTimeoutMillis: options.connectTimeoutMs,
         idleTimeoutMillis: options.idleTimeoutMs,
-        query_timeout: options.queryTimeoutMs,
+        // The client-side bound (DB_QUERY_TIMEOUT_MS) kept by the query-timeout sweep, as on the request pool:
+        // node-postgres' query_timeout would arm and clear a timer for every hot read the replica serves.
+        Client: boundedClientClass(undefined, options.queryTimeoutMs),
         application_name: 'pend-backend-replica',
         ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
       });
