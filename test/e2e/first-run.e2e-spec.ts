@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { findRunningPostmaster, isProcessAlive, ownerRecordPath, readOwnerRecord } from '../../src/database/embedded-postgres';
 import { runAloneAmongHeavyTests } from '../utils/heavy-test-lock';
 import { freePort } from '../utils/postgres-process';
+import { timedFetch } from '../utils/fault-load';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -110,18 +111,20 @@ describe('First run: npm start, admin:create next to it, the new superadmin work
     expect(isProcessAlive(postmaster!.pid)).toBe(true);
     expect(findRunningPostmaster(dataDir)?.pid).toBe(postmaster!.pid);
     expect(readOwnerRecord(dataDir)?.ownerPid).toBe(app.pid);
-    expect((await fetch(`${base}/health`)).status).toBe(200);
+    // timedFetch: the answers of `npm start`'s app are checked against the contract like the in-process apps' are.
+    expect((await timedFetch('health', `${base}/health`)).status).toBe(200);
 
-    const login = await fetch(`${base}/auth/admin/login`, {
+    const login = await timedFetch('login', `${base}/auth/admin/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'first@pend.test', password }),
     });
     expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const health = await fetch(`${base}/admin/database-health`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const accessToken = login.body?.accessToken as string;
+    const health = await timedFetch('database-health', `${base}/admin/database-health`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(health.status).toBe(200);
-    const backups = await fetch(`${base}/admin/backups`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const backups = await timedFetch('backups', `${base}/admin/backups`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(backups.status).toBe(200);
   });
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Fastify from 'fastify';
 import { CONTRACT_OBSERVED_DIR_ENV, observeContract } from './contract-observer';
+import { timedFetch } from './fault-load';
 import { OpenApiDocument, OpenApiSchemas } from './openapi-schema';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the reporter is CommonJS, as Jest loads it
 const ContractReporter = require('./contract-reporter') as new (
@@ -115,6 +116,29 @@ describe('Answer bodies are checked against the schema the document declares for
   });
 });
 
+describe("A client's request is matched to the document's operation (answers of apps run as separate processes)", () => {
+  const operation = { responses: {} };
+  const schemas = new OpenApiSchemas({
+    paths: {
+      '/api/users/{id}': { get: operation },
+      '/api/users/me': { get: operation, patch: operation },
+      '/api/assets/{id}': { get: operation },
+    },
+    components: { schemas: {} },
+  });
+
+  it.each([
+    ['GET', '/api/users/me', '/api/users/me'], // a literal segment wins over a parameter, as in the router
+    ['GET', '/api/users/3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70', '/api/users/{id}'],
+    ['PATCH', '/api/users/me', '/api/users/me'],
+    ['PATCH', '/api/users/3f1c2a4e', null], // no PATCH on /api/users/{id}
+    ['GET', '/api/users/me/extra', null],
+    ['GET', '/api/elsewhere', null],
+  ])('%s %s → %s', (method, requestPath, expected) => {
+    expect(schemas.pathOf(method, requestPath)).toBe(expected);
+  });
+});
+
 describe('A wrong body fails the run through the contract reporter, naming the test, the JSON path and the mismatch', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pend-contract-check-'));
   const observedDir = path.join(dir, 'observed');
@@ -170,5 +194,29 @@ describe('A wrong body fails the run through the contract reporter, naming the t
       ].join('\n'),
     );
     expect(message).toContain('\n      /id must be string {"type":"string"}');
+  });
+
+  it('records an answer seen only by the client (timedFetch to an app with no hook of ours), checked the same way', async () => {
+    const app = Fastify();
+    // Another wrong body than the test above's: the observer records each kind of answer once.
+    app.get('/api/assets/:id', async () => ({ id: 'a', name: 7 }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const file = path.join(observedDir, `worker-${process.pid}.jsonl`);
+    fs.rmSync(file, { force: true });
+    process.env[CONTRACT_OBSERVED_DIR_ENV] = observedDir;
+    try {
+      const outcome = await timedFetch('read', `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/assets/7`);
+      expect(outcome.status).toBe(200);
+    } finally {
+      process.env[CONTRACT_OBSERVED_DIR_ENV] = runDir;
+      await app.close();
+    }
+    const [record] = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { method: string; path: string; status: number; bodyErrors: string[] });
+    expect(record).toMatchObject({ method: 'get', path: '/api/assets/{id}', status: 200 });
+    expect(record.bodyErrors).toEqual(expect.arrayContaining(['/name must be string {"type":"string"}']));
   });
 });

@@ -92,28 +92,54 @@ function currentTest(): string | undefined {
 export function observeContract(fastify: FastifyInstance): void {
   const dir = process.env[CONTRACT_OBSERVED_DIR_ENV];
   if (!dir) return;
-  const file = path.join(dir, `worker-${process.pid}.jsonl`);
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (suspended > 0) return done(null, payload);
     const route = request.is404 ? undefined : request.routeOptions.url;
-    const text = textOf(payload);
-    const answer: ObservedAnswer = {
-      method: request.method.toLowerCase(),
-      path: route ? openApiPath(route) : null,
-      status: reply.statusCode,
-      code: reply.statusCode >= 400 ? errorCode(text) : null,
-    };
-    // A stream (a file download) is not read here; every JSON answer is a string by now.
-    const bodyErrors =
-      answer.path && OPERATION_METHODS.has(answer.method) && text !== undefined
-        ? schemas().answerErrors(answer.method, answer.path, answer.status, reply.getHeaders(), text)
-        : undefined;
-    if (bodyErrors?.length) answer.bodyErrors = bodyErrors;
-    const kind = JSON.stringify(answer);
-    if (!seen.has(kind)) {
-      seen.add(kind);
-      fs.appendFileSync(file, `${JSON.stringify({ ...answer, test: currentTest() })}\n`);
-    }
+    record(dir, request.method, route ? openApiPath(route) : null, reply.statusCode, reply.getHeaders(), textOf(payload));
     done(null, payload);
   });
+}
+
+/**
+ * Refusals the HTTP parser or Fastify's router make before any route is matched (src/common/http/http-adapter.ts):
+ * the server-side hook sees them without a route, as answers of no operation, and so does the client-side record.
+ */
+const BEFORE_ROUTING_CODES = new Set(['malformed_request', 'request_header_fields_too_large', 'request_timeout']);
+
+/**
+ * The same record, made by the client, of an answer from an app this test runs as a separate process (the fault
+ * suite's `node dist/src/main.js`, cluster workers), which no hook of ours sits in: its operation is the document's
+ * path that matches the URL's. `timedFetch` calls it for every answer it gets.
+ */
+export function observeClientAnswer(method: string, url: string, status: number, headers: Headers, text: string): void {
+  const dir = process.env[CONTRACT_OBSERVED_DIR_ENV];
+  if (!dir) return;
+  const { pathname } = new URL(url);
+  if (!pathname.startsWith('/api/')) return;
+  const code = status >= 400 ? errorCode(text) : null;
+  const route = code !== null && BEFORE_ROUTING_CODES.has(code) ? null : schemas().pathOf(method, pathname);
+  record(dir, method, route, status, Object.fromEntries(headers), text);
+}
+
+/** One answer, recorded once per kind in this worker's file: (method, route, status, error code) and how it differs. */
+function record(
+  dir: string,
+  method: string,
+  route: string | null,
+  status: number,
+  headers: Record<string, unknown>,
+  text: string | undefined,
+): void {
+  if (suspended > 0) return;
+  const answer: ObservedAnswer = { method: method.toLowerCase(), path: route, status, code: status >= 400 ? errorCode(text) : null };
+  // A stream (a file download) is not read here; every JSON answer is a string by now.
+  const bodyErrors =
+    answer.path && OPERATION_METHODS.has(answer.method) && text !== undefined
+      ? schemas().answerErrors(answer.method, answer.path, answer.status, headers, text)
+      : undefined;
+  if (bodyErrors?.length) answer.bodyErrors = bodyErrors;
+  const kind = JSON.stringify(answer);
+  if (!seen.has(kind)) {
+    seen.add(kind);
+    fs.appendFileSync(path.join(dir, `worker-${process.pid}.jsonl`), `${JSON.stringify({ ...answer, test: currentTest() })}\n`);
+  }
 }

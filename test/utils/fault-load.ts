@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { observeClientAnswer } from './contract-observer';
 import { agreement } from './market-fixtures';
 
 /** One answered (or failed) HTTP request of a fault test. */
@@ -30,6 +31,7 @@ export async function timedFetch(
   try {
     const res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(abortAfterMs) });
     const text = await res.text();
+    observeClientAnswer(init.method ?? 'GET', url, res.status, res.headers, text);
     let body: Record<string, unknown> | undefined;
     try {
       body = JSON.parse(text) as Record<string, unknown>;

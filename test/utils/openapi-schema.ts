@@ -67,6 +67,27 @@ export class OpenApiSchemas {
     this.ajv.addSchema({ $id: BASE, definitions });
   }
 
+  /**
+   * The document's path for a request as a client sent it (`GET /api/assets/3f…` → `/api/assets/{id}`), or null when
+   * no operation of that method matches. Literal segments win over parameters, as in the router: `/api/users/me`, not
+   * `/api/users/{id}`.
+   */
+  pathOf(method: string, requestPath: string): string | null {
+    this.pathMatchers ??= Object.keys(this.document.paths).map((template) => ({
+      template,
+      pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}/]+\}/g, '[^/]+')}$`),
+      literals: template.split('/').filter((segment) => !segment.startsWith('{')).length,
+    }));
+    let best: { template: string; literals: number } | undefined;
+    for (const matcher of this.pathMatchers) {
+      if (!matcher.pattern.test(requestPath) || !this.document.paths[matcher.template][method.toLowerCase()]) continue;
+      if (!best || matcher.literals > best.literals) best = matcher;
+    }
+    return best?.template ?? null;
+  }
+
+  private pathMatchers?: { template: string; pattern: RegExp; literals: number }[];
+
   /** What is wrong with `value` as a value of `schema` (a schema of this document); [] when it conforms. */
   errors(schema: Schema, value: unknown): string[] {
     const key = JSON.stringify(schema);
