@@ -103,7 +103,7 @@ export function observeContract(fastify: FastifyInstance): void {
  * Refusals the HTTP parser or Fastify's router make before any route is matched (src/common/http/http-adapter.ts):
  * the server-side hook sees them without a route, as answers of no operation, and so does the client-side record.
  */
-const BEFORE_ROUTING_CODES = new Set(['malformed_request', 'request_header_fields_too_large', 'request_timeout']);
+const BEFORE_ROUTING_CODES = new Set(['malformed_request', 'request_header_fields_too_large', 'request_timeout', 'uri_too_long']);
 
 /**
  * The same record, made by the client, of an answer from an app this test runs as a separate process (the fault
