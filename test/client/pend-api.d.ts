@@ -10714,7 +10714,10 @@ export interface operations {
     AdminMonitoringController_dashboardStats: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `no-cache` (or `max-age=0`): numbers read after this request arrived, e.g. right after a change, instead of a result up to DASHBOARD_STATS_MAX_AGE_MS old. Still one computation at a time: concurrent requests share it. */
+                "Cache-Control"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10769,6 +10772,30 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DashboardStatsDto"];
+                };
+            };
+            /**
+             * @description Bad Request
+             *
+             *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code: "validation_failed";
+                    };
                 };
             };
             /**

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { AdminRole } from '../../src/admin/entities/admin-user.entity';
+import { wantsFreshAnswer } from '../../src/system/monitoring/admin-monitoring.controller';
 import { createAdmin, createUser, tokenFor } from '../utils/auth';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -31,6 +32,24 @@ describe('Admin dashboard: single-flight, reused for DASHBOARD_STATS_MAX_AGE_MS'
     );
     return Number(rows[0].calls ?? 0);
   };
+
+  /** Backends of this database waiting for a lock (the held dashboard computation). */
+  const lockWaiters = async () =>
+    Number(
+      (
+        await db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      ).rows[0].n,
+    );
+
+  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   beforeAll(async () => {
     testApp = await createTestApp({ env: { DASHBOARD_STATS_MAX_AGE_MS: String(MAX_AGE_MS) } });
@@ -67,6 +86,52 @@ describe('Admin dashboard: single-flight, reused for DASHBOARD_STATS_MAX_AGE_MS'
     expect(fresh.users.total).toBe(first.users.total + 1);
     expect(Date.parse(fresh.generatedAt)).toBeGreaterThanOrEqual(Date.parse(first.generatedAt) + MAX_AGE_MS);
     expect((await computations()) - before).toBe(2);
+  });
+
+  it('Cache-Control: no-cache reads numbers after the request arrived (a change just made shows), still sharing one computation at a time', async () => {
+    const fresh = () => dashboard().set('Cache-Control', 'no-cache');
+    const first = (await fresh()).body;
+    await createUser(testApp);
+    // Without it, the result of a moment ago is reused: the new user is not counted yet.
+    expect((await dashboard()).body).toEqual(first);
+
+    // A computation held up (users locked), and nine more requests arriving while it runs: they wait for it and then
+    // share one new computation, read after they arrived. Two in all, never one per request.
+    const before = await computations();
+    await db.query('BEGIN');
+    let held: Promise<request.Response>;
+    let later: Promise<request.Response>[];
+    try {
+      await db.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+      // supertest sends a request when it is awaited (then): start them now.
+      held = fresh().then((answer) => answer);
+      await waitFor(async () => (await lockWaiters()) === 1);
+      later = Array.from({ length: 9 }, () => fresh().then((answer) => answer));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await db.query('COMMIT');
+    }
+    const answers = await Promise.all([held, ...later]);
+    expect(answers.map((a) => a.body.users.total)).toEqual(Array(10).fill(first.users.total + 1));
+    expect((await computations()) - before).toBe(2);
+    expect(new Set(answers.slice(1).map((a) => a.body.generatedAt)).size).toBe(1);
+    expect(Date.parse(answers[1].body.generatedAt)).toBeGreaterThan(Date.parse(answers[0].body.generatedAt));
+    // The fresh result is kept for the requests that do not ask.
+    const newest = Math.max(...answers.map((a) => Date.parse(a.body.generatedAt)));
+    expect(Date.parse((await dashboard()).body.generatedAt)).toBe(newest);
+  });
+
+  it.each([
+    ['no-cache', true],
+    ['max-age=0', true],
+    ['public, No-Cache', true],
+    ['max-age="0"', true],
+    ['max-age=60', false],
+    ['no-store', false],
+    ['no-cache-please', false],
+    [undefined, false],
+  ])('Cache-Control %p asks for fresh numbers: %p', (header, expected) => {
+    expect(wantsFreshAnswer(header)).toBe(expected);
   });
 
   it('with DASHBOARD_STATS_MAX_AGE_MS=0 (the tests’ default) reads anew on every request', async () => {

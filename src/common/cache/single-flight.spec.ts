@@ -68,4 +68,63 @@ describe('SingleFlight', () => {
     pending.resolve(7);
     expect((await c).value).toBe(7);
   });
+
+  describe('fresh(): a value read after the request arrived (Cache-Control: no-cache)', () => {
+    it('does not reuse a kept value read before it: computes anew', async () => {
+      let now = 1_000;
+      let calls = 0;
+      const cache = new SingleFlight(
+        60_000,
+        async () => ++calls,
+        () => now,
+      );
+      expect((await cache.get()).value).toBe(1);
+      now = 2_000;
+      expect((await cache.get()).value).toBe(1); // get() reuses it
+      expect(await cache.fresh()).toEqual({ value: 2, startedAt: new Date(2_000) });
+      now = 2_500;
+      expect((await cache.fresh(2_100)).value).toBe(3);
+      expect((await cache.fresh(2_400)).value).toBe(3); // read at 2,500: after 2,400, reused
+      expect(calls).toBe(3);
+    });
+
+    it('waits for a computation that started before it arrived, then shares one new computation with the others waiting', async () => {
+      let now = 1_000;
+      let calls = 0;
+      const pending = [deferred<string>(), deferred<string>()];
+      const cache = new SingleFlight(
+        60_000,
+        () => pending[calls++].promise,
+        () => now,
+      );
+      const old = cache.get();
+      now = 1_500;
+      const [a, b] = [cache.fresh(), cache.fresh()];
+      expect(calls).toBe(1); // one at a time: nothing new while the old one runs
+      now = 1_600;
+      pending[0].resolve('old');
+      expect((await old).value).toBe('old');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(calls).toBe(2);
+      pending[1].resolve('new');
+      expect(await a).toEqual({ value: 'new', startedAt: new Date(1_600) });
+      expect(await b).toBe(await a);
+    });
+
+    it('shares a computation in flight that started after it arrived', async () => {
+      const now = 1_200;
+      let calls = 0;
+      const pending = deferred<number>();
+      const cache = new SingleFlight(
+        0,
+        () => (calls++, pending.promise),
+        () => now,
+      );
+      const running = cache.get();
+      const joined = cache.fresh(1_000);
+      expect(calls).toBe(1);
+      pending.resolve(9);
+      expect(await joined).toBe(await running);
+    });
+  });
 });

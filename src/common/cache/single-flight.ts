@@ -13,6 +13,7 @@ export interface Computed<T> {
 export class SingleFlight<T> {
   private latest?: Computed<T>;
   private inFlight?: Promise<Computed<T>>;
+  private inFlightStartedAt = 0;
 
   constructor(
     private readonly maxAgeMs: number,
@@ -26,8 +27,23 @@ export class SingleFlight<T> {
     return this.inFlight;
   }
 
+  /**
+   * A value read after `notBefore` (ms; the arrival of a request that must see what was written before it, as with
+   * `Cache-Control: no-cache`): the kept one or the one in flight only when it started later, else a new computation,
+   * still one at a time: one that started earlier is waited for first, and requests arriving meanwhile share the next.
+   */
+  async fresh(notBefore: number = this.now()): Promise<Computed<T>> {
+    for (;;) {
+      if (this.latest && this.latest.startedAt.getTime() > notBefore) return this.latest;
+      if (!this.inFlight) return (this.inFlight = this.run());
+      if (this.inFlightStartedAt > notBefore) return this.inFlight;
+      await this.inFlight.catch(() => undefined);
+    }
+  }
+
   private async run(): Promise<Computed<T>> {
     const startedAt = new Date(this.now());
+    this.inFlightStartedAt = startedAt.getTime();
     try {
       const value = await this.compute();
       this.latest = { value, startedAt };

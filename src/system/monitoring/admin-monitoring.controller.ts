@@ -1,5 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Get, Headers } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { RequirePermissions } from '../../auth/decorators';
 import { DashboardStatsDto, DatabaseActivityDto, DatabaseHealthDto, PerformanceMetricsDto } from './dto/monitoring.dto';
 import { MonitoringService } from './monitoring.service';
@@ -42,8 +50,19 @@ export class AdminMonitoringController {
     summary:
       'Users, KYC, assets, amount raised and investments at a glance (one query, reused for DASHBOARD_STATS_MAX_AGE_MS; see generatedAt)',
   })
+  @ApiHeader({
+    name: 'Cache-Control',
+    required: false,
+    description:
+      '`no-cache` (or `max-age=0`): numbers read after this request arrived, e.g. right after a change, instead of a result up to DASHBOARD_STATS_MAX_AGE_MS old. Still one computation at a time: concurrent requests share it.',
+  })
   @ApiOkResponse({ type: DashboardStatsDto })
-  dashboardStats() {
-    return this.monitoring.dashboardStats();
+  dashboardStats(@Headers('cache-control') cacheControl: string | undefined) {
+    return this.monitoring.dashboardStats(wantsFreshAnswer(cacheControl));
   }
+}
+
+/** A request's Cache-Control asks for a response not served from a cache without revalidation (RFC 9111 §5.2.1). */
+export function wantsFreshAnswer(cacheControl: string | undefined): boolean {
+  return cacheControl !== undefined && /(?:^|,)\s*(?:no-cache|max-age\s*=\s*"?0"?)\s*(?:,|$)/i.test(cacheControl);
 }
