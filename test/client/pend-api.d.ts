@@ -10775,30 +10775,6 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad Request
-             *
-             *     - `validation_failed`: A body, query or path field breaks its rule; `message` and `details.fields` name the fields
-             */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "message": "A body, query or path field breaks its rule; `message` and `details.fields` name the fields",
-                     *       "code": "validation_failed"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        code: "validation_failed";
-                    };
-                };
-            };
-            /**
              * @description No or invalid access token
              *
              *     - `unauthorized`: No valid bearer token, or the account behind it is disabled, suspended or closed

@@ -91,7 +91,10 @@ function codesOf(operation: OperationObject, auth: RouteAuth, method: (typeof ME
   const add = (list: readonly ErrorCode[]) => list.forEach((code) => codes.add(code));
   if (auth !== 'none') add(GENERIC_CODES.withToken);
   if (auth === 'investor' || auth === 'admin') add(GENERIC_CODES.withRole);
-  if (operation.requestBody || operation.parameters?.length) add(GENERIC_CODES.withInput);
+  // Path and query values are validated; a header parameter is not by itself (the dashboard's Cache-Control is read
+  // leniently, never refused; Idempotency-Key's rules come with the body it belongs to).
+  const validatedParameters = operation.parameters?.some((parameter) => !('in' in parameter) || parameter.in !== 'header');
+  if (operation.requestBody || validatedParameters) add(GENERIC_CODES.withInput);
   if (operation.requestBody) add(GENERIC_CODES.withBody);
   if (record[X_NO_DATABASE] !== true) add(GENERIC_CODES.withDatabase);
   if (!READ_METHODS.has(method.toUpperCase())) add(GENERIC_CODES.write);
