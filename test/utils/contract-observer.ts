@@ -117,7 +117,7 @@ export function observeClientAnswer(method: string, url: string, status: number,
   if (!pathname.startsWith('/api/')) return;
   const code = status >= 400 ? errorCode(text) : null;
   const route = code !== null && BEFORE_ROUTING_CODES.has(code) ? null : schemas().pathOf(method, pathname);
-  record(dir, method, route, status, Object.fromEntries(headers), text);
+  record(dir, method, route, status, Object.fromEntries(headers), text, code);
 }
 
 /** One answer, recorded once per kind in this worker's file: (method, route, status, error code) and how it differs. */
@@ -128,9 +128,10 @@ function record(
   status: number,
   headers: Record<string, unknown>,
   text: string | undefined,
+  code: string | null = status >= 400 ? errorCode(text) : null,
 ): void {
   if (suspended > 0) return;
-  const answer: ObservedAnswer = { method: method.toLowerCase(), path: route, status, code: status >= 400 ? errorCode(text) : null };
+  const answer: ObservedAnswer = { method: method.toLowerCase(), path: route, status, code };
   // A stream (a file download) is not read here; every JSON answer is a string by now.
   const bodyErrors =
     answer.path && OPERATION_METHODS.has(answer.method) && text !== undefined

@@ -194,8 +194,10 @@ export class MonitoringService {
     };
   }
 
-  /** Up to DASHBOARD_STATS_MAX_AGE_MS old; generatedAt says when the numbers were read. */
-  /** `fresh`: numbers read after this call (the client sent Cache-Control: no-cache), never a reused result. */
+  /**
+   * Up to DASHBOARD_STATS_MAX_AGE_MS old; generatedAt says when the numbers were read. `fresh`: numbers read after
+   * this call (the client sent Cache-Control: no-cache), never a reused result.
+   */
   async dashboardStats(fresh = false): Promise<DashboardStatsRow & { generatedAt: string }> {
     const { value, startedAt } = await (fresh ? this.dashboard.fresh() : this.dashboard.get());
     return { ...value, generatedAt: startedAt.toISOString() };
